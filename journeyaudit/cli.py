@@ -1,0 +1,75 @@
+"""The `journeyaudit` command line.
+
+Each command lives in its own module under `journeyaudit/commands/` and exposes
+a click command named `command`; this module only builds the group, so new
+commands never need an edit here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import traceback
+
+import click
+
+from journeyaudit import __version__
+from journeyaudit import commands as commands_package
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def _version_text() -> str:
+    import yaml
+
+    loader = "C loader (libyaml)" if getattr(yaml, "__with_libyaml__", False) else "pure-Python loader (libyaml missing: slower)"
+    return f"journeyaudit {__version__}, PyYAML {yaml.__version__} with the {loader}"
+
+
+class JourneyauditGroup(click.Group):
+    """A group that turns unexpected exceptions into a one-line message and exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("journeyaudit: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: never a traceback unless asked
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(
+                    f"journeyaudit: internal error: {type(exc).__name__}: {exc} "
+                    "(run with --debug for the traceback, and please report it)",
+                    err=True,
+                )
+            sys.exit(EXIT_USAGE)
+
+
+@click.group(cls=JourneyauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", message=_version_text())
+@click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Audit customer journeys: hand-offs, repeated asks, waits, dead ends."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _register_commands() -> None:
+    for module_info in sorted(pkgutil.iter_modules(commands_package.__path__), key=lambda m: m.name):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{commands_package.__name__}.{module_info.name}")
+        for command in getattr(module, "commands", [getattr(module, "command", None)]):
+            if command is not None:
+                main.add_command(command)
+
+
+_register_commands()

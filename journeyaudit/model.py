@@ -1,0 +1,145 @@
+"""The typed journey model the loader produces and every analysis reads.
+
+Every element keeps the 1-based line and column of its key in the file, so a
+finding can point at it. Durations are seconds (floats); probabilities are
+floats in [0, 1]. The model is plain data: no behaviour beyond small lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAGES = ("acquire", "onboard", "use", "support", "leave")
+ACTORS = ("staff", "system", "customer")
+KINDS = (
+    "task",
+    "verification",
+    "decision",
+    "notification",
+    "feedback",
+    "follow-up",
+    "retention-offer",
+    "payment",
+)
+VALUES = ("customer", "business", "none")
+ENDS = ("success", "failure", "abandoned")
+KNOWN_CHANNELS = ("phone", "web", "app", "email", "chat", "sms", "branch", "mail")
+# Channels the customer never sees (an extension of the format): a step on one
+# of them is back-office work, so it is not a contact.
+INTERNAL_CHANNELS = ("internal", "back-office", "backoffice", "none")
+DEFAULT_CHANNEL = "web"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """1-based line and column of a key in the journey file."""
+
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Department:
+    id: str
+    title: str
+    customer_facing: bool
+    location: Location
+
+
+@dataclass(slots=True)
+class DataItem:
+    id: str
+    title: str
+    sensitive: bool
+    location: Location
+
+
+@dataclass(slots=True)
+class Waiver:
+    rule: str
+    reason: str
+    location: Location
+    step: str | None = None  # None: the waiver covers the whole journey
+
+
+@dataclass(slots=True)
+class Edge:
+    """One branch of a step's `next`: the customer goes from `source` to `target`."""
+
+    source: str
+    target: str
+    probability: float
+    when: str | None
+    location: Location
+
+
+@dataclass(slots=True)
+class Step:
+    id: str
+    title: str
+    department: str
+    channel: str
+    actor: str
+    kind: str
+    wait_s: float
+    duration_s: float
+    asks: tuple[str, ...]
+    value: str
+    next: tuple[Edge, ...]
+    end: str | None
+    waivers: tuple[Waiver, ...]
+    location: Location
+    index: int  # position in file order, 0-based
+    channel_given: bool = True  # False when the channel was inherited
+
+    @property
+    def is_contact(self) -> bool:
+        """A contact: staff or system on a channel the customer sees, or any notification."""
+        if self.kind == "notification":
+            return True
+        return self.actor in ("staff", "system") and self.channel not in INTERNAL_CHANNELS
+
+    @property
+    def is_end(self) -> bool:
+        return self.end is not None
+
+
+@dataclass(slots=True)
+class Promise:
+    duration_s: float | None
+    contacts: float | None
+    location: Location
+
+
+@dataclass(slots=True)
+class Journey:
+    id: str
+    title: str
+    file: str
+    location: Location
+    departments: dict[str, Department]
+    data: dict[str, DataItem]
+    steps: dict[str, Step]  # file order
+    start: str
+    description: str | None = None
+    segment: str | None = None
+    stage: str | None = None
+    counterpart: str | None = None
+    variant_of: str | None = None
+    known: tuple[str, ...] = ()
+    promise: Promise | None = None
+    waivers: tuple[Waiver, ...] = ()
+    # Lines of the source file, kept for reports that quote the file.
+    key_locations: dict[str, Location] = field(default_factory=dict)
+
+    def edges(self):
+        for step in self.steps.values():
+            yield from step.next
+
+    def department_title(self, department_id: str) -> str:
+        department = self.departments.get(department_id)
+        return department.title if department else department_id
+
+    def data_title(self, data_id: str) -> str:
+        item = self.data.get(data_id)
+        return item.title if item else data_id
