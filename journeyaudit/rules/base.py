@@ -82,3 +82,26 @@ class PortfolioRule(Rule):
     ) -> Iterable[RawFinding]:
         """Yield findings with `journey` set to the journey they belong to."""
         raise NotImplementedError
+
+
+def resolve_options(rule: Rule, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The options `check` receives: defaults, then overrides, durations in seconds.
+
+    Raises ValueError (with a message naming the option) for a bad duration;
+    unknown option names are checked by the configuration layer, not here.
+    """
+    from journeyaudit.durations import parse_duration
+
+    merged = dict(rule.options)
+    merged.update(overrides or {})
+    resolved: dict[str, Any] = {}
+    for name, value in merged.items():
+        is_duration = name in rule.duration_options or (name not in rule.options and rule.extra_options == "duration")
+        if is_duration and isinstance(value, str):
+            try:
+                resolved[name] = parse_duration(value)
+            except ValueError as error:
+                raise ValueError(f"option '{name}' of rule '{rule.id}': {error}") from None
+        else:
+            resolved[name] = value
+    return resolved
