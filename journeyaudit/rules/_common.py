@@ -9,6 +9,7 @@ import math
 from collections import deque
 from typing import Callable, Iterable
 
+from journeyaudit.durations import format_duration
 from journeyaudit.model import Journey
 
 
@@ -27,6 +28,19 @@ def join(items: Iterable[str]) -> str:
 
 def way_text(steps: Iterable[str]) -> str:
     return " → ".join(q(step) for step in steps)
+
+
+def duration(seconds: float) -> str:
+    """A duration for a message: `format_duration`, but beyond a day the two largest
+    non-zero units, so a silence of 3 days and 40 minutes reads "3d 40m", not "3d"."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 86400:
+        return format_duration(seconds)
+    minutes = round(seconds / 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{days}d {hours}h"
+    return f"{days}d {minutes}m" if minutes else f"{days}d"
 
 
 def number(value: float) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-from journeyaudit.durations import format_duration
-from journeyaudit.rules._common import number
+from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -91,8 +90,8 @@ steps:
             if math.isinf(expected):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {format_duration(expected)} to a successful end"
-            yield RawFinding(message=f"{text}, {format_duration(promise.duration_s)} promised")
+                text = f"expected {duration(expected)} to a successful end"
+            yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
             if math.isinf(contacts):

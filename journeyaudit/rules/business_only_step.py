@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.durations import format_duration
-from journeyaudit.rules._common import join, q
+from journeyaudit.rules._common import duration, join, q
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -93,7 +92,7 @@ steps:
                 continue
             costs = []
             if cost > 0:
-                costs.append(f"costs the customer {format_duration(cost)}")
+                costs.append(f"costs the customer {duration(cost)}")
             if step.asks:
                 costs.append("asks for " + join(journey.data_title(item) for item in dict.fromkeys(step.asks)))
             what = "is for the business only (value: business)" if step.value == "business" else "adds no value (value: none)"

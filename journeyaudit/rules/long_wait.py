@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.durations import format_duration
+from journeyaudit.rules._common import duration
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -77,8 +77,8 @@ steps:
             whose = step.channel if step.channel in options else f"other channels ({step.channel})"
             yield RawFinding(
                 message=(
-                    f"the customer waits {format_duration(step.wait_s)} on {step.channel} "
-                    f"(max {format_duration(limit)} for {whose})"
+                    f"the customer waits {duration(step.wait_s)} on {step.channel} "
+                    f"(max {duration(limit)} for {whose})"
                 ),
                 step=step.id,
                 steps=(step.id,),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from journeyaudit.loader import did_you_mean
 from journeyaudit.rules.base import PortfolioRule, RawFinding
 
 
@@ -15,7 +16,8 @@ class MissingCounterpart(PortfolioRule):
         "the journey its `counterpart` or `variant_of` names. When that journey is not among "
         "the journeys audited together (a typo in the id, or a file left out of the run), "
         "they cannot judge it: this rule says so, with one finding per missing reference, "
-        "on the journey that names it, instead of staying silent or crashing."
+        "on the journey that names it, instead of staying silent or crashing. The message "
+        "suggests the closest audited id when there is one."
     )
     story = (
         'Supports the portfolio rules, whose stories are: "It took only a few minutes to get '
@@ -78,7 +80,7 @@ steps:
                 yield RawFinding(
                     message=(
                         f"{key} '{other_id}' is not among the audited journeys, so it cannot be "
-                        f"compared: audit both together"
+                        f"compared: audit both together{did_you_mean(other_id, contexts)}"
                     ),
                     related_journeys=(other_id,),
                     journey=journey_id,

@@ -18,8 +18,9 @@ class RepeatedAsk(JourneyRule):
         "it make one finding (at the configured severity, `data` = those ids, sorted); the "
         "items held on some ways only make a second, separate finding at `info` severity "
         "(\"possibly\" repeated). The message names the items by their titles and, for each, "
-        "where it was first given: the step that first asked it, or the company itself when "
-        "it is in `known` (held before the journey starts)."
+        "where it was first given: the step that first asked it (even when the item is also "
+        "in `known`: the customer has said it already), or else the company itself when it "
+        "is in `known` (held before the journey starts)."
     )
     story = (
         '"repeating the most basic information (your name, account numbers, passwords, and '
@@ -115,9 +116,13 @@ steps:
     @staticmethod
     def _where(journey, analysis, step_id, items):
         # Group the items by where they were first given, in the order they are asked.
+        # `first_given` is None for `known` items; `first_asked` still names the step that
+        # asked first when there is one ("already given at 'call'" tells the client more).
+        first_asked = getattr(analysis, "first_asked", None) or {}
         groups: dict[str | None, list[str]] = {}
         for item in items:
-            groups.setdefault(analysis.first_given.get((step_id, item)), []).append(item)
+            source = analysis.first_given.get((step_id, item)) or first_asked.get((step_id, item))
+            groups.setdefault(source, []).append(item)
         parts = []
         for source, group in groups.items():
             titles = join(journey.data_title(item) for item in group)

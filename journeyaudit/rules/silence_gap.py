@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.durations import format_duration
-from journeyaudit.rules._common import q, successors
+from journeyaudit.rules._common import duration, q, successors
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 _START = None  # origin key of the silence that begins at the start of the journey
@@ -143,8 +142,8 @@ steps:
                 where = "the start" if origin is _START else q(origin)
                 yield RawFinding(
                     message=(
-                        f"{format_duration(value)} without contact from {where} to {q(to)}{via} "
-                        f"(max {format_duration(limit)})"
+                        f"{duration(value)} without contact from {where} to {q(to)}{via} "
+                        f"(max {duration(limit)})"
                     ),
                     step=journey.start if origin is _START else origin,
                     steps=way,
