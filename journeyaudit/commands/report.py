@@ -1,0 +1,52 @@
+"""`journeyaudit report PATH... -o DIR`: only the HTML report (index + one page per journey)."""
+
+from __future__ import annotations
+
+import click
+
+from journeyaudit.cli import EXIT_OK, EXIT_USAGE
+from journeyaudit.commands._common import echo_problems, resolve_config, run_with_progress
+from journeyaudit.loader import MAX_FILE_BYTES
+
+
+@click.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False),
+    default="reports",
+    show_default=True,
+    help="Folder to write index.html and one page per journey into (created when missing).",
+)
+@click.option(
+    "--full-diagram",
+    is_flag=True,
+    help="Also draw every step of journeys over 300 steps (they get a department map by default).",
+)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
+def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None:
+    """Write the HTML report of journeys: a portfolio index and one page per journey.
+
+    The pages are self-contained (no network, no external files) and open
+    from disk. Exit 0 when the report was written, 2 when a file or the
+    command line could not be used (the other journeys are still reported).
+    Findings do not change the exit code: use `audit` or `check` in CI.
+    """
+    from journeyaudit.reports.html import write_report
+
+    config = resolve_config(paths, config_path, None)
+    result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
+    echo_problems(result.problems, err=True)
+    if not result.journeys and not result.problems:
+        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    try:
+        index = write_report(result, output_dir, config=config, full_diagram=full_diagram)
+    except OSError as error:
+        click.echo(f"{output_dir}: cannot write the report: {error.strerror or error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    click.echo(f"HTML report: {index} ({len(result.journeys)} journey{'s' if len(result.journeys) != 1 else ''})", err=True)
+    raise SystemExit(EXIT_USAGE if result.problems else EXIT_OK)
