@@ -203,3 +203,17 @@ def test_held_data_equals_exploring_every_walk(case):
                 assert (first is None) == (item in known)
                 if first is not None:
                     assert item in steps[first]["asks"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_journeys())
+def test_any_journey_is_analysed_with_an_entry_for_every_step(case):
+    # Including journeys where the customer is stuck in a loop from the start.
+    steps, _, known = case
+    a = analyze(journey(steps, known=known))
+    assert set(a.visits) == set(a.held_must) == set(a.held_may) == set(steps)
+    assert sum(a.absorption.values()) == pytest.approx(1.0)
+    assert a.worst_duration.steps[0] == next(iter(steps))
+    assert 0 <= a.metrics["score"] <= 100
+    for key in ("success_rate", "failure_rate", "abandon_rate", "stuck_rate"):
+        assert 0.0 <= a.metrics[key] <= 1.0
