@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules._common import number
+from journeyaudit.rules._common import number, shorten
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -91,7 +91,7 @@ steps:
         if len(landing) <= limit:
             return
         chain = [departments[0]] + [departments[i] for i in range(1, len(way)) if departments[i] != departments[i - 1]]
-        titles = " → ".join(journey.department_title(department) for department in chain)
+        titles = " → ".join(shorten([journey.department_title(department) for department in chain]))
         yield RawFinding(
             message=f"{titles}: {number(len(landing))} hand-offs on the worst way (max {number(limit)})",
             step=landing[limit],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.analysis.worstcase import worst_way
-from journeyaudit.rules._common import join, q
+from journeyaudit.rules._common import join, q, shorten
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -95,7 +95,7 @@ steps:
         yield RawFinding(
             message=(
                 f"the customer is verified {len(verifications)} times on one way: "
-                f"{join(q(step) for step in verifications)}"
+                f"{join(shorten([q(step) for step in verifications]))}"
             ),
             step=verifications[1],
             steps=way,
