@@ -99,7 +99,10 @@ def worst_way_indexed(
     # component (u first), then the step outside it (None: the way stops).
     inner_way: list[tuple[int, ...] | None] = [None] * n
     then: list[int | None] = [None] * n
-    approximate = False
+    # The best way from u goes through a region whose figure is only a bound.
+    # A bound that loses a comparison does not matter: the true value behind
+    # it is even lower, so the winner is exact.
+    approximate = [False] * n
 
     components = graph.component_members
     for cid in range(len(components) - 1, -1, -1):
@@ -113,9 +116,9 @@ def worst_way_indexed(
                 best[u] = node_values[u] + value
                 inner_way[u] = (u,)
                 then[u] = choice
+                approximate[u] = choice is not None and approximate[choice]
             continue
-        region_approximate = _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then)
-        approximate = approximate or region_approximate
+        _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then, approximate)
 
     start = graph.start
     if best[start] == NEG_INF:
@@ -125,9 +128,7 @@ def worst_way_indexed(
     while u is not None:
         way.extend(inner_way[u])
         u = then[u]
-    # Only regions the returned way's value depends on could make it a bound;
-    # a coarse flag (any region approximated) is on the safe side.
-    return WorstWay(best[start], tuple(graph.ids[i] for i in way), approximate)
+    return WorstWay(best[start], tuple(graph.ids[i] for i in way), approximate[start])
 
 
 def _best_exit(graph, y, cid, best, edge, stop) -> tuple[int | None, float]:
@@ -143,8 +144,8 @@ def _best_exit(graph, y, cid, best, edge, stop) -> tuple[int | None, float]:
     return choice, value
 
 
-def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then) -> bool:
-    """Fill best/inner_way/then for the entry steps of one loop region; True if approximate."""
+def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then, approximate) -> None:
+    """Fill best/inner_way/then/approximate for the entry steps of one loop region."""
     member_set = set(members)
     entries = [
         u
@@ -172,7 +173,7 @@ def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way,
             best[x] = value
             inner_way[x] = path
             then[x] = exit_to
-    return not exact
+            approximate[x] = not exact or (exit_to is not None and approximate[exit_to])
 
 
 def _exact_from(x, members, inside, exits, node_values, edge, budget):
