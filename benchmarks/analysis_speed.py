@@ -51,7 +51,7 @@ def main() -> None:
     for journey in small:
         analyze(journey)
     small_s = time.perf_counter() - began
-    print(f"1,000 journeys of 40 steps: analyse {small_s:.3f} s ({small_s:.3f} ms each)")
+    print(f"1,000 journeys of 40 steps: analyse {small_s:.3f} s ({small_s / 1000 * 1000:.3f} ms each)")
 
     steps = load(ladder(60))
     result, ladder_s = timed(analyze, steps)
