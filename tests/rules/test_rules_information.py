@@ -76,3 +76,33 @@ def test_two_verifications_on_one_way_point_at_the_second():
     assert finding.step == "v2"
     assert finding.steps == ("s0", "v1", "s1", "v2", "s2")
     assert finding.message == "the customer is verified 2 times on one way: 'v1' and 'v2'"
+
+
+def test_where_first_given_names_every_branch_a_customer_may_have_taken():
+    text = journey(
+        "  s0: {title: S0, department: d, next: [b1, b2]}\n"
+        "  b1: {title: B1, department: d, asks: [card, name], next: m}\n"
+        "  b2: {title: B2, department: d, asks: [card], next: m}\n"
+        "  m: {title: M, department: d, asks: [card], next: s}\n"
+        "  s: {title: S, department: d, asks: [card, name], end: success}\n",
+        header="known: [name]\n",
+        data=DATA,
+    )
+    found = {f.step: f.message for f in run("repeated-ask", text)}
+    # Card number: first given at b1 or b2, whichever way the customer took (not at m).
+    assert found["m"] == "asks again for Card number, already given at 'b1' or 'b2'"
+    # Full name: asked on one branch only, so on every way it is the company's own.
+    assert found["s"] == (
+        "asks again for Card number, already given at 'b1' or 'b2'; "
+        "Full name, already held by the company (known before the journey starts)"
+    )
+
+
+def test_asked_again_on_an_earlier_pass_through_the_same_step():
+    text = journey(
+        "  s0: {title: S0, department: d, asks: [pin], next: [{to: s0, p: 0.5}, {to: s1, p: 0.5}]}\n"
+        "  s1: {title: S1, department: d, end: success}\n",
+        data=DATA,
+    )
+    (finding,) = run("repeated-ask", text)
+    assert finding.message == "possibly asks again for PIN, already given at 's0' on an earlier pass (on some ways to this step)"
