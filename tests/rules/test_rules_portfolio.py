@@ -66,3 +66,23 @@ def test_missing_variant_with_a_suggestion():
         "audit both together; did you mean 'close-account'?"
     )
     assert run_portfolio_on("loyalty-penalty", [variant, other]) == []  # and no crash
+
+
+def test_the_finding_goes_to_the_heavier_journey_whichever_names_the_other():
+    light = simple("join", extra="counterpart: leave\n")
+    heavy = simple("leave", wait="2h")  # names nothing itself
+    (finding,) = run_portfolio_on("effort-asymmetry", [light, heavy])
+    assert finding.journey == "leave" and finding.related_journeys == ("join",)
+
+
+def test_a_counterpart_without_effort():
+    heavy = simple("leave", extra="counterpart: join\n", wait="2h")
+    empty = context_of(
+        "journeyaudit: 1\nid: join\ntitle: Join\ndepartments:\n  d: {title: D}\n"
+        "steps:\n  s0: {title: S0, department: d, actor: system, channel: web, end: success}\n",
+        "join.yaml",
+    )
+    assert effort(empty) == 0  # an automated step, no wait, no asks
+    (finding,) = run_portfolio_on("effort-asymmetry", [heavy, empty])
+    assert finding.journey == "leave"
+    assert finding.message.endswith("while it takes no effort at all")
