@@ -86,3 +86,13 @@ def test_a_counterpart_without_effort():
     (finding,) = run_portfolio_on("effort-asymmetry", [heavy, empty])
     assert finding.journey == "leave"
     assert finding.message.endswith("while it takes no effort at all")
+
+
+def test_loyalty_penalty_when_the_base_journey_is_the_loyal_one():
+    loyal = simple("existing", wait="30m", segment="vip")
+    new = simple("new", extra="variant_of: existing\n", segment="new")
+    (finding,) = run_portfolio_on("loyalty-penalty", [loyal, new])
+    assert finding.journey == "existing" and finding.related_journeys == ("new",)
+    # The other way round, the new customers make more effort: nothing to report.
+    heavier_new = simple("new", extra="variant_of: existing\n", wait="30m", segment="new")
+    assert run_portfolio_on("loyalty-penalty", [simple("existing", segment="vip"), heavier_new]) == []
