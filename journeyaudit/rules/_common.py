@@ -53,12 +53,11 @@ def duration(seconds: float) -> str:
 
 
 def number(value: float) -> str:
-    """A figure without spurious decimals: 6, 2.5, 61.2."""
+    """A figure without spurious decimals: 6, 2.5, 61.2, 0.2."""
     if value is None or not math.isfinite(value):
         return "∞"
-    if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
-    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+    text = f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def successors(journey: Journey, step_id: str) -> list[str]:

@@ -141,7 +141,7 @@ steps:
             if efforts[heavy] <= 0 or (efforts[light] > 0 and efforts[heavy] <= limit * efforts[light]):
                 continue
             if efforts[light] > 0:
-                how = f"{efforts[heavy] / efforts[light]:.1f} times as much (max {number(limit)})"
+                how = f"{number(efforts[heavy] / efforts[light])} times as much (max {number(limit)})"
             else:
                 how = "while it takes no effort at all"
             yield RawFinding(

@@ -94,7 +94,7 @@ steps:
             return
         yield RawFinding(
             message=(
-                f"the customer is verified {len(verifications)} times on one way: "
+                f"the customer is verified {'twice' if len(verifications) == 2 else f'{len(verifications)} times'} on one way: "
                 f"{join(shorten([q(step) for step in verifications]))}"
             ),
             step=verifications[1],

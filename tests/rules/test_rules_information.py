@@ -75,7 +75,7 @@ def test_two_verifications_on_one_way_point_at_the_second():
     (finding,) = run("repeated-verification", text)
     assert finding.step == "v2"
     assert finding.steps == ("s0", "v1", "s1", "v2", "s2")
-    assert finding.message == "the customer is verified 2 times on one way: 'v1' and 'v2'"
+    assert finding.message == "the customer is verified twice on one way: 'v1' and 'v2'"
 
 
 def test_where_first_given_names_every_branch_a_customer_may_have_taken():

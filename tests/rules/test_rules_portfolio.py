@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from journeyaudit.rules._common import number
+
 from .helpers import context_of, run_portfolio_on
 
 
@@ -28,7 +30,7 @@ def test_effort_asymmetry_belongs_to_the_heavier_journey_only():
     assert finding.journey == "leave" and finding.related_journeys == ("join",)
     assert finding.step is None
     ratio = effort(heavy) / effort(light)
-    assert f"{ratio:.1f} times as much (max 2)" in finding.message
+    assert f"{number(ratio)} times as much (max 2)" in finding.message
     assert "'join' (Journey join)" in finding.message
     # A ratio above the actual one silences it.
     assert run_portfolio_on("effort-asymmetry", [heavy, light], ratio=ratio + 1) == []
