@@ -13,14 +13,14 @@ class LoyaltyPenalty(PortfolioRule):
     category = "portfolio"
     summary = "A journey `variant_of` another, whose segment is in `loyal` and whose customer effort is higher."
     description = (
-        "For every audited journey that is a `variant_of` another (the same process for "
-        "another segment) and whose `segment` is one of the `loyal` segments, compares the "
-        "customer effort index (the analysis's `effort` metric) of both and reports the "
-        "variant when its loyal customers make more effort than the other segment. A pair is "
-        "judged once, whichever of the two names the other: the finding belongs to the "
-        "journey with more effort when its segment is loyal, and names the other journey in "
-        "`related_journeys`. A variant that is not in the audited set is reported by "
-        "`missing-counterpart`."
+        "A journey that is a `variant_of` another is the same process for another segment. "
+        "For each such pair of audited journeys (judged once, whichever of the two names the "
+        "other), the rule compares their customer effort index (the analysis's `effort` "
+        "metric) and reports the journey with more effort when its `segment` is one of the "
+        "`loyal` segments: loyal customers make more effort than others for the same thing. "
+        "The finding belongs to that journey and names the other in `related_journeys`; "
+        "equal efforts are not reported. A variant that is not in the audited set is "
+        "reported by `missing-counterpart`."
     )
     story = (
         '"It is frustrating to see companies penalize loyal customers because of their '
