@@ -1,0 +1,246 @@
+"""What the pages say about the shared examples: figures, findings, links, tables."""
+
+from __future__ import annotations
+
+import re
+
+from journeyaudit.reports.html import handoff_matrix, time_by_department
+
+
+def _cells(row):
+    return [cell for cell in row.children if not isinstance(cell, str) and cell.tag == "td"]
+
+
+def test_one_page_per_journey_and_an_index(pages):
+    assert sorted(pages) == ["index.html", "loan-application.html", "loan-payoff.html"]
+
+
+def test_index_lists_journeys_worst_score_first_with_key_figures(trees, examples_result):
+    table = trees["index.html"].find("table", cls="portfolio")
+    rows = list(table.find("tbody").find_all("tr"))
+    assert [row.attrs["id"] for row in rows] == ["j-loan-payoff", "j-loan-application"]  # 25 before 86
+    payoff = [" ".join(cell.text().split()) for cell in _cells(rows[0])]
+    metrics = next(r for r in examples_result.journeys if r.journey.id == "loan-payoff").metrics
+    assert payoff[0].startswith("Pay off a personal loan early")
+    assert payoff[1] == str(metrics["score"])
+    assert payoff[2] == "1d 6h"  # expected_duration_s 109560
+    assert payoff[3] == "98%"  # waiting share 107100 / 109560
+    assert payoff[4] == "5"  # expected hand-offs
+    assert payoff[5] == "4"  # departments
+    assert payoff[6] == "8"  # repeated asks
+    assert payoff[7] == "100%"
+    # Sort keys are the raw figures, so the script sorts numbers, not text.
+    assert _cells(rows[0])[2].attrs["data-value"] == "109560.0"
+    application = [" ".join(cell.text().split()) for cell in _cells(rows[1])]
+    assert application[3] == "0%" and application[7] == "80%"
+
+
+def test_index_findings_by_severity(trees, examples_result):
+    row = trees["index.html"].by_id("j-loan-payoff")
+    counts = {
+        key: int(el.text().split()[0])
+        for el in row.find_all("span", cls="count")
+        for key in ("error", "warning", "info", "waived")
+        if f"c-{key}" in el.classes
+    }
+    findings = next(r for r in examples_result.journeys if r.journey.id == "loan-payoff").findings
+    assert counts["error"] == sum(f.severity == "error" and not f.waived for f in findings) == 2
+    assert counts["warning"] == sum(f.severity == "warning" and not f.waived for f in findings)
+
+
+def test_portfolio_findings_shown_as_pairs(trees):
+    section = trees["index.html"].by_id("portfolio")
+    pairs = list(section.find_all("article", cls="pair"))
+    assert len(pairs) == 1
+    text = " ".join(pairs[0].text().split())
+    assert "effort-asymmetry" in text
+    links = [a.attrs["href"] for a in pairs[0].find_all("a")]
+    assert links == ["loan-payoff.html", "loan-application.html"]
+    assert "76.8" in text or "76.9" in text  # the two efforts side by side
+    assert "3.9" in text
+
+
+def test_journey_page_head_and_metric_cards(trees):
+    tree = trees["loan-payoff.html"]
+    assert tree.find("h1").text() == "Pay off a personal loan early"
+    head = " ".join(tree.by_id("overview").text().split())
+    assert "segment existing" in head and "stage leave" in head
+    cards = {
+        " ".join(card.find("div", cls="label").text().split()): " ".join(card.find("div", cls="value").text().split())
+        for card in tree.find_all("div", cls="metric")
+    }
+    assert cards["Expected time"] == "1d 6h"
+    assert cards["Customer waiting"] == "98%"
+    assert cards["Hand-offs"] == "5"
+    assert cards["Departments"] == "4"
+    assert cards["Repeated asks"] == "8"
+    assert cards["Success rate"] == "100%"
+    promise = " ".join(tree.find("div", cls="promise").text().split())
+    assert "15m and 1 contact" in promise and "promise broken" in promise
+
+
+def test_every_finding_has_message_story_fix_and_links_to_its_step(trees, examples_result):
+    from journeyaudit.rules.registry import all_rules
+
+    rules = all_rules()
+    for journey_result in examples_result.journeys:
+        tree = trees[f"{journey_result.journey.id}.html"]
+        for finding in journey_result.findings:
+            item = tree.by_id(f"f-{finding.fingerprint}")
+            assert item is not None, finding
+            assert finding.message in " ".join(item.text().split())
+            group = next(a for a in item.ancestors() if "rule-group" in a.classes)
+            group_text = " ".join(group.text().split())
+            assert " ".join(rules[finding.rule].fix.replace("`", "").split()) in group_text.replace("`", "")
+            if rules[finding.rule].story:
+                story = group.find("blockquote").text()
+                assert story == rules[finding.rule].story
+            if finding.step:
+                show = item.find("a", cls="show")
+                assert show.attrs["href"] == f"#step-{finding.step}"
+                assert finding.step in show.attrs["data-steps"].split()
+                # The target exists in the diagram, and the step links back to its row.
+                node = tree.by_id(f"step-{finding.step}")
+                assert node is not None and node.tag == "g" and "step" in node.classes
+                link = node.find("a")
+                assert link.attrs["xlink:href"] == f"#at-{finding.step}"
+                row = tree.by_id(f"at-{finding.step}")
+                assert f"#f-{finding.fingerprint}" in [a.attrs.get("href") for a in row.find_all("a")]
+
+
+def test_way_findings_highlight_their_edges(trees, examples_result):
+    payoff = next(r for r in examples_result.journeys if r.journey.id == "loan-payoff")
+    handoffs = next(f for f in payoff.findings if f.rule == "handoffs")
+    item = trees["loan-payoff.html"].by_id(f"f-{handoffs.fingerprint}")
+    edges = item.find("a", cls="show").attrs["data-edges"].split()
+    assert len(edges) == len(handoffs.steps) - 1
+    for edge in edges:
+        assert trees["loan-payoff.html"].by_id(edge) is not None
+
+
+def test_steps_coloured_by_their_worst_finding(trees):
+    tree = trees["loan-payoff.html"]
+    assert "sev-warning" in tree.by_id("step-call").classes
+    # `closed` has a ping-pong warning; loan-application's steps have no step finding.
+    for node in trees["loan-application.html"].find_all("g", cls="step"):
+        assert "sev-none" in node.classes
+
+
+def _lane_y(tree, department):
+    lane = tree.by_id(f"lane-{department}")
+    return min(float(t.attrs["y"]) for t in lane.find_all("text"))
+
+
+def test_swimlane_lanes_in_file_order_with_back_office_below_the_line(trees):
+    tree = trees["loan-payoff.html"]
+    svg = tree.find("svg", cls="swimlane")
+    assert svg is not None
+    ys = {d: _lane_y(tree, d) for d in ("contact-center", "loans", "payments", "compliance")}
+    assert ys["contact-center"] < ys["loans"] < ys["payments"] < ys["compliance"]
+    line = svg.find("line", cls="visibility")
+    shift = re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\)", line.parent.attrs["transform"])
+    line_y = float(line.attrs["y1"]) + float(shift.group(2))  # in the nodes' coordinates
+    assert ys["payments"] < line_y < ys["compliance"]
+    # Steps sit in their department's lane.
+    call_y = min(float(t.attrs["y"]) for t in tree.by_id("step-call").find_all("text"))
+    check_y = min(float(t.attrs["y"]) for t in tree.by_id("step-compliance-check").find_all("text"))
+    assert call_y < line_y < check_y
+
+
+def test_handoff_edges_highlighted_counted_and_branches_labelled(trees, examples_result):
+    tree = trees["loan-payoff.html"]
+    handoffs = [g for g in tree.find_all("g", cls="edge") if "handoff" in g.classes]
+    # call→loans-desk, loans-desk→compliance-check, compliance-check→back-to-loans,
+    # send-proof→back-to-loans, back-to-loans→pay, pay→closed
+    assert len(handoffs) == 6
+    facts = " ".join(tree.find("div", cls="diagram-facts").text().split())
+    assert "6 hand-off arrows" in facts and "5 hand-offs expected" in facts
+    svg_text = " ".join(tree.find("svg", cls="swimlane").text().split())
+    assert "40%" in svg_text and "60%" in svg_text
+
+
+def test_loop_edges_dashed():
+    from .helpers import audit_texts, parse
+    from journeyaudit.reports.html import render_pages
+
+    text = """journeyaudit: 1
+title: Call back
+departments: {desk: {title: Desk}, back: {title: Back office, customer_facing: false}}
+steps:
+  call: {title: Call, department: desk, channel: phone, next: check}
+  check:
+    title: Check
+    department: back
+    next: [{to: call, p: 0.3}, {to: done, p: 0.7}]
+  done: {title: Done, department: desk, end: success}
+"""
+    result = audit_texts(text)
+    page = parse(render_pages(result)["journey-0.html"])
+    loops = [g for g in page.find_all("g", cls="edge") if "loop" in g.classes]
+    assert len(loops) == 2  # call→check and check→call form the loop
+    for edge in loops:
+        assert edge.find("path").attrs.get("stroke-dasharray")
+
+
+def test_handoff_matrix_is_visits_times_probability(trees, examples_result):
+    payoff = next(r for r in examples_result.journeys if r.journey.id == "loan-payoff")
+    matrix = handoff_matrix(payoff.journey, payoff.analysis)
+    assert matrix[("contact-center", "loans")] == 1.0
+    assert abs(matrix[("compliance", "loans")] - 1.0) < 1e-9  # 0.6 direct + 0.4 via send-proof
+    assert abs(sum(matrix.values()) - payoff.metrics["expected_handoffs"]) < 1e-9
+    table = trees["loan-payoff.html"].find("table", cls="matrix")
+    total = " ".join(table.find("tfoot").text().split())
+    assert total.endswith("5")
+
+
+def test_time_chart_wait_and_work_per_department(trees, examples_result):
+    payoff = next(r for r in examples_result.journeys if r.journey.id == "loan-payoff")
+    times = time_by_department(payoff.journey, payoff.analysis)
+    assert times["contact-center"] == (18 * 60, 4 * 60)
+    wait, work = times["compliance"]
+    assert abs(wait - (9 * 60 + 0.4 * 3 * 86400)) < 1e-6 and abs(work - (8 * 60 + 0.4 * 30 * 60)) < 1e-6
+    assert abs(sum(w for w, _ in times.values()) - payoff.metrics["expected_wait_s"]) < 1e-6
+    chart = trees["loan-payoff.html"].by_id("time")
+    text = " ".join(chart.text().split())
+    assert "Compliance" in text and "waiting 1d 4h" in text  # 0.4 × 3d + 9m
+
+
+def test_information_table_marks_repeats_and_where_first_given(trees):
+    tree = trees["loan-payoff.html"]
+    account = tree.by_id("data-account")
+    asks = list(account.find_all("span", cls="ask"))
+    assert len(asks) == 5 and all("repeated" in a.classes for a in asks)
+    assert "before the journey (known)" in asks[0].text()
+    dob = tree.by_id("data-dob")
+    assert "first ask" in dob.text()
+    assert "sensitive" in " ".join(tree.by_id("data-ssn").text().split()).lower()
+
+
+def test_first_given_at_an_earlier_step():
+    from .helpers import audit_texts, parse
+    from journeyaudit.reports.html import render_pages
+
+    text = """journeyaudit: 1
+title: Ask twice
+departments: {desk: {title: Desk}}
+data: {email: {title: E-mail address}}
+steps:
+  form: {title: Fill in the form, department: desk, asks: [email], next: call}
+  call: {title: Confirm by phone, department: desk, channel: phone, asks: [email], end: success}
+"""
+    page = parse(render_pages(audit_texts(text))["journey-0.html"])
+    row = page.by_id("data-email")
+    asks = list(row.find_all("span", cls="ask"))
+    assert "first ask" in asks[0].text()
+    assert "repeated" in asks[1].classes and "Fill in the form" in asks[1].text()
+
+
+def test_pages_are_self_contained(pages):
+    for name, text in pages.items():
+        # No external resource of any kind: no src/href to another scheme or host.
+        assert not re.search(r'\b(?:src|href)="(?:https?:)?//', text), name
+        assert "<link" not in text and "@import" not in text and "url(" not in text, name
+        assert re.findall(r"<script\b[^>]*>", text) == ["<script>"], name
+        # Links between pages are relative file names.
+        for href in re.findall(r'href="([^"#]+)"', text):
+            assert re.fullmatch(r"[a-z][a-z0-9_-]*\.html", href), (name, href)

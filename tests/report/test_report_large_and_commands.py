@@ -1,0 +1,72 @@
+"""Large journeys get a department map; the `report` command and `audit --html`."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from journeyaudit.cli import main
+from journeyaudit.reports.html import handoff_matrix, render_pages
+
+from .helpers import EXAMPLES, audit_texts, make_journey, parse
+
+
+@pytest.fixture(scope="module")
+def large_result():
+    result = audit_texts(make_journey(400, n_departments=6, seed=7))
+    assert len(result.journeys[0].journey.steps) == 400
+    return result
+
+
+def test_a_400_step_journey_gets_a_department_map(large_result):
+    tree = parse(render_pages(large_result)["journey-0.html"])
+    assert tree.find("svg", cls="swimlane") is None
+    svg = tree.find("svg", cls="department-map")
+    assert svg is not None
+    journey = large_result.journeys[0].journey
+    analysis = large_result.journeys[0].analysis
+    used = {step.department for step in journey.steps.values()}
+    for department in used:
+        node = tree.by_id(f"dept-{department}")
+        assert node is not None and journey.department_title(department) in node.text()
+    # Each arrow carries the expected hand-offs between two departments.
+    matrix = handoff_matrix(journey, analysis)
+    arrows = {g.attrs["id"]: " ".join(g.text().split()) for g in svg.find_all("g", cls="edge")}
+    assert len(arrows) == sum(1 for value in matrix.values() if value > 0)
+    (source, target), value = max(matrix.items(), key=lambda item: item[1])
+    label = arrows[f"handoff-{source}-{target}"]
+    assert f"{value:.2f}".rstrip("0").rstrip(".") in label
+    text = " ".join(tree.by_id("diagram").text().split())
+    assert "400 steps" in text and "--full-diagram" in text
+    # Finding links point at the step rows (there is no step graph to point at).
+    for link in tree.find_all("a", cls="show"):
+        assert link.attrs["href"].startswith("#at-")
+
+
+def test_full_diagram_draws_the_steps_as_well(large_result):
+    tree = parse(render_pages(large_result, full_diagram=True)["journey-0.html"])
+    assert tree.find("svg", cls="department-map") is not None
+    svg = tree.find("svg", cls="swimlane")
+    assert svg is not None
+    assert len(list(svg.find_all("g", cls="step"))) == 400
+
+
+def test_report_command_writes_the_folder(tmp_path):
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(main, ["report", str(EXAMPLES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "loan-application.html", "loan-payoff.html"]
+    assert "HTML report:" in result.output
+
+
+def test_report_command_exit_2_without_journeys(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+
+
+def test_audit_html_writes_the_same_report(tmp_path):
+    result = CliRunner().invoke(main, ["audit", str(EXAMPLES), "--html", str(tmp_path / "a"), "--exit-zero"])
+    assert result.exit_code == 0, result.output
+    CliRunner().invoke(main, ["report", str(EXAMPLES), "-o", str(tmp_path / "b")])
+    for page in (tmp_path / "a").iterdir():
+        assert page.read_bytes() == (tmp_path / "b" / page.name).read_bytes()
