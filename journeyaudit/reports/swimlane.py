@@ -471,7 +471,7 @@ def render_department_map(journey, matrix: dict[tuple[str, str], float], dept_se
             continue
         lines.append(f"  subgraph cluster_{key} {{")
         lines.append(
-            f'    graph [label=<<font point-size="10" color="{MUTED}">{esc(title)}</font>> labeljust=l '
+            f'    graph [label=<<font point-size="12" color="{MUTED}">{esc(title)}</font>> labeljust=l '
             f'style="rounded,filled" color="#eaecf0" fillcolor="{"#f9fafb" if key == "facing" else "#f4f3ff"}"];'
         )
         for department in members:
@@ -493,11 +493,15 @@ def render_department_map(journey, matrix: dict[tuple[str, str], float], dept_se
         width = 1.0 + 3.0 * value / biggest
         lines.append(
             f'  "{safe_id(source)}" -> "{safe_id(target)}" [id="handoff-{safe_id(source)}-{safe_id(target)}" '
-            f'penwidth={_num(width)} label=<{esc(_num(value))}>];'
+            f'penwidth={_num(width)} label=<{esc(_handoff_label(value))}>];'
         )
     lines.append("}")
     svg = _pipe("\n".join(lines) + "\n", pinned=False)
     return DiagramResult(clean_svg(svg, css_class="diagram department-map", label=f"Department map of {journey.title}"))
+
+
+def _handoff_label(value: float) -> str:
+    return "<0.01" if value < 0.005 else _num(value)
 
 
 def _facing(journey, department: str) -> bool:
