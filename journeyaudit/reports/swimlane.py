@@ -109,7 +109,7 @@ def clean_svg(svg: str, *, css_class: str, label: str) -> str:
     width = match.group(1) if match else "0"
     # Never wider than drawn; narrower only down to 75 % (text stays legible: the box scrolls).
     svg = _SIZE.sub(
-        f'<svg class="{css_class}" role="img" aria-label="{html.escape(label, quote=True)}" style="width:100%;max-width:{width}px;min-width:{_num(float(width) * 0.75)}px"',
+        f'<svg class="{css_class}" role="group" aria-label="{html.escape(label, quote=True)}" style="width:100%;max-width:{width}px;min-width:{_num(float(width) * 0.75)}px"',
         svg,
         count=1,
     )

@@ -244,3 +244,73 @@ def test_pages_are_self_contained(pages):
         # Links between pages are relative file names.
         for href in re.findall(r'href="([^"#]+)"', text):
             assert re.fullmatch(r"[a-z][a-z0-9_-]*\.html", href), (name, href)
+
+
+PORTFOLIO = (
+    """journeyaudit: 1
+id: card-new
+title: Get a card (new customers)
+segment: new
+stage: acquire
+departments: {web: {title: Web}}
+steps:
+  apply: {title: Apply online, department: web, next: done}
+  done: {title: Card sent, department: web, kind: notification, end: success}
+""",
+    """journeyaudit: 1
+id: card-vip
+title: Get a card (VIP)
+segment: vip
+stage: acquire
+variant_of: card-new
+counterpart: ghost
+departments: {desk: {title: Desk}, risk: {title: Risk, customer_facing: false}}
+steps:
+  call:
+    title: Call the VIP line
+    department: desk
+    channel: phone
+    wait: 30m
+    waive: [{rule: long-wait, reason: The VIP line is staffed by one person on purpose}]
+    next: check
+  check: {title: Risk check, department: risk, channel: phone, next: done}
+  done: {title: Card sent, department: desk, kind: notification, end: success}
+""",
+)
+
+
+def test_portfolio_pairs_for_variants_and_missing_counterparts():
+    from journeyaudit.reports.html import render_pages
+
+    from .helpers import audit_texts, parse
+
+    result = audit_texts(*PORTFOLIO)
+    rules = {f.rule for f in result.all_findings()}
+    assert {"loyalty-penalty", "missing-counterpart"} <= rules
+    pages = render_pages(result)
+    index = parse(pages["index.html"])
+    pairs = {
+        " ".join(pair.text().split()): [a.attrs["href"] for a in pair.find_all("a")]
+        for pair in index.by_id("portfolio").find_all("article", cls="pair")
+    }
+    loyalty = next(text for text in pairs if "loyalty-penalty" in text)
+    assert pairs[loyalty] == ["card-vip.html", "card-new.html"]
+    missing = next(text for text in pairs if "missing-counterpart" in text)
+    assert "ghost" in missing and "not in the audited files" in missing
+
+
+def test_waived_findings_are_shown_as_waived_with_their_reason():
+    from journeyaudit.reports.html import render_pages
+
+    from .helpers import audit_texts, parse
+
+    result = audit_texts(*PORTFOLIO)
+    page = parse(render_pages(result)["card-vip.html"])
+    waived = next(f for f in result.journeys[1].findings if f.rule == "long-wait")
+    assert waived.waived
+    item = page.by_id(f"f-{waived.fingerprint}")
+    assert "waived" in item.classes
+    text = " ".join(item.text().split())
+    assert "waived" in text.lower() and "The VIP line is staffed by one person on purpose" in text
+    # A step with only waived findings is not coloured as a warning.
+    assert "sev-waived" in page.by_id("step-call").classes
