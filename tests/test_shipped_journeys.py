@@ -72,6 +72,19 @@ def test_every_file_starts_with_the_schema_line_and_a_header_naming_its_seed():
         assert "seed" in text, f"{path.name}: the header comment should name the seed story it echoes"
 
 
+def test_every_file_validates_against_the_json_schema_it_names():
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    import yaml
+
+    schema = json.loads((PROJECT / "journeyaudit" / "journey.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    for path in sorted(JOURNEYS.glob("*.yaml")):
+        errors = [error.message for error in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]
+        assert errors == [], path.name
+
+
 def test_all_five_stages_appear(journeys):
     assert {journey.stage for journey in journeys.values()} >= STAGES
 
