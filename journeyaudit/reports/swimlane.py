@@ -314,7 +314,7 @@ def render_swimlane(journey, analysis, step_severity: dict[str, str | None]) -> 
         lane = lanes[department]
         tag = "customer-facing" if lane.customer_facing else "back office"
         label = (
-            '<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+            f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" width="{_num(GUTTER - 24)}">'
             f'<tr><td align="left" balign="left"><font point-size="13" color="{INK}"><b>'
             + "<br/>".join(esc(line) for line in textwrap.wrap(lane.title, 16, break_long_words=True) or [""])
             + "</b></font></td></tr>"
@@ -441,8 +441,8 @@ def _add_lanes(svg: str, lanes: list[Lane], width: float, height: float, visibil
             f'stroke="{MUTED}" stroke-width="1.2" stroke-dasharray="7 4"/>'
         )
         parts.append(
-            f'<text x="{_num(width - 6)}" y="{_num(visibility_y - 5)}" text-anchor="end" '
-            f'font-family="{FONT}" font-size="11" fill="{MUTED}">line of visibility: the customer does not see what happens below</text>'
+            f'<text x="8" y="{_num(visibility_y - 5)}" font-family="{FONT}" font-size="10.5" '
+            f'fill="{MUTED}">line of visibility</text>'
         )
     parts.append("</g>\n")
     block = "\n".join(parts)
