@@ -105,6 +105,9 @@ def clean_svg(svg: str, *, css_class: str, label: str) -> str:
     """Make Graphviz's SVG inlinable and stable: no prologue, comments or fixed size."""
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _COMMENT.sub("", svg)
+    # Graphviz numbers its top group "graph0" in every drawing: ids must stay
+    # unique when a page holds two diagrams.
+    svg = svg.replace('<g id="graph0" class="graph"', f'<g id="{css_class.split()[-1]}-graph" class="graph"', 1)
     match = _SIZE.search(svg)
     width = match.group(1) if match else "0"
     # Never wider than drawn; narrower only down to 75 % (text stays legible: the box scrolls).
@@ -416,7 +419,7 @@ def _route(source, target, source_half, target_half, backwards: bool, width: flo
     return text, f"{_num(label[0])},{_num(label[1])}"
 
 
-_BACKGROUND = re.compile(r'(<g id="graph0" class="graph"[^>]*>\n<title>[^<]*</title>\n)(<polygon[^>]*/>\n)?')
+_BACKGROUND = re.compile(r'(<g id="swimlane-graph" class="graph"[^>]*>\n<title>[^<]*</title>\n)(<polygon[^>]*/>\n)?')
 _CORNER = re.compile(r'<g id="corner-ll" class="node">\n<title>[^<]*</title>\n<ellipse [^>]*cx="([-\d.]+)" cy="([-\d.]+)"')
 
 
@@ -470,6 +473,7 @@ def render_department_map(journey, matrix: dict[tuple[str, str], float], dept_se
         if not members:
             continue
         lines.append(f"  subgraph cluster_{key} {{")
+        lines.append(f'    id="group-{key}";')
         lines.append(
             f'    graph [label=<<font point-size="12" color="{MUTED}">{esc(title)}</font>> labeljust=l '
             f'style="rounded,filled" color="#eaecf0" fillcolor="{"#f9fafb" if key == "facing" else "#f4f3ff"}"];'

@@ -70,3 +70,68 @@ def test_audit_html_writes_the_same_report(tmp_path):
     CliRunner().invoke(main, ["report", str(EXAMPLES), "-o", str(tmp_path / "b")])
     for page in (tmp_path / "a").iterdir():
         assert page.read_bytes() == (tmp_path / "b" / page.name).read_bytes()
+
+
+ODD = """journeyaudit: 1
+title: Odd shapes
+known: [ref]
+departments:
+  a: {title: Front}
+  b: {title: Back, customer_facing: false}
+  unused: {title: Nobody}
+data:
+  ref: {title: Reference}
+  never: {title: Never asked}
+steps:
+  start:
+    title: Start
+    department: a
+    next: [{to: retry, p: 0.5}, {to: stuck, p: 0.5}]
+  retry:
+    title: Retry until it works
+    department: b
+    next: [{to: retry, p: 0.9}, {to: done, p: 0.1}]
+  stuck:
+    title: Nobody answers
+    department: a
+  orphan:
+    title: Nobody comes here
+    department: b
+    next: done
+  done: {title: Done, department: a, end: success}
+"""
+
+
+def test_odd_journeys_render(tmp_path):
+    result = audit_texts(ODD)
+    tree = parse(render_pages(result)["journey-0.html"])
+    svg = tree.find("svg", cls="swimlane")
+    assert svg is not None
+    assert len(list(svg.find_all("g", cls="step"))) == 5
+    assert tree.by_id("lane-unused") is None  # no steps, no lane
+    loops = [g for g in svg.find_all("g", cls="edge") if "loop" in g.classes]
+    assert loops  # the self-loop on `retry`
+    steps_text = " ".join(tree.by_id("steps").text().split())
+    assert "the customer is stuck" in steps_text and "not reachable from the start" in steps_text
+
+
+def test_report_full_diagram_flag(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "big.yaml").write_text(make_journey(320, seed=3), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["report", str(tmp_path / "in"), "-o", str(tmp_path / "a")]).exit_code == 0
+    assert runner.invoke(main, ["report", str(tmp_path / "in"), "-o", str(tmp_path / "b"), "--full-diagram"]).exit_code == 0
+    default = (tmp_path / "a" / "big.html").read_text(encoding="utf-8")
+    full = (tmp_path / "b" / "big.html").read_text(encoding="utf-8")
+    assert 'class="diagram department-map"' in default and 'class="diagram swimlane"' not in default
+    assert 'class="diagram department-map"' in full and 'class="diagram swimlane"' in full
+
+
+def test_ids_are_unique_on_every_page(large_result, pages):
+    import re
+    from collections import Counter
+
+    texts = list(pages.values()) + [render_pages(large_result, full_diagram=True)["journey-0.html"]]
+    for text in texts:
+        ids = Counter(re.findall(r'\sid="([^"]+)"', text))
+        assert [i for i, n in ids.items() if n > 1] == []
