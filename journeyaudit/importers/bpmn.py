@@ -159,9 +159,14 @@ def clean_text(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
+
+
 def slugify(text: str, prefix: str = "s") -> str:
     """A journey id: lowercase ASCII letters, digits, '-' and '_', starting with a letter."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # "1st level support" -> "first-level-support": an id must start with a letter.
+    ascii_text = re.sub(r"^\s*(1st|2nd|3rd|4th|5th)\b", lambda m: ORDINALS[m.group(1).lower()], ascii_text, flags=re.I)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > 48:
         slug = slug[:48].rsplit("-", 1)[0] or slug[:48]
@@ -506,6 +511,8 @@ class _JourneyBuilder:
         self.customer_touch: dict[str, list[str]] = {}  # node -> texts of its messages with the customer
         self.external_notes: dict[str, list[str]] = {}
         self.sends_internal: set[str] = set()
+        self.customer_black_box_touch: set[str] = set()
+        self.branch_ends: set[str] = set()  # nodes whose only way on was cut by the rule above
         self._stitch_messages()
 
     # -- message flows -----------------------------------------------------------
@@ -530,11 +537,22 @@ class _JourneyBuilder:
                 pool = model.participant_of(model.nodes[other].process)[0]
             if pool in self.customer_pools:
                 self.customer_touch.setdefault(inside, []).append(label)
+                self.customer_black_box_touch.add(inside)
             else:
                 pool_name = model.participants.get(pool, ("",))[0] if pool else ""
                 direction = "to" if source_in else "from"
                 if pool_name:
                     self.external_notes.setdefault(inside, []).append(f"message {direction} {pool_name}")
+
+        # Two tasks that message each other hold one conversation: the first
+        # message in the file gives its direction, the answer adds no step.
+        pairs = set()
+        conversation = []
+        for source, target, label in internal:
+            if (target, source) not in pairs:
+                conversation.append((source, target, label))
+            pairs.add((source, target))
+        internal = conversation
 
         # A task that sends to another pool and gets its answer back delegates its
         # work there: the case resumes after it when the answer arrives.
@@ -553,21 +571,31 @@ class _JourneyBuilder:
             kept = [f for f in self.flows.get(node_id, []) if f.kind == "boundary"]
             self.flows[resume] = [f for f in self.flows.get(node_id, []) if f.kind != "boundary"]
             self.flows[node_id] = kept
-        receivers_of_answers = {
-            target for source, target, _ in internal if self.nodes[target].is_catch or self.nodes[target].tag == "receiveTask"
-        }
         for source, target, label in internal:
             if target in delegating:  # the answer: the delegated work is done
                 target = f"{target}#resume"
             self.flows.setdefault(source, []).append(_Flow(target, label or None, None, "msg"))
-        # A sender waiting for the answer does not walk on into its own catch
-        # event: the case comes back there with the answer.
-        for source in senders:
-            self.flows[source] = [
-                f
-                for f in self.flows.get(source, [])
-                if not (f.kind == "seq" and f.target in receivers_of_answers)
-            ]
+        # A catch event that receives a message from another pool is where the
+        # case arrives by that message: the pool's own flow into it only waits.
+        entered_by_message = {target for _, target, _ in internal if self.nodes[target].is_catch}
+        # An event-based gateway keeps its flows: it is a race between the
+        # message and, say, a timer, and cutting it could leave a loop with no exit.
+        for node_id, flows in list(self.flows.items()):
+            if self.nodes[node_id].tag == "eventBasedGateway":
+                continue
+            kept = [f for f in flows if not (f.kind == "seq" and f.target in entered_by_message)]
+            if len(kept) < len(flows):
+                self.flows[node_id] = kept
+                if not kept:
+                    self.branch_ends.add(node_id)
+
+        # Messages between the customer's own pool and the company are contacts.
+        for source, target, label in internal:
+            source_customer = self.nodes[source].process in self.customer_processes
+            target_customer = self.nodes[target].process in self.customer_processes
+            if source_customer != target_customer:
+                self.customer_touch.setdefault(source, []).append(label)
+                self.customer_touch.setdefault(target, []).append(label)
 
     # -- walking the flow --------------------------------------------------------------
 
@@ -578,6 +606,10 @@ class _JourneyBuilder:
 
         def walk(node_id: str, p: float, labels: list[str], given: bool, parallel: bool, seen: frozenset) -> None:
             flows = self.flows.get(node_id, [])
+            if node_id == source and any(f.kind == "msg" for f in flows):
+                # A pool that hands the case on by message is done with it:
+                # its own end event is not the end of the journey.
+                flows = [f for f in flows if not self.nodes[f.target].is_end]
             if not flows:
                 return
             node = self.nodes.get(node_id)
@@ -615,15 +647,6 @@ class _JourneyBuilder:
 
         walk(source, 1.0, [], False, False, frozenset({source}))
         branches = [found[t] for t in order if found[t].p > 1e-12]
-        # A pool that hands the case back by message is done with it: its own
-        # end event is not the end of the journey.
-        if any(f.kind == "msg" for f in self.flows.get(source, [])):
-            kept = [b for b in branches if not self.nodes[b.target].is_end]
-            if kept and len(kept) < len(branches):
-                total = sum(b.p for b in kept)
-                for branch in kept:
-                    branch.p /= total
-                branches = kept
         return branches
 
     # -- building ------------------------------------------------------------------
@@ -660,7 +683,7 @@ class _JourneyBuilder:
 
         def rank(node: _Node) -> tuple:
             return (
-                node.id not in self.customer_touch,
+                node.id not in self.customer_black_box_touch,
                 node.process not in self.customer_processes,
                 node.id in internal_targets,
                 node.order,
@@ -763,7 +786,8 @@ class _JourneyBuilder:
         steps: dict[str, dict] = {}
         for node_id in step_nodes:
             node = self.nodes[node_id]
-            step_id[node_id] = _unique(slugify(self._title_of(node)[0], "step"), taken)
+            prefix = "wait" if node.is_catch else "end" if node.is_end else "step"
+            step_id[node_id] = _unique(slugify(self._title_of(node)[0], prefix), taken)
 
         has_customer_info = bool(self.customer_pools or self.customer_processes)
         for node_id in step_nodes:
@@ -834,10 +858,17 @@ class _JourneyBuilder:
                     step["next"], note = self._format_next(branches, step_id)
                     if note:
                         comments[("steps", sid, "next")] = note
+                elif self.model.flows.get(node_id):
+                    # Its way on waits for a message the case reaches by another
+                    # way (see _stitch_messages): a parallel branch that stops here.
+                    step["end"] = "success"
+                    comments[("steps", sid, "end")] = (
+                        "guessed: a parallel branch of the model; the case goes on by a message elsewhere"
+                    )
                 else:
-                    comments[("steps", sid, "title")] = (
-                        comments.get(("steps", sid, "title"), "") + "; " if ("steps", sid, "title") in comments else ""
-                    ) + "no way on in the model: add `next` or `end`"
+                    note = comments.get(("steps", sid, "title"))
+                    dead_end = "no way on in the model: add `next` or `end`"
+                    comments[("steps", sid, "title")] = f"{note}; {dead_end}" if note else dead_end
             steps[sid] = step
 
         journey: dict = {"journeyaudit": 1, "title": journey_title, "departments": {}, "start": step_id[journey_start], "steps": steps}
