@@ -61,7 +61,7 @@ CUSTOMER_WORDS = re.compile(
 )
 FAILURE_WORDS = re.compile(
     r"\b(fail\w*|reject\w*|cancel\w*|declin\w*|abort\w*|error\w*|refus\w*|denied|deny|not|unsuccessful\w*|"
-    r"lost|invalid\w*|timeout|timed out|expired|withdraw\w*)\b",
+    r"no|without|lost|invalid\w*|timeout|timed out|expired|withdraw\w*)\b",
     re.IGNORECASE,
 )
 # Words in a task, message or flow name that reveal the channel, first match wins.
