@@ -571,6 +571,10 @@ class _JourneyBuilder:
             kept = [f for f in self.flows.get(node_id, []) if f.kind == "boundary"]
             self.flows[resume] = [f for f in self.flows.get(node_id, []) if f.kind != "boundary"]
             self.flows[node_id] = kept
+        for source, _, _ in internal:
+            if self.nodes[source].tag == "endEvent":
+                # A message end event hands the case to the other pool.
+                self.nodes[source].transparent_end = True
         for source, target, label in internal:
             if target in delegating:  # the answer: the delegated work is done
                 target = f"{target}#resume"
