@@ -394,24 +394,52 @@ def test_lanes_and_pools_of_the_same_process_give_the_same_journey_shape(tmp_pat
 def test_nested_lanes_give_the_innermost_lane():
     path = OMG / "Diagram_Interchange__Examples_-_DI_-_Lanes_and_Nested_Lanes.bpmn"
     root = SafeElementTree.parse(path).getroot()
-    lanes = {lane.get("name") for lane in root.iter(f"{{{BPMN_NS}}}lane")}
-    nested = {
-        lane.get("name")
-        for child in root.iter(f"{{{BPMN_NS}}}childLaneSet")
-        for lane in child
-        if lane.tag.endswith("}lane")
-    }
-    outer = lanes - nested
+    innermost: dict[str, tuple[int, str]] = {}  # node id -> (depth, lane name), read from the XML
+
+    def walk(lane_set, depth: int) -> None:
+        for lane in lane_set:
+            for child in lane:
+                if child.tag.endswith("}flowNodeRef"):
+                    if child.text not in innermost or innermost[child.text][0] < depth:
+                        innermost[child.text] = (depth, lane.get("name"))
+                elif child.tag.endswith("}childLaneSet"):
+                    walk(child, depth + 1)
+
+    for lane_set in root.iter(f"{{{BPMN_NS}}}laneSet"):
+        walk(lane_set, 0)
+    names = {e.get("id"): e.get("name") for e in root.iter() if e.get("name")}
+    expected = {names[node]: lane for node, (_, lane) in innermost.items() if names.get(node) in xml_activities(path)}
+    assert len(expected) == 3 and "Lane 2" not in expected.values()  # "Lane 2" only holds lanes
+
     journey = import_bpmn(path)[0].journey
-    used = {d["title"] for d in journey["departments"].values()}
-    assert used and used <= lanes
-    # An outer lane only stands for a department when a node sits in it directly.
-    for name in outer:
-        parent = next(lane for lane in root.iter(f"{{{BPMN_NS}}}lane") if lane.get("name") == name)
-        if any(child.tag.endswith("childLaneSet") for child in parent):
-            direct = {r.text for r in parent if r.tag.endswith("flowNodeRef")}
-            inner = {r.text for c in parent.iter(f"{{{BPMN_NS}}}flowNodeRef") for r in [c]} - direct
-            assert name not in used or direct - inner
+    actual = {s["title"]: journey["departments"][s["department"]]["title"] for s in journey["steps"].values()}
+    assert actual == expected
+
+
+def test_nested_lanes_when_the_outer_lane_also_lists_the_nodes(tmp_path: Path):
+    # Camunda and Signavio list a node in the outer lane and in its child lane.
+    body = """
+    <process id="p" name="Claims">
+      <laneSet id="ls">
+        <lane id="ops" name="Operations">
+          <flowNodeRef>a</flowNodeRef><flowNodeRef>b</flowNodeRef>
+          <childLaneSet id="cls">
+            <lane id="intake" name="Intake"><flowNodeRef>a</flowNodeRef></lane>
+            <lane id="review" name="Review"><flowNodeRef>b</flowNodeRef></lane>
+          </childLaneSet>
+        </lane>
+      </laneSet>
+      <startEvent id="s"/>
+      <userTask id="a" name="Register claim"/>
+      <userTask id="b" name="Assess claim"/>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+      <sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+      <sequenceFlow id="f3" sourceRef="b" targetRef="e"/>
+    </process>"""
+    journey = import_bpmn(write(tmp_path, "claims.bpmn", model(body)))[0].journey
+    assert set(journey["departments"]) == {"intake", "review"}
+    assert handoffs(journey) == {("intake", "review")}
 
 
 def test_lanes_without_a_pool():
