@@ -1022,7 +1022,7 @@ def import_bpmn(path: Path | str, process: str | None = None, flatten: bool = Fa
 
     journeys: list[ImportedJourney] = []
     taken: set[str] = set()
-    file_title = model.title or path.stem
+    file_title = model.title or re.sub(r"[_\s]+", " ", path.stem).strip()
     for group in groups:
         builder = _JourneyBuilder(model, group, path.name)
         start = builder._choose_start()
