@@ -31,6 +31,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
+from journeyaudit.durations import DurationError, parse_duration
+
 ACTIVITY_TAGS = {
     "task",
     "userTask",
@@ -75,7 +77,6 @@ CHANNEL_WORDS = [
     ("mail", re.compile(r"\b(letter|post|postal|mail)\b", re.IGNORECASE)),
     ("branch", re.compile(r"\b(branch|desk|counter|office|in person|visit\w*|meeting|interview\w*)\b", re.IGNORECASE)),
 ]
-ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+(\.\d+)?[YMWD])*(T(?=\d)(\d+(\.\d+)?[HMS])*)?$")
 NAMED_DURATION = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|[smhdw])\b", re.IGNORECASE
 )
@@ -463,18 +464,28 @@ def _channel_from_words(*texts: str | None) -> str | None:
     return None
 
 
+def _is_duration(text: str) -> bool:
+    try:
+        parse_duration(text)
+    except DurationError:
+        return False
+    return True
+
+
 def _wait_from_timer(node: _Node) -> tuple[str | None, str]:
     """The wait a timer event stands for, and how it was found."""
-    if node.timer and ISO_DURATION.match(node.timer):
+    if "timer" not in node.event_defs:
+        return None, ""
+    if node.timer and _is_duration(node.timer):
         return node.timer, f"wait from the timer {node.name or 'event'!r} of the model"
     match = NAMED_DURATION.search(node.name or "")
-    if match and "timer" in node.event_defs:
-        amount = match.group(1).replace(",", ".")
-        unit = match.group(2).lower()
-        unit = {"sec": "s", "min": "m", "hr": "h", "wk": "w"}.get(unit.rstrip("s"), unit[0])
-        if unit == "mi":
-            unit = "m"
-        return f"{amount}{unit}", f"wait guessed from the timer name {node.name!r}"
+    if match:
+        # The unit word's first letter is the journey unit: minutes -> m, hrs -> h.
+        wait = f"{match.group(1).replace(',', '.')}{match.group(2)[0].lower()}"
+        if _is_duration(wait):
+            return wait, f"wait guessed from the timer name {node.name!r}"
+    if node.timer:
+        return None, f"timer {node.timer!r} is not a fixed duration: add a wait if you know it"
     return None, ""
 
 
@@ -512,6 +523,7 @@ class _JourneyBuilder:
         self.external_notes: dict[str, list[str]] = {}
         self.sends_internal: set[str] = set()
         self.customer_black_box_touch: set[str] = set()
+        self._failure_ends: set[str] | None = None
         self.branch_ends: set[str] = set()  # nodes whose only way on was cut by the rule above
         self._stitch_messages()
 
@@ -653,6 +665,17 @@ class _JourneyBuilder:
         branches = [found[t] for t in order if found[t].p > 1e-12]
         return branches
 
+    def outcome(self, node: _Node) -> str:
+        """end_outcome, plus: an end reached right after an error or cancel boundary event fails."""
+        if self._failure_ends is None:
+            self._failure_ends = set()
+            for boundary in self.nodes.values():
+                if boundary.tag == "boundaryEvent" and {"error", "cancel"} & boundary.event_defs:
+                    self._failure_ends |= {
+                        b.target for b in self.reach(boundary.id) if self.nodes[b.target].is_end
+                    }
+        return "failure" if node.id in self._failure_ends else end_outcome(node)
+
     # -- building ------------------------------------------------------------------
 
     def _department_of(self, node: _Node) -> tuple[str, str | None]:
@@ -763,11 +786,11 @@ class _JourneyBuilder:
             step_nodes.append(node_id)
             node = self.nodes[node_id]
             if node.is_end:
-                end_of[node_id] = end_outcome(node)
+                end_of[node_id] = self.outcome(node)
                 return
             branches = resolve_branches(reached.get(node_id, []))
             ends = [b for b in branches if self.nodes[b.target].is_end]
-            outcomes = {end_outcome(self.nodes[b.target]) for b in ends}
+            outcomes = {self.outcome(self.nodes[b.target]) for b in ends}
             if ends and len(ends) == len(branches) and len(outcomes) == 1:
                 end_of[node_id] = outcomes.pop()
                 return
@@ -841,12 +864,12 @@ class _JourneyBuilder:
                 elif catch != node_id:
                     comments.setdefault(
                         ("steps", sid, "title"),
-                        f"after waiting for {what!r} ({event_kind} event): add a wait if you know it",
+                        f"after waiting for {what!r} ({event_kind} event): {note or 'add a wait if you know it'}",
                     )
                 else:
                     comments.setdefault(
                         ("steps", sid, "title"),
-                        f"a waiting point of the model ({event_kind} event): add a wait if you know it",
+                        f"a waiting point of the model ({event_kind} event): {note or 'add a wait if you know it'}",
                     )
             notes = self.external_notes.get(node_id)
             if notes and ("steps", sid, "title") not in comments:
@@ -855,7 +878,9 @@ class _JourneyBuilder:
             if node_id in end_of:
                 step["end"] = end_of[node_id]
                 if end_of[node_id] == "failure":
-                    comments[("steps", sid, "end")] = "failure: the end event is an error/cancel or named like a failure"
+                    comments[("steps", sid, "end")] = (
+                        "failure: an error/cancel end event, an end after an error, or an end named like a failure"
+                    )
             else:
                 branches = next_of.get(node_id, [])
                 if branches:

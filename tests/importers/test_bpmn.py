@@ -523,6 +523,37 @@ def test_timer_before_a_step_becomes_its_wait_and_gateways_share_equally(tmp_pat
     assert steps["close-order"]["end"] == "success"
 
 
+@pytest.mark.parametrize(
+    "timer, expected_wait",
+    [
+        ("<timeDuration>P2D</timeDuration>", "P2D"),
+        ("<timeDuration>P1M</timeDuration>", None),  # a month has no fixed length
+        ("<timeDate>2026-01-01</timeDate>", "3h"),  # no duration: read from the name
+    ],
+)
+def test_timer_waits_are_durations_with_a_unit(tmp_path: Path, timer: str, expected_wait):
+    body = f"""
+    <process id="p" name="Letters">
+      <startEvent id="s"/>
+      <task id="a" name="Send letter"/>
+      <intermediateCatchEvent id="t" name="3 hours"><timerEventDefinition>{timer}</timerEventDefinition>
+      </intermediateCatchEvent>
+      <task id="b" name="Follow up"/>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+      <sequenceFlow id="f2" sourceRef="a" targetRef="t"/>
+      <sequenceFlow id="f3" sourceRef="t" targetRef="b"/>
+      <sequenceFlow id="f4" sourceRef="b" targetRef="e"/>
+    </process>"""
+    if expected_wait is None:
+        body = body.replace('name="3 hours"', 'name="Reminder due"')
+    (imported,) = import_bpmn(write(tmp_path, "letters.bpmn", model(body)))
+    assert imported.journey["steps"]["follow-up"].get("wait") == expected_wait
+    if expected_wait is None:
+        assert "'P1M' is not a fixed duration" in text_of(imported)
+    assert_loads_cleanly(imported)
+
+
 def test_probabilities_given_in_flow_names(tmp_path: Path):
     body = """
     <process id="p" name="Orders">
@@ -568,6 +599,26 @@ def test_error_end_event_is_a_failure_and_a_branch_to_an_end_is_a_step(tmp_path:
     assert steps["confirm-order"]["end"] == "success"
     assert [b["to"] for b in steps["charge-card"]["next"]] == ["confirm-order", "payment-problem"]
     assert steps["charge-card"]["actor"] == "system"
+
+
+def test_an_end_right_after_an_error_boundary_event_is_a_failure(tmp_path: Path):
+    body = """
+    <process id="p" name="Checkout">
+      <startEvent id="s"/>
+      <userTask id="a" name="Enter card details"/>
+      <boundaryEvent id="b" attachedToRef="a" name="Card refused"><errorEventDefinition/></boundaryEvent>
+      <userTask id="c" name="Confirm"/>
+      <endEvent id="ok"/>
+      <endEvent id="ko"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+      <sequenceFlow id="f2" sourceRef="a" targetRef="c"/>
+      <sequenceFlow id="f3" sourceRef="c" targetRef="ok"/>
+      <sequenceFlow id="f4" sourceRef="b" targetRef="ko"/>
+    </process>"""
+    steps = import_bpmn(write(tmp_path, "checkout.bpmn", model(body)))[0].journey["steps"]
+    assert steps["enter-card-details"]["next"] == [{"to": "confirm"}, {"to": "end", "when": "Card refused (error)"}]
+    assert steps["end"]["end"] == "failure"  # the end event itself is unnamed and plain
+    assert steps["confirm"]["end"] == "success"
 
 
 def test_sub_process_is_one_step_or_flattened(tmp_path: Path):
