@@ -244,6 +244,7 @@ class _Model:
         self.skipped: list[str] = []
         self._order = 0
 
+        message_refs: list[str | None] = []
         for element in root:
             tag = local_name(element.tag)
             if tag == "process":
@@ -260,10 +261,16 @@ class _Model:
                         self.message_flows.append(
                             (child.get("sourceRef", ""), child.get("targetRef", ""), clean_text(child.get("name")))
                         )
+                        message_refs.append(child.get("messageRef"))
             elif tag == "message":
                 self.messages[element.get("id", "")] = clean_text(element.get("name"))
             elif tag == "resource":
                 self.resources[element.get("id", "")] = clean_text(element.get("name"))
+        # An unnamed message flow is labelled by its message ("Invoice by e-mail").
+        self.message_flows = [
+            (source, target, label or self.messages.get(ref or "", ""))
+            for (source, target, label), ref in zip(self.message_flows, message_refs)
+        ]
 
         for process_id, element in self.processes.items():
             self._collect(element, process_id, None)
@@ -302,8 +309,6 @@ class _Model:
                                     node.timer = clean_text(timer_child.text)
                         if kind == "link":
                             node.link = clean_text(child.get("name")) or node.name
-                        if kind == "message" and child.get("messageRef"):
-                            node.link = node.link  # message names are read from message flows
                     elif child_tag in PERFORMER_TAGS and node.performer is None:
                         node.performer = self._performer_name(child)
                 node.event_defs = frozenset(definitions)
@@ -521,7 +526,6 @@ class _JourneyBuilder:
         }
         self.customer_touch: dict[str, list[str]] = {}  # node -> texts of its messages with the customer
         self.external_notes: dict[str, list[str]] = {}
-        self.sends_internal: set[str] = set()
         self.customer_black_box_touch: set[str] = set()
         self._failure_ends: set[str] | None = None
         self.branch_ends: set[str] = set()  # nodes whose only way on was cut by the rule above
@@ -568,8 +572,6 @@ class _JourneyBuilder:
 
         # A task that sends to another pool and gets its answer back delegates its
         # work there: the case resumes after it when the answer arrives.
-        senders = {source for source, _, _ in internal}
-        self.sends_internal = senders
         pool_of = {nid: self.nodes[nid].process for nid in self.nodes}
         delegating = set()
         for source, target, _ in internal:
