@@ -388,6 +388,36 @@ def test_lanes_and_pools_of_the_same_process_give_the_same_journey_shape(tmp_pat
     assert by_title["Check risk"]["channel"] == "internal"
 
 
+def test_black_box_customer_messages_give_contacts_and_channels(tmp_path: Path):
+    body = """
+    <message id="msg1" name="Confirmation e-mail"/>
+    <collaboration id="c">
+      <participant id="cust" name="Client"/>
+      <participant id="bank" name="Bank" processRef="p"/>
+      <messageFlow id="m1" sourceRef="cust" targetRef="s" name="Phone call"/>
+      <messageFlow id="m2" sourceRef="confirm" targetRef="cust" messageRef="msg1"/>
+    </collaboration>
+    <process id="p">
+      <startEvent id="s" name="Client calls"><messageEventDefinition/></startEvent>
+      <userTask id="a" name="Take request"/>
+      <serviceTask id="b" name="Book appointment"/>
+      <sendTask id="confirm" name="Confirm appointment"/>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+      <sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+      <sequenceFlow id="f3" sourceRef="b" targetRef="confirm"/>
+      <sequenceFlow id="f4" sourceRef="confirm" targetRef="e"/>
+    </process>"""
+    (imported,) = import_bpmn(write(tmp_path, "appointment.bpmn", model(body)))
+    steps = imported.journey["steps"]
+    assert list(imported.journey["departments"]) == ["bank"]  # the customer pool is no department
+    assert (steps["take-request"]["channel"], steps["take-request"]["actor"]) == ("phone", "staff")
+    assert steps["book-appointment"]["channel"] == "internal"  # no message with the client
+    assert steps["confirm-appointment"]["channel"] == "email"
+    assert steps["confirm-appointment"]["kind"] == "notification"
+    assert_loads_cleanly(imported)
+
+
 # -- departments from nested lanes, lanes without pool, performers ------------------------------
 
 
