@@ -636,10 +636,17 @@ class _JourneyBuilder:
                 or (node.tag not in GATEWAY_TAGS and len(flows) > 1)
             )
             explicit = [f.percent for f in flows if f.percent is not None]
-            rest = max(0.0, 1.0 - sum(explicit))
             unnamed = len(flows) - len(explicit)
+            # Percentages are used only when they leave a share for every other
+            # flow (or add up to 1 exactly); contradictory ones are ignored.
+            if explicit and not (
+                (unnamed and sum(explicit) < 1 - 1e-9) or (not unnamed and abs(sum(explicit) - 1) < 1e-9)
+            ):
+                flows = [_Flow(f.target, f.label, None, f.kind) for f in flows]
+                explicit, unnamed = [], len(flows)
+            rest = 1.0 - sum(explicit)
             for flow in flows:
-                share = flow.percent if flow.percent is not None else (rest / unnamed if unnamed else 0.0)
+                share = flow.percent if flow.percent is not None else rest / unnamed
                 label = flow.label
                 if label and node is not None and node.tag in GATEWAY_TAGS and node.name:
                     label = f"{node.name} {label}" if node.name.endswith("?") else f"{node.name}: {label}"

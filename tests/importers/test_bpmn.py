@@ -16,6 +16,8 @@ import defusedxml.ElementTree as SafeElementTree
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journeyaudit.commands.import_ import command as import_group
 from journeyaudit.importers.bpmn import BpmnImportError, import_bpmn, slugify
@@ -815,3 +817,59 @@ def test_the_journeyaudit_command_runs_the_import(tmp_path: Path):
         cwd=PROJECT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
+
+
+# -- any small model -------------------------------------------------------------------------
+
+NODE_KINDS = [
+    "<startEvent id='{id}'/>",
+    "<task id='{id}' name='Task {id}'/>",
+    "<userTask id='{id}' name='Same name'/>",
+    "<serviceTask id='{id}'/>",
+    "<exclusiveGateway id='{id}' name='Ok?'/>",
+    "<parallelGateway id='{id}'/>",
+    "<eventBasedGateway id='{id}'/>",
+    "<intermediateCatchEvent id='{id}' name='2 days'><timerEventDefinition/></intermediateCatchEvent>",
+    "<intermediateCatchEvent id='{id}'><messageEventDefinition/></intermediateCatchEvent>",
+    "<intermediateThrowEvent id='{id}'/>",
+    "<endEvent id='{id}' name='Rejected'/>",
+    "<endEvent id='{id}'/>",
+    "<subProcess id='{id}' name='Sub {id}'><startEvent id='{id}s'/><task id='{id}t' name='Inner'/>"
+    "<endEvent id='{id}e'/><sequenceFlow id='{id}f1' sourceRef='{id}s' targetRef='{id}t'/>"
+    "<sequenceFlow id='{id}f2' sourceRef='{id}t' targetRef='{id}e'/></subProcess>",
+]
+
+
+@st.composite
+def small_models(draw):
+    count = draw(st.integers(1, 9))
+    kinds = draw(st.lists(st.integers(0, len(NODE_KINDS) - 1), min_size=count, max_size=count))
+    ids = [f"n{i}" for i in range(count)]
+    nodes = "".join(NODE_KINDS[k].format(id=node_id) for k, node_id in zip(kinds, ids))
+    edges = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids), st.booleans()), max_size=14))
+    flow_name = " name='yes 30%'"
+    flows = "".join(
+        f"<sequenceFlow id='f{i}' sourceRef='{a}' targetRef='{b}'{flow_name if named else ''}/>"
+        for i, (a, b, named) in enumerate(edges)
+    )
+    lanes = ""
+    if draw(st.booleans()):
+        split = draw(st.integers(0, count))
+        refs = ["".join(f"<flowNodeRef>{i}</flowNodeRef>" for i in part) for part in (ids[:split], ids[split:])]
+        lanes = f"<laneSet id='ls'><lane id='la' name='Front'>{refs[0]}</lane><lane id='lb'>{refs[1]}</lane></laneSet>"
+    return model(f"<process id='p' name='Random'>{lanes}{nodes}{flows}</process>")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=small_models(), flatten=st.booleans())
+def test_any_small_model_imports_into_valid_journeys_or_a_clear_error(tmp_path_factory, data: bytes, flatten: bool):
+    path = tmp_path_factory.mktemp("random") / "random.bpmn"
+    path.write_bytes(data)
+    try:
+        journeys = import_bpmn(path, flatten=flatten)
+    except BpmnImportError as exc:
+        assert "random.bpmn" in str(exc) and "\n" not in str(exc)
+        return
+    for imported in journeys:
+        assert yaml.safe_load(text_of(imported)) == imported.journey
+        assert_loads_cleanly(imported)
