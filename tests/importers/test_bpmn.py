@@ -610,6 +610,21 @@ def test_probabilities_given_in_flow_names(tmp_path: Path):
     assert "# probabilities from the flow names" in text_of(imported)
 
 
+def test_contradictory_percentages_are_ignored(tmp_path: Path):
+    flows = "".join(
+        f"<task id='{t}' name='{t.upper()}'/><sequenceFlow id='f{t}' sourceRef='g' targetRef='{t}'{name}/>"
+        for t, name in (("b", " name='40%'"), ("c", " name='40%'"), ("d", " name='40%'"), ("e", ""))
+    )
+    body = f"""<process id="p" name="Split"><startEvent id="s"/><task id="a" name="A"/><exclusiveGateway id="g"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="g"/>
+      {flows}</process>"""
+    (imported,) = import_bpmn(write(tmp_path, "split.bpmn", model(body)))
+    # 3 x 40% leaves nothing for E: the model contradicts itself, so equal chances.
+    assert imported.journey["steps"]["a"]["next"] == [
+        {"to": "b", "when": "40%"}, {"to": "c", "when": "40%"}, {"to": "d", "when": "40%"}, {"to": "e"},
+    ]  # fmt: skip
+
+
 def test_error_end_event_is_a_failure_and_a_branch_to_an_end_is_a_step(tmp_path: Path):
     body = """
     <process id="p" name="Payment">
