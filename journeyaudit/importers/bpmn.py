@@ -61,6 +61,11 @@ CUSTOMER_WORDS = re.compile(
     r"policy ?holders?|kunden?|kundin)\b",
     re.IGNORECASE,
 )
+DEPARTMENT_WORDS = re.compile(
+    r"\b(service|services|care|support|success|relations?|management|manager|department|dept|team|desk|"
+    r"cent(er|re)|office|experience|advisors?|agents?|onboarding)\b",
+    re.IGNORECASE,
+)
 FAILURE_WORDS = re.compile(
     r"\b(fail\w*|reject\w*|cancel\w*|declin\w*|abort\w*|error\w*|refus\w*|denied|deny|not|unsuccessful\w*|"
     r"no|without|lost|invalid\w*|timeout|timed out|expired|withdraw\w*)\b",
@@ -458,7 +463,8 @@ class _Model:
 
 
 def _is_customer_name(name: str | None) -> bool:
-    return bool(name and CUSTOMER_WORDS.search(name))
+    """"VIP customer" stands for the customer; "Customer Service" is a department."""
+    return bool(name and CUSTOMER_WORDS.search(name) and not DEPARTMENT_WORDS.search(name))
 
 
 def _channel_from_words(*texts: str | None) -> str | None:
@@ -528,7 +534,6 @@ class _JourneyBuilder:
         self.external_notes: dict[str, list[str]] = {}
         self.customer_black_box_touch: set[str] = set()
         self._failure_ends: set[str] | None = None
-        self.branch_ends: set[str] = set()  # nodes whose only way on was cut by the rule above
         self._stitch_messages()
 
     # -- message flows -----------------------------------------------------------
@@ -602,10 +607,7 @@ class _JourneyBuilder:
             if self.nodes[node_id].tag == "eventBasedGateway":
                 continue
             kept = [f for f in flows if not (f.kind == "seq" and f.target in entered_by_message)]
-            if len(kept) < len(flows):
-                self.flows[node_id] = kept
-                if not kept:
-                    self.branch_ends.add(node_id)
+            self.flows[node_id] = kept
 
         # Messages between the customer's own pool and the company are contacts.
         for source, target, label in internal:

@@ -710,6 +710,21 @@ def test_slugs():
     assert SLUG.match(slugify("!!!"))
 
 
+@pytest.mark.parametrize(
+    "pool, is_customer",
+    [("VIP customer", True), ("Client", True), ("Applicant", True), ("Customer Service", False),
+     ("Customer Support Team", False), ("Trouble Ticket System", False)],
+)  # fmt: skip
+def test_which_black_box_pool_stands_for_the_customer(tmp_path: Path, pool: str, is_customer: bool):
+    body = POOLS_PROCESS.replace('name="Applicant"', f'name="{pool}"')
+    journey = import_bpmn(write(tmp_path, "pools.bpmn", model(body)))[0].journey
+    offer = next(s for s in journey["steps"].values() if s["title"] == "Send offer")
+    check = next(s for s in journey["steps"].values() if s["title"] == "Check risk")
+    # With a customer pool, steps without a message to it are back office.
+    assert (check["channel"] == "internal") is is_customer
+    assert (offer.get("kind") == "notification") is is_customer
+
+
 def test_duplicate_names_get_distinct_ids(tmp_path: Path):
     body = """
     <process id="p" name="Twice">
