@@ -534,7 +534,76 @@ class _JourneyBuilder:
         self.external_notes: dict[str, list[str]] = {}
         self.customer_black_box_touch: set[str] = set()
         self._failure_ends: set[str] | None = None
+        self._sequence_parallel_blocks()
         self._stitch_messages()
+
+    # -- parallel blocks -----------------------------------------------------------
+
+    def _sequence_parallel_blocks(self) -> None:
+        """Put the branches of a simple parallel block one after the other.
+
+        A journey walks one way at a time, so "A and B at the same time" is
+        closer to "A then B" (all steps happen) than to "A or B". Only blocks
+        whose branches are plain chains of steps from one parallel split to
+        one parallel join are rewritten; anything else stays as branches.
+        """
+        incoming: dict[str, int] = {}
+        for flows in self.flows.values():
+            for flow in flows:
+                incoming[flow.target] = incoming.get(flow.target, 0) + 1
+        with_messages = set()
+        for source_ref, target_ref, _ in self.model.message_flows:
+            for ref in (source_ref, target_ref):
+                kind, node_id = self.model.resolve(ref)
+                if kind == "node":
+                    with_messages.add(node_id)
+
+        for split in list(self.nodes.values()):
+            flows = self.flows.get(split.id, [])
+            if split.tag != "parallelGateway" or len(flows) < 2 or any(f.kind != "seq" for f in flows):
+                continue
+            chains: list[list[str]] = []
+            join = None
+            for flow in flows:
+                chain, node_id = [], flow.target
+                while True:
+                    node = self.nodes.get(node_id)
+                    if node is None:
+                        break
+                    if node.tag == "parallelGateway":
+                        break
+                    out = self.flows.get(node_id, [])
+                    if (
+                        not (node.is_activity or node.is_catch)
+                        or len(out) != 1
+                        or out[0].kind != "seq"
+                        or incoming.get(node_id, 0) != 1
+                        or node_id in with_messages
+                        or node_id in chain
+                    ):
+                        node = None
+                        break
+                    chain.append(node_id)
+                    node_id = out[0].target
+                if node is None or (join is not None and node_id != join):
+                    break
+                join = node_id
+                chains.append(chain)
+            else:
+                if join is None or join == split.id or incoming.get(join, 0) != len(flows):
+                    continue
+                chains = [chain for chain in chains if chain]
+                if not chains:
+                    continue
+                self.flows[split.id] = [_Flow(chains[0][0], None, None, "seq")]
+                for chain, next_chain in zip(chains, chains[1:] + [None]):
+                    target = next_chain[0] if next_chain else join
+                    self.flows[chain[-1]] = [_Flow(target, None, None, "seq")]
+                    if next_chain:
+                        first = self.nodes[chains[0][0]].name or "the other branch"
+                        self.external_notes.setdefault(next_chain[0], []).append(
+                            f"parallel with {first!r} in the model: put one after the other"
+                        )
 
     # -- message flows -----------------------------------------------------------
 

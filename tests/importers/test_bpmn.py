@@ -586,6 +586,45 @@ def test_timer_waits_are_durations_with_a_unit(tmp_path: Path, timer: str, expec
     assert_loads_cleanly(imported)
 
 
+def test_a_simple_parallel_block_is_put_in_sequence(tmp_path: Path):
+    body = """
+    <process id="p" name="Move house">
+      <startEvent id="s"/>
+      <task id="a" name="Register move"/>
+      <parallelGateway id="split"/>
+      <task id="b" name="Update address"/>
+      <task id="c" name="Transfer contract"/>
+      <task id="c2" name="Confirm transfer"/>
+      <parallelGateway id="join"/>
+      <task id="d" name="Welcome letter"/>
+      <endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+      <sequenceFlow id="f2" sourceRef="a" targetRef="split"/>
+      <sequenceFlow id="f3" sourceRef="split" targetRef="b"/>
+      <sequenceFlow id="f4" sourceRef="split" targetRef="c"/>
+      <sequenceFlow id="f5" sourceRef="c" targetRef="c2"/>
+      <sequenceFlow id="f6" sourceRef="b" targetRef="join"/>
+      <sequenceFlow id="f7" sourceRef="c2" targetRef="join"/>
+      <sequenceFlow id="f8" sourceRef="join" targetRef="d"/>
+      <sequenceFlow id="f9" sourceRef="d" targetRef="e"/>
+    </process>"""
+    (imported,) = import_bpmn(write(tmp_path, "move.bpmn", model(body)))
+    steps = imported.journey["steps"]
+    # Every step happens: A, then both branches one after the other, then D.
+    assert [(sid, targets(step)) for sid, step in steps.items()] == [
+        ("register-move", ["update-address"]),
+        ("update-address", ["transfer-contract"]),
+        ("transfer-contract", ["confirm-transfer"]),
+        ("confirm-transfer", ["welcome-letter"]),
+        ("welcome-letter", []),
+    ]
+    assert "parallel with 'Update address' in the model" in text_of(imported)
+    # C.5.0: personal data and KYC run in parallel before the risk assessment.
+    bank = import_bpmn(MIWG / "C.5.0.bpmn")[0].journey["steps"]
+    assert targets(bank["add-personal-data"]) == ["perform-know-your-customer-kyc-activities"]
+    assert targets(bank["perform-know-your-customer-kyc-activities"]) == ["perform-risk-assessment-of-the-customer"]
+
+
 def test_probabilities_given_in_flow_names(tmp_path: Path):
     body = """
     <process id="p" name="Orders">
