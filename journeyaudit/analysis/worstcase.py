@@ -179,15 +179,22 @@ def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way,
 def _exact_from(x, members, inside, exits, node_values, edge, budget):
     """Best simple path x ... y inside the region plus y's best exit; None when over budget.
 
-    States are (visited set as a bitmask, last step); for each the heaviest
-    prefix is kept, which is exact since what can follow depends only on the
-    state.
+    States are (visited set as a bitmask, last step), encoded in one int; for
+    each the heaviest prefix is kept, which is exact since what can follow
+    depends only on the state. States grow one step per round.
     """
-    bit = {u: 1 << i for i, u in enumerate(members)}
-    start_state = (bit[x], x)
+    local = {u: i for i, u in enumerate(members)}
+    shift = len(members).bit_length()
+    last_mask = (1 << shift) - 1
+    moves = [
+        [(local[z], edge(y, z) + node_values[z]) for z in inside[y]] for y in members
+    ]  # per local step: (next local step, weight added)
+    exit_values = [exits[y][1] for y in members]
+    x_local = local[x]
+    start_state = ((1 << x_local) << shift) | x_local
     weight = {start_state: node_values[x]}
-    parent = {start_state: None}
-    best_value, best_state = NEG_INF, None
+    parent = {start_state: -1}
+    best_value, best_state = NEG_INF, -1
     frontier = [start_state]
     while frontier:
         budget[0] -= len(frontier)
@@ -195,16 +202,17 @@ def _exact_from(x, members, inside, exits, node_values, edge, budget):
             return None
         next_frontier = []
         for state in frontier:
-            mask, y = state
+            y = state & last_mask
+            mask = state >> shift
             prefix = weight[state]
-            exit_to, exit_value = exits[y]
+            exit_value = exit_values[y]
             if exit_value > NEG_INF and prefix + exit_value > best_value:
                 best_value, best_state = prefix + exit_value, state
-            for z in inside[y]:
-                if mask & bit[z]:
+            for z, added in moves[y]:
+                if mask >> z & 1:
                     continue
-                successor = (mask | bit[z], z)
-                candidate = prefix + edge(y, z) + node_values[z]
+                successor = ((mask | 1 << z) << shift) | z
+                candidate = prefix + added
                 known = weight.get(successor)
                 if known is None:
                     next_frontier.append(successor)
@@ -212,15 +220,15 @@ def _exact_from(x, members, inside, exits, node_values, edge, budget):
                     weight[successor] = candidate
                     parent[successor] = state
         frontier = next_frontier
-    if best_state is None:
+    if best_state < 0:
         return NEG_INF, None, None
     path = []
     state = best_state
-    while state is not None:
-        path.append(state[1])
+    while state >= 0:
+        path.append(members[state & last_mask])
         state = parent[state]
     path.reverse()
-    return best_value, tuple(path), exits[best_state[1]][0]
+    return best_value, tuple(path), exits[path[-1]][0]
 
 
 def _bound_from(x, members, inside, exits, node_values, edge):

@@ -217,3 +217,46 @@ def test_any_journey_is_analysed_with_an_entry_for_every_step(case):
     assert 0 <= a.metrics["score"] <= 100
     for key in ("success_rate", "failure_rate", "abandon_rate", "stuck_rate"):
         assert 0.0 <= a.metrics[key] <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_journeys())
+def test_rule_defined_worst_way_to_success_ends_equals_brute_force(case):
+    # A rule's own measure: waiting time plus 100 per channel change, on ways to a success end.
+    from journeyaudit.analysis.worstcase import worst_way
+
+    steps, weights, known = case
+    transitions, absorbing, reachable, _ = exact_chain(steps, weights)
+    j = journey(steps, known=known)
+    successes = [u for u in steps if steps[u].get("end") == "success"]
+    way = worst_way(
+        j,
+        None,
+        lambda step: step.wait_s,
+        lambda source, target: 100.0 * (source.channel != target.channel),
+        ends=successes,
+    )
+
+    def weight(w):
+        return sum(steps[u]["wait"] for u in w) + sum(
+            100 * (steps[u]["channel"] != steps[v]["channel"]) for u, v in zip(w, w[1:])
+        )
+
+    ways = []
+
+    def walk(w):
+        u = w[-1]
+        if u in absorbing:
+            if u in successes:
+                ways.append(tuple(w))
+            return
+        for v in transitions[u]:
+            if v not in w:
+                walk(w + [v])
+
+    walk([next(iter(steps))])
+    if not ways:
+        assert way.steps == ()
+    else:
+        assert way.value == max(weight(w) for w in ways)
+        assert way.steps in ways and weight(way.steps) == way.value
