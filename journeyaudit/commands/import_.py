@@ -34,7 +34,8 @@ def _fail(message: str) -> None:
     is_flag=True,
     help="Replace each embedded sub-process by its tasks instead of one step.",
 )
-def bpmn(model: Path, output: Path | None, process: str | None, flatten_subprocesses: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite journey files that already exist.")
+def bpmn(model: Path, output: Path | None, process: str | None, flatten_subprocesses: bool, force: bool) -> None:
     """Turn the processes of MODEL (a .bpmn file) into journey YAML to enrich.
 
     One journey per process; pools that exchange messages are merged into one
@@ -65,6 +66,10 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
             targets = [(output, texts[0][1])]
+        existing = [str(target) for target, _ in targets if target.exists()]
+        if existing and not force:
+            # An imported file is a draft the user enriches: never lose that work silently.
+            _fail(f"{', '.join(existing)}: already exists; use --force to overwrite")
         for target, text in targets:
             target.write_text(text, encoding="utf-8")
             click.echo(f"wrote {target}", err=True)

@@ -291,6 +291,18 @@ def test_c40_several_journeys_need_a_folder(tmp_path: Path):
     assert yaml.safe_load((tmp_path / "payroll.yaml").read_text())["title"] == "Payroll"
 
 
+def test_existing_files_are_kept_unless_forced(tmp_path: Path):
+    path = OMG / "Incident_Management__Incident_Management_level_1.bpmn"
+    out = tmp_path / "incident.yaml"
+    out.write_text("my enriched journey\n")
+    result = run_cli(str(path), "-o", str(out))
+    assert result.exit_code == 2 and "already exists; use --force" in result.output
+    assert out.read_text() == "my enriched journey\n"
+    result = run_cli(str(path), "-o", str(out), "--force")
+    assert result.exit_code == 0
+    assert yaml.safe_load(out.read_text())["journeyaudit"] == 1
+
+
 def test_several_journeys_on_stdout_are_one_yaml_stream():
     result = run_cli(str(MIWG / "C.4.0.bpmn"))
     assert result.exit_code == 0
@@ -825,6 +837,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
     [
         ("laughs.bpmn", BILLION_LAUGHS, "entities"),
         ("xxe.bpmn", EXTERNAL_ENTITY, "entities"),
+        ("pe.bpmn", b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY % p SYSTEM "http://x.invalid/">%p;]><d/>', "entities"),
         ("broken.bpmn", b"<definitions><process></definitions>", "not well-formed XML"),
         ("notes.bpmn", b"just some text", "not well-formed XML"),
         ("other.bpmn", b"<html><body/></html>", "not a BPMN 2.0 model"),
