@@ -13,17 +13,24 @@ INDENT = "  "
 
 
 def scalar(value) -> str:
-    """One YAML scalar on one line, quoted when needed."""
-    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
-    if text.endswith("\n...\n"):
-        text = text[: -len("\n...\n")]
-    return text.strip()
+    """One YAML scalar on one line, quoted when needed, even inside {...} or [...]."""
+    # Dumped inside a flow sequence, PyYAML quotes what flow context would misread ("0}").
+    # Unicode line breaks (NEL, LS, PS) would be folded by PyYAML's quoting:
+    # escape everything then, in double quotes.
+    readable = not (isinstance(value, str) and any(c in value for c in "\x85\u2028\u2029"))
+    text = yaml.safe_dump([value], allow_unicode=readable, default_flow_style=True, width=1 << 30).strip()
+    assert text.startswith("[") and text.endswith("]") and "\n" not in text, text
+    return text[1:-1]
+
+
+def _comment_text(note: str) -> str:
+    """One line that YAML accepts in a comment: no control characters."""
+    return "".join(c if c.isprintable() else " " for c in " ".join(note.split())).strip()
 
 
 def _comment(note: str | None) -> str:
-    if not note:
-        return ""
-    return "  # " + " ".join(note.split())
+    text = _comment_text(note or "")
+    return f"  # {text}" if text else ""
 
 
 def _flow_mapping(mapping: dict) -> str:
@@ -57,7 +64,7 @@ def _value_lines(key: str, value, depth: int, note: str | None) -> list[str]:
 def dump_journey(journey: dict, comments: dict[tuple, str] | None = None, header: list[str] | None = None) -> str:
     """The journey as YAML text; `comments` maps a value's path to a note for its line."""
     comments = comments or {}
-    lines = [f"# {' '.join(line.split())}" for line in header or []]
+    lines = [f"# {_comment_text(line)}".rstrip() for line in header or []]
     for key, value in journey.items():
         if key == "departments":
             lines.append("departments:")
