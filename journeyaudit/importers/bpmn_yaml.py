@@ -15,12 +15,29 @@ INDENT = "  "
 def scalar(value) -> str:
     """One YAML scalar on one line, quoted when needed, even inside {...} or [...]."""
     # Dumped inside a flow sequence, PyYAML quotes what flow context would misread ("0}").
-    # Unicode line breaks (NEL, LS, PS) would be folded by PyYAML's quoting:
-    # escape everything then, in double quotes.
-    readable = not (isinstance(value, str) and any(c in value for c in "\x85\u2028\u2029"))
-    text = yaml.safe_dump([value], allow_unicode=readable, default_flow_style=True, width=1 << 30).strip()
+    if isinstance(value, str) and not value.isprintable():
+        return _double_quoted(value)
+    text = yaml.safe_dump([value], allow_unicode=True, default_flow_style=True, width=1 << 30).strip()
     assert text.startswith("[") and text.endswith("]") and "\n" not in text, text
     return text[1:-1]
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar on one line: line breaks and unprintables escaped."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _comment_text(note: str) -> str:

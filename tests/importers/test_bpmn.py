@@ -975,3 +975,4 @@ def test_the_writer_keeps_any_text_intact(title: str, when: str, note: str):
     }
     text = dump_journey(journey, {("steps", "a", "title"): note, ("departments", "d"): note}, [note])
     assert yaml.safe_load(text) == journey
+    assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == journey  # what the loader uses
