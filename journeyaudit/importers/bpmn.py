@@ -323,7 +323,8 @@ class _Model:
                         node.performer = groups.split(",")[0].strip() or None
                 self.nodes[node_id] = node
                 if tag in SUBPROCESS_TAGS:
-                    if self.flatten:
+                    # An empty (collapsed) sub-process has nothing to flatten: it stays a step.
+                    if self.flatten and any(local_name(child.tag) in ACTIVITY_TAGS for child in element):
                         node.flattened = True
                         self._collect(element, process_id, node_id)
                         self._assign_lanes(element)

@@ -750,6 +750,15 @@ def test_sub_process_is_one_step_or_flattened(tmp_path: Path):
     assert result.exit_code == 0 and "create-login:" in result.output
 
 
+def test_an_empty_sub_process_stays_a_step_when_flattening():
+    # A.3.0 draws "Collapsed Sub-Process" without content, between Task 1 and Task 2.
+    path = MIWG / "A.3.0.bpmn"
+    for flatten in (False, True):
+        steps = import_bpmn(path, flatten=flatten)[0].journey["steps"]
+        assert targets(steps["task-1"]) == ["collapsed-sub-process"]
+        assert "task-2" in targets(steps["collapsed-sub-process"])
+
+
 # -- ids, encodings, namespaces ------------------------------------------------------------
 
 
