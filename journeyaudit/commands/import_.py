@@ -12,7 +12,8 @@ from journeyaudit.importers.bpmn_yaml import dump_journey
 
 EXIT_USAGE = 2
 
-command = click.Group("import", help="Draft journey files from other formats (BPMN models).")
+# Other importers (event logs, ...) add their subcommand to this group.
+command = click.Group("import", help="Draft journey files from other formats, to enrich by hand.")
 
 
 def _fail(message: str) -> None:
