@@ -679,6 +679,8 @@ class _JourneyBuilder:
             kept = [f for f in flows if not (f.kind == "seq" and f.target in entered_by_message)]
             self.flows[node_id] = kept
 
+        self._sequence_work_before_hand_over(entered_by_message)
+
         # Messages between the customer's own pool and the company are contacts.
         for source, target, label in internal:
             source_customer = self.nodes[source].process in self.customer_processes
@@ -686,6 +688,48 @@ class _JourneyBuilder:
             if source_customer != target_customer:
                 self.customer_touch.setdefault(source, []).append(label)
                 self.customer_touch.setdefault(target, []).append(label)
+
+    def _sequence_work_before_hand_over(self, entered_by_message: set[str]) -> None:
+        """A task that hands the case on by message and also goes on with its own
+        last tasks (close the ticket, archive the original): those tasks run in
+        parallel with the hand-over. A journey follows one way at a time, so they
+        are put first and the hand-over follows them, rather than making the
+        journey end there for half of the customers."""
+        incoming: dict[str, int] = {}
+        for flows in self.flows.values():
+            for flow in flows:
+                incoming[flow.target] = incoming.get(flow.target, 0) + 1
+        for node_id, flows in list(self.flows.items()):
+            messages = [f for f in flows if f.kind == "msg"]
+            own = [f for f in flows if f.kind == "seq"]
+            if not messages or len(own) != 1 or len(own) + len(messages) != len(flows):
+                continue
+            chain, current = [], own[0].target
+            while True:
+                node = self.nodes.get(current)
+                if node is None or not node.is_activity or incoming.get(current, 0) != 1 or current in chain:
+                    chain = []
+                    break
+                chain.append(current)
+                out = self.flows.get(current, [])
+                if not out or (len(out) == 1 and out[0].kind == "seq" and self._ends_well(out[0].target)):
+                    break  # the pool's own work stops here
+                if len(out) != 1 or out[0].kind != "seq":
+                    chain = []
+                    break
+                current = out[0].target
+            if not chain:
+                continue
+            self.flows[node_id] = own
+            self.flows[chain[-1]] = messages
+            sender = self.nodes[node_id].name or "the previous step"
+            self.external_notes.setdefault(chain[0], []).append(
+                f"in the model this runs in parallel with the message {sender!r} sends on: put before it"
+            )
+
+    def _ends_well(self, node_id: str) -> bool:
+        node = self.nodes.get(node_id)
+        return node is not None and node.is_end and end_outcome(node) == "success"
 
     # -- walking the flow --------------------------------------------------------------
 

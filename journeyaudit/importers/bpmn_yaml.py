@@ -12,14 +12,20 @@ import yaml
 INDENT = "  "
 
 
-def scalar(value) -> str:
-    """One YAML scalar on one line, quoted when needed, even inside {...} or [...]."""
-    # Dumped inside a flow sequence, PyYAML quotes what flow context would misread ("0}").
+def scalar(value, flow: bool = False) -> str:
+    """One YAML scalar on one line, quoted when needed; `flow`: inside {...} or [...]."""
     if isinstance(value, str) and not value.isprintable():
         return _double_quoted(value)
-    text = yaml.safe_dump([value], allow_unicode=True, default_flow_style=True, width=1 << 30).strip()
-    assert text.startswith("[") and text.endswith("]") and "\n" not in text, text
-    return text[1:-1]
+    if flow:
+        # Dumped inside a flow sequence, PyYAML quotes what flow context would misread ("0}").
+        text = yaml.safe_dump([value], allow_unicode=True, default_flow_style=True, width=1 << 30).strip()
+        assert text.startswith("[") and text.endswith("]") and "\n" not in text, text
+        return text[1:-1]
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
+    if text.endswith("\n...\n"):
+        text = text[: -len("\n...\n")]
+    assert "\n" not in text.strip(), text
+    return text.strip()
 
 
 def _double_quoted(text: str) -> str:
@@ -51,7 +57,7 @@ def _comment(note: str | None) -> str:
 
 
 def _flow_mapping(mapping: dict) -> str:
-    return "{" + ", ".join(f"{key}: {scalar(value)}" for key, value in mapping.items()) + "}"
+    return "{" + ", ".join(f"{key}: {scalar(value, flow=True)}" for key, value in mapping.items()) + "}"
 
 
 def _value_lines(key: str, value, depth: int, note: str | None) -> list[str]:
@@ -63,7 +69,7 @@ def _value_lines(key: str, value, depth: int, note: str | None) -> list[str]:
         return lines
     if isinstance(value, list):
         if all(not isinstance(item, (dict, list)) for item in value):
-            return [f"{pad}{key}: [{', '.join(scalar(item) for item in value)}]{_comment(note)}"]
+            return [f"{pad}{key}: [{', '.join(scalar(item, flow=True) for item in value)}]{_comment(note)}"]
         lines = [f"{pad}{key}:{_comment(note)}"]
         for item in value:
             if isinstance(item, dict):

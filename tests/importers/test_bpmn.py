@@ -247,6 +247,14 @@ def test_c10_departments_steps_and_handoffs():
     assert by_title["Invoice not processed"]["end"] == "failure"
     # The 7-day timer after "Assign approver" is a wait, written with a unit.
     assert by_title["7 days"]["wait"] == "7d"
+    # The Team-Assistant pool scans the invoice, archives the original (in
+    # parallel with the message that starts the engine), then the engine's
+    # "Assign Approver" task waits for the assistant's "Assign approver".
+    steps = journey["steps"]
+    assert list(steps)[:4] == ["scan-invoice", "archive-original", "assign-approver", "assign-approver-2"]
+    assert targets(steps["scan-invoice"]) == ["archive-original"]
+    assert targets(steps["archive-original"]) == ["assign-approver"]
+    assert targets(steps["assign-approver"]) == ["assign-approver-2"]
 
 
 # -- MIWG C.4.0: four pools in four diagrams -----------------------------------------------
@@ -363,6 +371,12 @@ def test_incident_management_pools_per_department_give_the_same_handoffs():
     expected = {("AM", "L1"), ("L1", "L2"), ("L2", "DEV"), ("DEV", "L2"), ("L2", "L1"), ("L1", "AM")}
     assert handoffs(whole, incident_role(whole)) == expected
     assert handoffs(chor, incident_role(chor)) == expected
+    # The ticket system closes the ticket (its own last task, in parallel with
+    # the mail to the account manager), then the account manager explains.
+    steps = whole["steps"]
+    assert targets(steps["send-mail-to-account-manager"]) == ["close-ticket"]
+    assert targets(steps["close-ticket"]) == ["answer-received"]
+    assert targets(steps["answer-received"]) == ["explain-solution"]
     # The customer (a black-box pool) talks to the account manager only.
     for journey in (whole, chor):
         contact_departments = {s["department"] for s in journey["steps"].values() if s["channel"] != "internal"}
