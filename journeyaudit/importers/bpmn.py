@@ -1178,10 +1178,13 @@ def import_bpmn(path: Path | str, process: str | None = None, flatten: bool = Fa
         start = builder._choose_start()
         main_process = builder.nodes[start].process if start else group[0]
         name = model.process_name(main_process)
-        if len(groups) == 1 and (len(group) > 1 or name == main_process) and model.title:
+        named = name != main_process  # process_name falls back to the process id
+        # Title: the pool or process name; pools merged into the only journey of
+        # the file, or an unnamed process, take the model's name.
+        if model.title and len(groups) == 1 and (len(group) > 1 or not named):
             title = model.title
         else:
-            title = name if name != main_process else file_title
-        journey_name = _unique(slugify(name if name != main_process else file_title, "journey"), taken)
+            title = name if named else file_title
+        journey_name = _unique(slugify(name if named else file_title, "journey"), taken)
         journeys.append(builder.build(journey_name, title))
     return journeys
