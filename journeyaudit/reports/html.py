@@ -174,7 +174,7 @@ def _rule_info(rules, rule_id: str) -> dict:
 def _finding_views(journey_result, by_id) -> list[FindingView]:
     journey = journey_result.journey
     views = []
-    for finding in journey_result.findings:
+    for number, finding in enumerate(journey_result.findings):
         involved = [s for s in (finding.steps or ((finding.step,) if finding.step else ())) if s in journey.steps]
         edges = []
         for a, b in zip(involved, involved[1:]):
@@ -194,7 +194,7 @@ def _finding_views(journey_result, by_id) -> list[FindingView]:
         views.append(
             FindingView(
                 finding=finding,
-                anchor=f"f-{finding.fingerprint or id(finding)}",
+                anchor=f"f-{finding.fingerprint or number}",
                 step_title=journey.steps[finding.step].title if finding.step in journey.steps else None,
                 steps=[(s, journey.steps[s].title) for s in involved],
                 edges=edges,
@@ -397,7 +397,18 @@ def _information_rows(journey, analysis) -> list[dict]:
     return rows
 
 
-def _index_context(result, rules) -> dict:
+def _gate(result, config) -> dict:
+    """What `audit`/`check` would say in CI: findings at or above fail-on, not waived."""
+    from journeyaudit.findings import severity_at_least
+
+    fail_on = getattr(config, "fail_on", None) or "error"
+    if fail_on == "never":
+        return {"fail_on": fail_on, "failing": 0}
+    failing = [f for f in result.all_findings() if not f.waived and severity_at_least(f.severity, fail_on)]
+    return {"fail_on": fail_on, "failing": len(failing)}
+
+
+def _index_context(result, rules, config=None) -> dict:
     rows = []
     for journey_result in result.journeys:
         metrics = journey_result.metrics
@@ -439,6 +450,7 @@ def _index_context(result, rules) -> dict:
     return {
         "rows": rows,
         "pairs": pairs,
+        "gate": _gate(result, config),
         "summary": result.summary(),
         "problems": result.problems,
         "rule_counts": _rule_counts(result, rules),
@@ -485,9 +497,8 @@ def render_pages(result, *, config=None, full_diagram: bool = False, rules=None)
         "generated_at": generated_at(),
         "css": _asset("report.css"),
         "js": _asset("report.js"),
-        "fail_on": getattr(config, "fail_on", "error") if config is not None else "error",
     }
-    pages = {"index.html": env.get_template("index.html").render(**common, **_index_context(result, rules))}
+    pages = {"index.html": env.get_template("index.html").render(**common, **_index_context(result, rules, config))}
     by_id = {r.journey.id: r for r in result.journeys}
     template = env.get_template("journey.html")
     for journey_result in result.journeys:

@@ -316,3 +316,17 @@ def test_waived_findings_are_shown_as_waived_with_their_reason():
     assert "waived" in text.lower() and "The VIP line is staffed by one person on purpose" in text
     # A step with only waived findings is not coloured as a warning.
     assert "sev-waived" in page.by_id("step-call").classes
+
+
+def test_index_tells_the_ci_gate(examples_result):
+    from journeyaudit.config import Config
+    from journeyaudit.reports.html import render_pages
+
+    from .helpers import parse
+
+    gate = " ".join(parse(render_pages(examples_result)["index.html"]).find("p", cls="gate").text().split())
+    assert gate.startswith("CI gate fails 2 findings at or above error")
+    config = Config()
+    config.fail_on = "never"
+    gate = " ".join(parse(render_pages(examples_result, config=config)["index.html"]).find("p", cls="gate").text().split())
+    assert gate.startswith("CI gate off")
