@@ -129,3 +129,19 @@ def test_print_layout_renders(page, report, tmp_path):
     pdf = page.pdf(path=str(tmp_path / "loan-payoff.pdf"), format="A4")
     assert pdf[:4] == b"%PDF"
     assert page.problems == []
+
+
+def test_department_map_page_opens_cleanly(page, tmp_path):
+    from .helpers import audit_texts, make_journey
+
+    write_report(audit_texts(make_journey(400, seed=11)), tmp_path / "large")
+    page.goto((tmp_path / "large" / "journey-0.html").as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("svg.department-map").is_visible()
+    assert page.locator("svg.swimlane").count() == 0
+    link = page.locator("a.show").first
+    if link.count():
+        link.click()
+        assert page.evaluate("location.hash").startswith("#at-")
+    page.screenshot(path=str(tmp_path / "department-map.png"))
+    assert page.problems == []
