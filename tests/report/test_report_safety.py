@@ -52,15 +52,15 @@ def test_hostile_text_is_text_everywhere(hostile_pages):
     page = hostile_pages["hostile.html"]
     index = hostile_pages["index.html"]
     for text in (page, index):
-        # Our single inline script is the only one; no journey text became markup.
-        assert re.findall(r"<script\b[^>]*>", text) == ["<script>"]
-        assert "alert(" not in text.split("<script>")[1] or "alert(" not in re.sub(r"<script>.*?</script>", "", text, flags=re.S).replace("&lt;script&gt;alert", "")
-        assert "<img" not in text and "onerror=alert" not in text.replace("onerror=alert(2)&gt;", "")
-        assert "<svg/onload" not in text
+        assert re.findall(r"<script\b[^>]*>", text) == ["<script>"]  # ours, the only one
+        body = re.sub(r"<script>.*?</script>", "", text, flags=re.S)
+        assert "<script" not in body
+        for markup in ("<img", "<svg/onload", "<u>when", "<b>Desk", "<i>name", "</p><img"):
+            assert markup not in body, markup
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in index
-    # Jinja expressions in journey text are never evaluated.
-    assert "{{ 7*7 }}" in page and "49" not in re.sub(r"<svg.*?</svg>", "", page, flags=re.S).split("{{ 7*7 }}")[0][-20:]
+    # Template syntax in journey text is shown, never evaluated.
+    assert "{{ 7*7 }}" in page
 
 
 def test_hostile_text_renders_as_text_in_the_dom(hostile_pages):
