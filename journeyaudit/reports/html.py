@@ -71,6 +71,12 @@ def _asset(name: str) -> Markup:
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
+def page_file(journey_id: str) -> str:
+    """The file of a journey's page: `<id>.html`, except that a journey called
+    `index` must not replace the portfolio."""
+    return "journey-index.html" if journey_id == "index" else f"{journey_id}.html"
+
+
 def generated_at() -> str | None:
     """The "generated at" line: only from SOURCE_DATE_EPOCH, so builds stay reproducible."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -187,7 +193,7 @@ def _finding_views(journey_result, by_id) -> list[FindingView]:
                 {
                     "id": other,
                     "title": target.journey.title if target else None,
-                    "href": f"{other}.html" if target else None,
+                    "href": page_file(other) if target else None,
                     "metrics": target.metrics if target else None,
                 }
             )
@@ -416,7 +422,7 @@ def _index_context(result, rules, config=None) -> dict:
         rows.append(
             {
                 "journey": journey,
-                "href": f"{journey.id}.html",
+                "href": page_file(journey.id),
                 "metrics": metrics,
                 "waiting_share": waiting_share(metrics),
                 "band": score_band(metrics.get("score")),
@@ -435,13 +441,14 @@ def _index_context(result, rules, config=None) -> dict:
                         "finding": finding,
                         "rule": _rule_info(rules, finding.rule),
                         "journey": journey_result.journey,
+                        "href": page_file(journey_result.journey.id),
                         "metrics": journey_result.metrics,
                         "others": [
                             {
                                 "id": other,
                                 "title": by_id[other].journey.title if other in by_id else None,
                                 "metrics": by_id[other].metrics if other in by_id else None,
-                                "href": f"{other}.html" if other in by_id else None,
+                                "href": page_file(other) if other in by_id else None,
                             }
                             for other in finding.related_journeys
                         ],
@@ -503,7 +510,7 @@ def render_pages(result, *, config=None, full_diagram: bool = False, rules=None)
     template = env.get_template("journey.html")
     for journey_result in result.journeys:
         context = _journey_context(journey_result, by_id, rules, full_diagram=full_diagram)
-        pages[f"{journey_result.journey.id}.html"] = template.render(**common, **context)
+        pages[page_file(journey_result.journey.id)] = template.render(**common, **context)
     return pages
 
 
