@@ -10,6 +10,7 @@ formula.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -50,6 +51,14 @@ class JourneyAnalysis:
     first_given: dict[tuple[str, str], str | None]  # (step, data) -> step that first asked it; None: `known`
     # --- the figures of shared/spec/output.md, plus extras -------------------
     metrics: dict[str, float | int | bool] = field(default_factory=dict)
+    # --- extras ------------------------------------------------------------
+    # The indexed graph (journeyaudit.analysis.graph.JourneyGraph), to pass to
+    # journeyaudit.analysis.worstcase.worst_way for rule-specific worst ways.
+    graph: Any = None
+    success_from: dict[str, float] = field(default_factory=dict)  # probability of a success end from the step
+    # (step, data) -> the asking step closest to the start that reaches the step,
+    # even for `known` items (first_given says None for those): "already given at 'call'".
+    first_asked: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def analyze(journey) -> JourneyAnalysis:

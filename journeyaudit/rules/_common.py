@@ -1,0 +1,93 @@
+"""Small helpers the rules share: wording of messages and graph walks.
+
+The leading underscore keeps the registry from looking for rules here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Callable, Iterable
+
+from journeyaudit.durations import format_duration
+from journeyaudit.model import Journey
+
+
+def q(step_id: str) -> str:
+    """A step named in a message: its id in quotes."""
+    return f"'{step_id}'"
+
+
+def join(items: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def way_text(steps: Iterable[str]) -> str:
+    return " → ".join(q(step) for step in steps)
+
+
+def duration(seconds: float) -> str:
+    """A duration for a message: `format_duration`, but beyond a day the two largest
+    non-zero units, so a silence of 3 days and 40 minutes reads "3d 40m", not "3d"."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 86400:
+        return format_duration(seconds)
+    minutes = round(seconds / 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{days}d {hours}h"
+    return f"{days}d {minutes}m" if minutes else f"{days}d"
+
+
+def number(value: float) -> str:
+    """A figure without spurious decimals: 6, 2.5, 61.2."""
+    if value is None or not math.isfinite(value):
+        return "∞"
+    if abs(value - round(value)) < 1e-9:
+        return str(int(round(value)))
+    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+
+
+def successors(journey: Journey, step_id: str) -> list[str]:
+    """Targets of a step's edges, each once, in file order (edges to unknown steps are dropped)."""
+    seen: list[str] = []
+    for edge in journey.steps[step_id].next:
+        if edge.target in journey.steps and edge.target not in seen:
+            seen.append(edge.target)
+    return seen
+
+
+def bfs_way(
+    journey: Journey,
+    start: str,
+    allowed: Callable[[str], bool],
+    goal: Callable[[str], bool],
+) -> tuple[str, ...] | None:
+    """The shortest way from `start` to a step satisfying `goal`, through allowed steps only.
+
+    `start` and the goal step must be allowed too. Linear in the graph size.
+    """
+    if start not in journey.steps or not allowed(start):
+        return None
+    parent: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        if goal(current):
+            way = [current]
+            while parent[way[-1]] is not None:
+                way.append(parent[way[-1]])
+            return tuple(reversed(way))
+        for target in successors(journey, current):
+            if target not in parent and allowed(target):
+                parent[target] = current
+                queue.append(target)
+    return None
+
+
+def file_order(journey: Journey, step_ids: Iterable[str]) -> list[str]:
+    return sorted(set(step_ids), key=lambda step: journey.steps[step].index)
