@@ -151,7 +151,7 @@ def test_junit_parses_back_with_one_testcase_per_journey(result):
     failures = payoff.findall("failure")
     assert len(failures) == 1  # one per testcase; the text lists every failing finding
     assert failures[0].get("message").startswith("3 findings at or above error")  # 2 broken-promise + hostile
-    assert failures[0].text.count("\n") == 2
+    assert failures[0].text.count("journeys/") == 3
     assert HOSTILE.replace("\x01", "\ufffd").replace("\r\n", "\n") in failures[0].text.replace("\r\n", "\n")
     # warnings below fail-on and waived findings never fail or skip a journey
     waived = by_name["waived"]
