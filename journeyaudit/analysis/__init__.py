@@ -35,6 +35,7 @@ class JourneyAnalysis:
     can_succeed: frozenset[str]  # steps from which a `success` end is reachable
     dead_ends: tuple[str, ...]  # steps with neither next nor end, file order
     traps: frozenset[str]  # reachable steps with no way to any end (closed loops)
+    # (nor to a dead end: a step that can reach a dead end gets stuck there instead)
     loop_edges: frozenset[tuple[str, str]]  # edges inside a strongly connected region (drawn dashed)
     # --- Markov figures --------------------------------------------------
     visits: dict[str, float]  # expected visits per step from the start

@@ -69,7 +69,8 @@ def analyze(journey: Journey) -> JourneyAnalysis:
 def most_likely_way(graph: JourneyGraph) -> tuple[str, ...]:
     """From the start, always the likeliest branch (ties: order of the `next` list).
 
-    Stops at an end or a dead end, or before a step already on the way.
+    Stops at an absorbing step (an end, a dead end, or the first trap step
+    entered: the customer is stuck there), or before a step already on the way.
     """
     if not graph.size:
         return ()
@@ -79,7 +80,7 @@ def most_likely_way(graph: JourneyGraph) -> tuple[str, ...]:
     while True:
         best = None
         best_p = -1.0
-        for v, p in graph.successors[u]:
+        for v, p in graph.walk_successors(u):
             if p > best_p:
                 best, best_p = v, p
         if best is None or best in seen:

@@ -99,7 +99,10 @@ def worst_way_indexed(
     # component (u first), then the step outside it (None: the way stops).
     inner_way: list[tuple[int, ...] | None] = [None] * n
     then: list[int | None] = [None] * n
-    approximate = False
+    # The best way from u goes through a region whose figure is only a bound.
+    # A bound that loses a comparison does not matter: the true value behind
+    # it is even lower, so the winner is exact.
+    approximate = [False] * n
 
     components = graph.component_members
     for cid in range(len(components) - 1, -1, -1):
@@ -113,9 +116,9 @@ def worst_way_indexed(
                 best[u] = node_values[u] + value
                 inner_way[u] = (u,)
                 then[u] = choice
+                approximate[u] = choice is not None and approximate[choice]
             continue
-        region_approximate = _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then)
-        approximate = approximate or region_approximate
+        _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then, approximate)
 
     start = graph.start
     if best[start] == NEG_INF:
@@ -125,9 +128,7 @@ def worst_way_indexed(
     while u is not None:
         way.extend(inner_way[u])
         u = then[u]
-    # Only regions the returned way's value depends on could make it a bound;
-    # a coarse flag (any region approximated) is on the safe side.
-    return WorstWay(best[start], tuple(graph.ids[i] for i in way), approximate)
+    return WorstWay(best[start], tuple(graph.ids[i] for i in way), approximate[start])
 
 
 def _best_exit(graph, y, cid, best, edge, stop) -> tuple[int | None, float]:
@@ -143,8 +144,8 @@ def _best_exit(graph, y, cid, best, edge, stop) -> tuple[int | None, float]:
     return choice, value
 
 
-def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then) -> bool:
-    """Fill best/inner_way/then for the entry steps of one loop region; True if approximate."""
+def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way, then, approximate) -> None:
+    """Fill best/inner_way/then/approximate for the entry steps of one loop region."""
     member_set = set(members)
     entries = [
         u
@@ -172,21 +173,28 @@ def _solve_region(graph, cid, members, node_values, edge, stop, best, inner_way,
             best[x] = value
             inner_way[x] = path
             then[x] = exit_to
-    return not exact
+            approximate[x] = not exact or (exit_to is not None and approximate[exit_to])
 
 
 def _exact_from(x, members, inside, exits, node_values, edge, budget):
     """Best simple path x ... y inside the region plus y's best exit; None when over budget.
 
-    States are (visited set as a bitmask, last step); for each the heaviest
-    prefix is kept, which is exact since what can follow depends only on the
-    state.
+    States are (visited set as a bitmask, last step), encoded in one int; for
+    each the heaviest prefix is kept, which is exact since what can follow
+    depends only on the state. States grow one step per round.
     """
-    bit = {u: 1 << i for i, u in enumerate(members)}
-    start_state = (bit[x], x)
+    local = {u: i for i, u in enumerate(members)}
+    shift = len(members).bit_length()
+    last_mask = (1 << shift) - 1
+    moves = [
+        [(local[z], edge(y, z) + node_values[z]) for z in inside[y]] for y in members
+    ]  # per local step: (next local step, weight added)
+    exit_values = [exits[y][1] for y in members]
+    x_local = local[x]
+    start_state = ((1 << x_local) << shift) | x_local
     weight = {start_state: node_values[x]}
-    parent = {start_state: None}
-    best_value, best_state = NEG_INF, None
+    parent = {start_state: -1}
+    best_value, best_state = NEG_INF, -1
     frontier = [start_state]
     while frontier:
         budget[0] -= len(frontier)
@@ -194,16 +202,17 @@ def _exact_from(x, members, inside, exits, node_values, edge, budget):
             return None
         next_frontier = []
         for state in frontier:
-            mask, y = state
+            y = state & last_mask
+            mask = state >> shift
             prefix = weight[state]
-            exit_to, exit_value = exits[y]
+            exit_value = exit_values[y]
             if exit_value > NEG_INF and prefix + exit_value > best_value:
                 best_value, best_state = prefix + exit_value, state
-            for z in inside[y]:
-                if mask & bit[z]:
+            for z, added in moves[y]:
+                if mask >> z & 1:
                     continue
-                successor = (mask | bit[z], z)
-                candidate = prefix + edge(y, z) + node_values[z]
+                successor = ((mask | 1 << z) << shift) | z
+                candidate = prefix + added
                 known = weight.get(successor)
                 if known is None:
                     next_frontier.append(successor)
@@ -211,15 +220,15 @@ def _exact_from(x, members, inside, exits, node_values, edge, budget):
                     weight[successor] = candidate
                     parent[successor] = state
         frontier = next_frontier
-    if best_state is None:
+    if best_state < 0:
         return NEG_INF, None, None
     path = []
     state = best_state
-    while state is not None:
-        path.append(state[1])
+    while state >= 0:
+        path.append(members[state & last_mask])
         state = parent[state]
     path.reverse()
-    return best_value, tuple(path), exits[best_state[1]][0]
+    return best_value, tuple(path), exits[path[-1]][0]
 
 
 def _bound_from(x, members, inside, exits, node_values, edge):

@@ -26,8 +26,17 @@ def join(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def way_text(steps: Iterable[str]) -> str:
-    return " → ".join(q(step) for step in steps)
+def shorten(items: Iterable[str], limit: int = 12) -> list[str]:
+    """At most `limit` items: a long list keeps its head and tail around "… N more …"."""
+    items = list(items)
+    if len(items) <= limit:
+        return items
+    head, tail = items[: limit - 3], items[-2:]
+    return [*head, f"… {len(items) - len(head) - len(tail)} more …", *tail]
+
+
+def way_text(steps: Iterable[str], limit: int = 12) -> str:
+    return " → ".join(shorten([q(step) for step in steps], limit))
 
 
 def duration(seconds: float) -> str:
@@ -44,12 +53,11 @@ def duration(seconds: float) -> str:
 
 
 def number(value: float) -> str:
-    """A figure without spurious decimals: 6, 2.5, 61.2."""
+    """A figure without spurious decimals: 6, 2.5, 61.2, 0.2."""
     if value is None or not math.isfinite(value):
         return "∞"
-    if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
-    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+    text = f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def successors(journey: Journey, step_id: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from journeyaudit.analysis.metrics import channel_switch
 from journeyaudit.rules._common import q
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -17,7 +18,8 @@ class ChannelSwitch(JourneyRule):
         "company sends does not make the customer move, but a call they have to make after "
         "a web form, or a document they have to post after a call, does. One finding per "
         "edge (a `next` listing the same target twice counts once), on the target step. The "
-        "rule judges every edge as written, reachable or not."
+        "rule judges every edge as written, reachable or not. The `expected_channel_switches` "
+        "metric counts the same edges, weighed by how often they are taken."
     )
     story = (
         '"The experience across departments or channels can be so different from one to the '
@@ -74,7 +76,8 @@ steps:
                 if target is None or target.id in seen:
                     continue
                 seen.add(target.id)
-                if target.channel == source.channel or target.kind == "notification" or target.actor == "system":
+                # The same test as the `expected_channel_switches` metric, so the two never disagree.
+                if not channel_switch(source, target):
                     continue
                 yield RawFinding(
                     message=(

@@ -16,9 +16,10 @@ class EffortAsymmetry(PortfolioRule):
         "For every audited journey that names a `counterpart` (a `leave` journey names its "
         "`acquire` journey), compares the customer effort index of both (the analysis's "
         "`effort` metric) and reports the heavier journey when its effort is more than "
-        "`ratio` times the other's. The finding belongs to the heavier journey, names the "
-        "other in `related_journeys`, and gives both efforts and the ratio. Two journeys "
-        "that name each other are judged once each way, so only the heavier one reports. A "
+        "`ratio` times the other's. The finding belongs to the heavier journey, whichever of "
+        "the two names the other, names the other in `related_journeys`, and gives both "
+        "efforts and the ratio. Two journeys that name each other are one pair, judged "
+        "once. A "
         "counterpart that is not in the audited set is reported by `missing-counterpart`."
     )
     story = (
@@ -126,26 +127,28 @@ steps:
 
     def check_portfolio(self, contexts, options):
         limit = options["ratio"]
+        judged: set[frozenset[str]] = set()
         for journey_id, context in contexts.items():
             other_id = context.journey.counterpart
-            if other_id is None or other_id not in contexts or other_id == journey_id:
+            pair = frozenset((journey_id, other_id))
+            if other_id is None or other_id not in contexts or len(pair) < 2 or pair in judged:
                 continue
-            effort = context.analysis.metrics.get("effort")
-            other = contexts[other_id].analysis.metrics.get("effort")
-            if effort is None or other is None or effort <= 0:
+            judged.add(pair)  # two journeys naming each other are one pair
+            efforts = {j: contexts[j].analysis.metrics.get("effort") for j in (journey_id, other_id)}
+            if None in efforts.values():
                 continue
-            if other > 0 and effort <= limit * other:
+            heavy, light = sorted(pair, key=lambda j: (-efforts[j], j))
+            if efforts[heavy] <= 0 or (efforts[light] > 0 and efforts[heavy] <= limit * efforts[light]):
                 continue
-            title = contexts[other_id].journey.title
-            if other > 0:
-                how = f"{effort / other:.1f} times as much (max {number(limit)})"
+            if efforts[light] > 0:
+                how = f"{number(efforts[heavy] / efforts[light])} times as much (max {number(limit)})"
             else:
                 how = "while it takes no effort at all"
             yield RawFinding(
                 message=(
-                    f"customer effort {number(effort)} against {number(other)} for its counterpart "
-                    f"'{other_id}' ({title}): {how}"
+                    f"customer effort {number(efforts[heavy])} against {number(efforts[light])} for its "
+                    f"counterpart '{light}' ({contexts[light].journey.title}): {how}"
                 ),
-                related_journeys=(other_id,),
-                journey=journey_id,
+                related_journeys=(light,),
+                journey=heavy,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules._common import number
+from journeyaudit.rules._common import number, shorten
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -15,7 +15,7 @@ class Handoffs(JourneyRule):
     description = (
         "A hand-off is an edge between two steps owned by different departments. The rule "
         "takes the worst loop-free way (the one with the most hand-offs, from the analysis) "
-        "and reports it once, on the journey, when it has more than `max` hand-offs. The "
+        "and reports it once per journey when it has more than `max` hand-offs. The "
         "message names the chain of departments the case goes through, in order; the finding "
         "points at the step where the hand-off beyond `max` lands, and lists the whole way. "
         "Hand-offs are counted on the way itself, so the figure is always that of a way a "
@@ -91,7 +91,7 @@ steps:
         if len(landing) <= limit:
             return
         chain = [departments[0]] + [departments[i] for i in range(1, len(way)) if departments[i] != departments[i - 1]]
-        titles = " → ".join(journey.department_title(department) for department in chain)
+        titles = " → ".join(shorten([journey.department_title(department) for department in chain]))
         yield RawFinding(
             message=f"{titles}: {number(len(landing))} hand-offs on the worst way (max {number(limit)})",
             step=landing[limit],

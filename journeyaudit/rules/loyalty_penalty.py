@@ -13,13 +13,14 @@ class LoyaltyPenalty(PortfolioRule):
     category = "portfolio"
     summary = "A journey `variant_of` another, whose segment is in `loyal` and whose customer effort is higher."
     description = (
-        "For every audited journey that is a `variant_of` another (the same process for "
-        "another segment) and whose `segment` is one of the `loyal` segments, compares the "
-        "customer effort index (the analysis's `effort` metric) of both and reports the "
-        "variant when its loyal customers make more effort than the other segment. The "
-        "finding belongs to the loyal variant and names the other journey in "
-        "`related_journeys`. A variant that is not in the audited set is reported by "
-        "`missing-counterpart`."
+        "A journey that is a `variant_of` another is the same process for another segment. "
+        "For each such pair of audited journeys (judged once, whichever of the two names the "
+        "other), the rule compares their customer effort index (the analysis's `effort` "
+        "metric) and reports the journey with more effort when its `segment` is one of the "
+        "`loyal` segments: loyal customers make more effort than others for the same thing. "
+        "The finding belongs to that journey and names the other in `related_journeys`; "
+        "equal efforts are not reported. A variant that is not in the audited set is "
+        "reported by `missing-counterpart`."
     )
     story = (
         '"It is frustrating to see companies penalize loyal customers because of their '
@@ -105,24 +106,27 @@ steps:
 
     def check_portfolio(self, contexts, options):
         loyal = set(options.get("loyal") or ())
+        judged: set[frozenset[str]] = set()
         for journey_id, context in contexts.items():
-            journey = context.journey
-            other_id = journey.variant_of
-            if other_id is None or other_id not in contexts or other_id == journey_id:
+            other_id = context.journey.variant_of
+            pair = frozenset((journey_id, other_id))
+            if other_id is None or other_id not in contexts or len(pair) < 2 or pair in judged:
                 continue
-            if journey.segment not in loyal:
+            judged.add(pair)
+            efforts = {j: contexts[j].analysis.metrics.get("effort") for j in (journey_id, other_id)}
+            if None in efforts.values() or efforts[journey_id] == efforts[other_id]:
                 continue
-            effort = context.analysis.metrics.get("effort")
-            other = contexts[other_id].analysis.metrics.get("effort")
-            if effort is None or other is None or effort <= other:
+            heavy, light = sorted(pair, key=lambda j: -efforts[j])
+            segment = contexts[heavy].journey.segment
+            if segment not in loyal:
                 continue
-            other_segment = contexts[other_id].journey.segment
+            other_segment = contexts[light].journey.segment
             segment_text = f"segment '{other_segment}'" if other_segment else "no segment"
             yield RawFinding(
                 message=(
-                    f"loyal customers (segment '{journey.segment}') make more effort: {number(effort)} "
-                    f"against {number(other)} in '{other_id}' ({segment_text})"
+                    f"loyal customers (segment '{segment}') make more effort: {number(efforts[heavy])} "
+                    f"against {number(efforts[light])} in '{light}' ({segment_text})"
                 ),
-                related_journeys=(other_id,),
-                journey=journey_id,
+                related_journeys=(light,),
+                journey=heavy,
             )

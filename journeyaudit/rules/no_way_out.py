@@ -79,32 +79,41 @@ steps:
         if not any(step.end == "success" for step in journey.steps.values()):
             yield RawFinding(message="the journey has no success end: no customer can ever succeed")
             return
-        for step in journey.steps.values():
-            if not step.next or step.id not in analysis.reachable or step.id in analysis.can_succeed:
-                continue
-            yield RawFinding(message=self._why(journey, analysis, step.id), step=step.id, steps=(step.id,))
+        reported = [
+            step.id
+            for step in journey.steps.values()
+            if step.next and step.id in analysis.reachable and step.id not in analysis.can_succeed
+        ]
+        if not reported:
+            return
+        # What lies ahead of each trapped step: one backward search per kind of end
+        # (linear), rather than a forward search from every step.
+        ahead = {
+            "failure ends": _reaching(journey, lambda step: step.end == "failure"),
+            "abandoned ends": _reaching(journey, lambda step: step.end == "abandoned"),
+            "dead ends": _reaching(journey, lambda step: not step.end and not step.next),
+        }
+        for step_id in reported:
+            if step_id in analysis.traps:
+                message = f"{q(step_id)} is caught in a loop with no way out: no way from it reaches any end"
+            else:
+                kinds = [kind for kind, steps in ahead.items() if step_id in steps]
+                what = " and ".join(kinds) if kinds else "no end"
+                message = f"no way from {q(step_id)} reaches a successful end: only {what} ahead"
+            yield RawFinding(message=message, step=step_id, steps=(step_id,))
 
-    @staticmethod
-    def _why(journey, analysis, step_id):
-        if step_id in analysis.traps:
-            return f"{q(step_id)} is caught in a loop with no way out: no way from it reaches any end"
-        # Which ends lie ahead: one BFS over what can be reached from the step.
-        ends = set()
-        stuck = False
-        seen = {step_id}
-        frontier = [step_id]
-        while frontier:
-            current = journey.steps[frontier.pop()]
-            if current.end:
-                ends.add(current.end)
-            elif not current.next:
-                stuck = True
-            for edge in current.next:
-                if edge.target in journey.steps and edge.target not in seen:
-                    seen.add(edge.target)
-                    frontier.append(edge.target)
-        ahead = [f"{end} ends" for end in ("failure", "abandoned") if end in ends]
-        if stuck:
-            ahead.append("dead ends")
-        what = " and ".join(ahead) if ahead else "no end"
-        return f"no way from {q(step_id)} reaches a successful end: only {what} ahead"
+
+def _reaching(journey, goal) -> set[str]:
+    """Steps from which some step satisfying `goal` can be reached (the goal steps included)."""
+    predecessors: dict[str, list[str]] = {}
+    for step in journey.steps.values():
+        for edge in step.next:
+            predecessors.setdefault(edge.target, []).append(step.id)
+    found = {step.id for step in journey.steps.values() if goal(step)}
+    frontier = list(found)
+    while frontier:
+        for source in predecessors.get(frontier.pop(), ()):
+            if source not in found:
+                found.add(source)
+                frontier.append(source)
+    return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.analysis.worstcase import worst_way
-from journeyaudit.rules._common import join, q
+from journeyaudit.rules._common import join, q, shorten
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -94,8 +94,8 @@ steps:
             return
         yield RawFinding(
             message=(
-                f"the customer is verified {len(verifications)} times on one way: "
-                f"{join(q(step) for step in verifications)}"
+                f"the customer is verified {'twice' if len(verifications) == 2 else f'{len(verifications)} times'} on one way: "
+                f"{join(shorten([q(step) for step in verifications]))}"
             ),
             step=verifications[1],
             steps=way,

@@ -160,3 +160,33 @@ def test_most_likely_way_takes_the_likeliest_branch_and_stops_before_a_loop():
 def test_most_likely_way_breaks_ties_by_the_order_of_next():
     j = journey({"a": {"next": ["y", "x"]}, "x": {"end": "success"}, "y": {"end": "success"}})
     assert analyze(j).most_likely_way == ("a", "y")
+
+
+def test_most_likely_way_stops_where_the_customer_is_stuck_in_a_trap():
+    # a -> t (0.9) where t <-> u loop forever; the way stops at t, the trap's entry.
+    j = journey(
+        {
+            "a": {"next": [("t", 0.9), ("ok", 0.1)]},
+            "t": {"next": "u"},
+            "u": {"next": "t"},
+            "ok": {"end": "success"},
+        }
+    )
+    assert analyze(j).most_likely_way == ("a", "t")
+
+
+def test_contacts_of_successful_customers_only():
+    # call (a contact) -> done (success, 0.5) or -> letter (system notification, a contact)
+    # -> gave-up (abandoned). Successful customers had 1 contact; everyone 1.5 on average.
+    j = journey(
+        {
+            "call": {"next": [("done", 0.5), ("letter", 0.5)]},
+            "done": {"actor": "customer", "end": "success"},
+            "letter": {"actor": "system", "kind": "notification", "next": "gave-up"},
+            "gave-up": {"actor": "customer", "end": "abandoned"},
+        }
+    )
+    a = analyze(j)
+    assert a.metrics["expected_contacts"] == 1.5
+    assert a.metrics["expected_contacts_success"] == 1.0
+    assert a.metrics["abandon_rate"] == 0.5

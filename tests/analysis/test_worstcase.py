@@ -147,3 +147,17 @@ def test_sixteen_step_loop_region_is_exact():
     # r0 -> r1 -> ... -> r15 -> end: 16 steps of 1 s
     assert a.worst_duration.value == 16
     assert a.worst_duration.approximate is False
+
+
+def test_a_bound_that_loses_to_a_longer_exact_way_leaves_the_figure_exact():
+    # start -> ring of 20 steps of 1 s (a bound: at most 20 s + the end), or
+    # -> slow (1000 s) -> end. The slow way wins for sure: exact.
+    ring = 20
+    steps = {"start": {"next": ["r0", "slow"]}, "slow": {"duration": 1000, "next": "end"}}
+    for i in range(ring):
+        steps[f"r{i}"] = {"duration": 1, "next": [(f"r{(i + 1) % ring}", 0.5), ("end", 0.5)]}
+    steps["end"] = {"end": "success"}
+    a = analyze(journey(steps))
+    assert a.worst_duration.value == 1000
+    assert a.worst_duration.steps == ("start", "slow", "end")
+    assert a.worst_duration.approximate is False
