@@ -338,7 +338,7 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
             arrow = {"better": "better", "worse": "worse", "changed": "changed"}[delta.direction]
             flag = "  (beyond tolerance)" if delta.regression else ""
             lines.append(
-                f"  {delta.metric:<26} {delta.text():<24} "
+                f"  {delta.metric:<26} {delta.text():<22} "
                 + style(arrow, fg={"better": "green", "worse": "red"}.get(delta.direction))
                 + flag
             )
@@ -357,7 +357,7 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
         lines.append("no journey changed")
     lines.append(
         style(
-            f"{counts['journeys']} journeys compared: {counts['added']} added, {counts['removed']} removed, "
+            f"{counts['journeys']} journey{'' if counts['journeys'] == 1 else 's'} compared: {counts['added']} added, {counts['removed']} removed, "
             f"{counts['changed']} changed; {counts['new_findings']} new findings, {counts['fixed_findings']} fixed; "
             f"{counts['regressions']} regressions",
             bold=True,

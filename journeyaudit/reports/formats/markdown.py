@@ -186,7 +186,7 @@ def render_diff(diff, options) -> str:
     lines = [
         f"### journeyaudit diff: {verdict}",
         "",
-        f"{md(diff.old_label)} → {md(diff.new_label)} · {counts['journeys']} journeys · {counts['added']} added · "
+        f"{code(diff.old_label)} → {code(diff.new_label)} · {_plural(counts['journeys'], 'journey')} · {counts['added']} added · "
         f"{counts['removed']} removed · {counts['changed']} changed · {counts['new_findings']} new findings · "
         f"{counts['fixed_findings']} fixed",
         "",
