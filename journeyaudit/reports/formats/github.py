@@ -12,7 +12,7 @@ in properties.
 
 from __future__ import annotations
 
-from journeyaudit.reports.formats._common import status, worst_first
+from journeyaudit.reports.formats._common import repo_relative, status, worst_first
 
 NAME = "github"
 DESCRIPTION = "GitHub Actions annotations (::error / ::warning workflow commands)"
@@ -33,7 +33,7 @@ def annotation(finding) -> str:
     title = f"journeyaudit {finding.rule}: {finding.journey}" + (f"/{finding.step}" if finding.step else "")
     properties = ",".join(
         [
-            f"file={escape_property(finding.file)}",
+            f"file={escape_property(repo_relative(finding.file))}",  # GitHub wants repo-relative paths
             f"line={max(finding.line, 1)}",
             f"col={max(finding.column, 1)}",
             f"title={escape_property(title)}",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from journeyaudit.reports.formats._common import TOOL_NAME, fail_on, is_failing, status
+from journeyaudit.reports.formats._common import TOOL_NAME, fail_on, is_failing, repo_relative, status
 
 NAME = "junit"
 DESCRIPTION = "JUnit XML: one test case per journey, for GitLab/Jenkins test reports"
@@ -44,7 +44,7 @@ def build(result, options) -> ET.Element:
             "testcase",
             classname=_clean(f"{TOOL_NAME}.{journey.file}"),
             name=_clean(journey.id),
-            file=_clean(journey.file),
+            file=_clean(repo_relative(journey.file)),  # GitLab links it within the repository
             time="0",
         )
         failing = [f for f in journey_result.findings if is_failing(f, options)]
