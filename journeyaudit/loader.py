@@ -128,13 +128,22 @@ class _Abort(Exception):
 
 
 def display_path(path: str | os.PathLike) -> str:
-    """The path as users see it in messages: relative to the working folder, `/`-separated."""
+    """The path as users see it in messages, `/`-separated.
+
+    A relative path stays as given (normalised); an absolute one is shown
+    relative to the working folder when it lies inside it (SARIF and GitLab
+    want repository-relative paths), else absolute.
+    """
     text = os.fspath(path)
-    try:
-        relative = os.path.relpath(text)
-    except ValueError:  # another drive on Windows
-        relative = text
-    return relative.replace(os.sep, "/")
+    if os.path.isabs(text):
+        try:
+            relative = os.path.relpath(text)
+        except ValueError:  # another drive on Windows
+            relative = text
+        shown = text if relative.startswith("..") else relative
+    else:
+        shown = os.path.normpath(text)
+    return shown.replace(os.sep, "/")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -60,6 +60,8 @@ class JourneyAnalysis:
     # (step, data) -> the asking step closest to the start that reaches the step,
     # even for `known` items (first_given says None for those): "already given at 'call'".
     first_asked: dict[tuple[str, str], str] = field(default_factory=dict)
+    # data asked on every way into the step, `known` left out: "every way passes an asker"
+    asked_must: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def analyze(journey) -> JourneyAnalysis:

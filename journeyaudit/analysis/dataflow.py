@@ -33,6 +33,9 @@ class DataFlowResult:
     held_may: list[int]
     first_given: dict[tuple[str, str], str | None]
     first_asked: dict[tuple[str, str], str]  # like first_given, ignoring `known`
+    # IN_must computed as if `known` were empty: the items asked on every way
+    # into the step. A step asking an item outside it is a first asker.
+    asked_must: list[int]
 
     def names(self, bits: int) -> frozenset[str]:
         return frozenset(self.items[i] for i in iter_bits(bits))
@@ -69,27 +72,34 @@ def analyze_dataflow(journey: Journey, graph: JourneyGraph) -> DataFlowResult:
     may_in = [0] * n
     must_out = [everything] * n  # the top of the must lattice, lowered by the iteration
     may_out = [0] * n
+    asked_in = [0] * n
+    asked_out = [everything] * n
     changed = True
     while changed:
         changed = False
         for u in order:
             must = everything
             may = 0
+            asked = everything
             for p in predecessors[u]:
                 must &= must_out[p]
                 may |= may_out[p]
+                asked &= asked_out[p]
             if u == graph.start:
                 must &= known
                 may |= known
+                asked = 0
             out_must = must | asks[u]
             out_may = may | asks[u]
-            if out_must != must_out[u] or out_may != may_out[u]:
+            out_asked = asked | asks[u]
+            if out_must != must_out[u] or out_may != may_out[u] or out_asked != asked_out[u]:
                 changed = True
-            must_in[u], may_in[u] = must, may
-            must_out[u], may_out[u] = out_must, out_may
+            must_in[u], may_in[u], asked_in[u] = must, may, asked
+            must_out[u], may_out[u], asked_out[u] = out_must, out_may, out_asked
 
     first_given, first_asked = _first_given(graph, items, asks, known, may_in)
-    return DataFlowResult(items, asks, known, must_in, may_in, first_given, first_asked)
+    asked_in = [bits if graph.reachable[u] else 0 for u, bits in enumerate(asked_in)]
+    return DataFlowResult(items, asks, known, must_in, may_in, first_given, first_asked, asked_in)
 
 
 def _first_given(graph, items, asks, known, may_in):

@@ -63,6 +63,7 @@ def analyze(journey: Journey) -> JourneyAnalysis:
         graph=graph,
         success_from={ids[u]: markov.success_from[u] for u in range(n)},
         first_asked=dataflow.first_asked,
+        asked_must={ids[u]: names(dataflow.asked_must[u]) for u in range(n)},
     )
 
 

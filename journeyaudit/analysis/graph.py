@@ -255,3 +255,31 @@ def reverse_post_order(graph: JourneyGraph) -> list[int]:
         post.append(u)
     post.reverse()
     return post
+
+
+def ancestor_bits(graph: JourneyGraph) -> list[int]:
+    """Per step, its reachable ancestors as a bitset over step indexes (bit i = graph.ids[i]).
+
+    An ancestor has a way of one edge or more to the step, so a step on a loop
+    is its own ancestor. Computed once per strongly connected component in
+    topological order: one pass over the edges, no walk per step.
+    """
+    components = graph.component_members
+    member_bits = [0] * len(components)
+    for cid, members in enumerate(components):
+        for u in members:
+            if graph.reachable[u]:
+                member_bits[cid] |= 1 << u
+    reaching = [0] * len(components)
+    for cid, members in enumerate(components):
+        bits = 0
+        for u in members:
+            for p in graph.predecessors[u]:
+                pc = graph.component[p]
+                if pc != cid and graph.reachable[p]:
+                    bits |= reaching[pc] | member_bits[pc]
+        reaching[cid] = bits
+    return [
+        reaching[graph.component[u]] | (member_bits[graph.component[u]] if graph.cyclic_component[graph.component[u]] else 0)
+        for u in range(graph.size)
+    ]

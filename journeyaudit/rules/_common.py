@@ -39,17 +39,8 @@ def way_text(steps: Iterable[str], limit: int = 12) -> str:
     return " → ".join(shorten([q(step) for step in steps], limit))
 
 
-def duration(seconds: float) -> str:
-    """A duration for a message: `format_duration`, but beyond a day the two largest
-    non-zero units, so a silence of 3 days and 40 minutes reads "3d 40m", not "3d"."""
-    if seconds is None or not math.isfinite(seconds) or seconds < 86400:
-        return format_duration(seconds)
-    minutes = round(seconds / 60)
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{days}d {hours}h"
-    return f"{days}d {minutes}m" if minutes else f"{days}d"
+# Messages and reports write durations the same way.
+duration = format_duration
 
 
 def number(value: float) -> str:

@@ -91,7 +91,7 @@ steps:
                 text = "no way reaches a successful end"
             else:
                 text = f"expected {duration(expected)} to a successful end"
-            yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised")
+            yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
             if math.isinf(contacts):
@@ -99,7 +99,8 @@ steps:
             else:
                 text = f"expected {number(contacts)} contacts to a successful end"
             yield RawFinding(
-                message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised"
+                message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised",
+                key="contacts",
             )
 
     @staticmethod

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules._common import file_order, join, q, successors
+from journeyaudit.analysis.dataflow import iter_bits
+from journeyaudit.analysis.graph import ancestor_bits
+from journeyaudit.rules._common import join, q
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -86,7 +88,7 @@ steps:
 
     def check(self, context, options):
         journey, analysis = context.journey, context.analysis
-        where = _Where(journey)
+        where = _Where(journey, analysis)
         for step in journey.steps.values():
             if step.id not in analysis.reachable or not step.asks:
                 continue
@@ -115,74 +117,42 @@ steps:
 class _Where:
     """Where an item was first given, true for every customer the message speaks of.
 
-    The first askers of an item are the asking steps some way from the start
-    reaches without passing another asking step. Those with a way on to the
-    step are where the customer gave it first: one name when one step, "'a' or
-    'b'" when the ways differ. A `known` item is "already given at" its first
-    askers only when every way to the step passes one of them (output.md:
-    "already given at 'call'"); otherwise the company held it all along.
+    The first askers of an item are the reachable asking steps that some way
+    reaches without the item having been asked before (the item is not in the
+    step's `asked_must`). Those with a way on to the step are where the
+    customer gave it first: one name when one step, "'a' or 'b'" when the
+    ways differ. A `known` item is "already given at" its first askers only
+    when every way to the step passes one of them, i.e. the item is in the
+    step's `asked_must` (output.md: "already given at 'call'"); otherwise the
+    company held it all along. Bitsets over step indexes keep this linear:
+    no walk per step.
     """
 
-    def __init__(self, journey):
+    def __init__(self, journey, analysis):
         self.journey = journey
-        self.predecessors: dict[str, list[str]] = {}
-        for step in journey.steps.values():
-            for target in successors(journey, step.id):
-                self.predecessors.setdefault(target, []).append(step.id)
-        self._first: dict[str, set[str]] = {}
-        self._ancestors: dict[str, set[str]] = {}
+        self.analysis = analysis
+        self.graph = analysis.graph
+        self._ancestors = None
+        self._first: dict[str, int] = {}
 
-    def first_askers(self, item):
-        if item not in self._first:
-            steps = self.journey.steps
-            found: set[str] = set()
-            seen = {self.journey.start}
-            frontier = [self.journey.start]
-            while frontier:
-                current = frontier.pop()
-                if item in steps[current].asks:
-                    found.add(current)
+    def first_askers(self, item) -> int:
+        if not self._first:  # one pass over the steps for every item
+            self._first = {None: 0}
+            for u, step_id in enumerate(self.graph.ids):
+                if not self.graph.reachable[u]:
                     continue
-                for target in successors(self.journey, current):
-                    if target not in seen:
-                        seen.add(target)
-                        frontier.append(target)
-            self._first[item] = found
-        return self._first[item]
-
-    def ancestors(self, step_id):
-        """Steps with a way of one edge or more to the step (the step itself when in a loop)."""
-        if step_id not in self._ancestors:
-            found: set[str] = set()
-            frontier = [step_id]
-            while frontier:
-                for source in self.predecessors.get(frontier.pop(), ()):
-                    if source not in found:
-                        found.add(source)
-                        frontier.append(source)
-            self._ancestors[step_id] = found
-        return self._ancestors[step_id]
-
-    def every_way_passes(self, step_id, sources):
-        """True when no way from the start reaches the step while avoiding `sources`."""
-        start = self.journey.start
-        if start in sources:
-            return True
-        seen = {start}
-        frontier = [start]
-        while frontier:
-            current = frontier.pop()
-            for target in successors(self.journey, current):
-                if target == step_id:
-                    return False
-                if target not in seen and target not in sources:
-                    seen.add(target)
-                    frontier.append(target)
-        return step_id != start
+                asked_before = self.analysis.asked_must.get(step_id, ())
+                for asked in self.journey.steps[step_id].asks:
+                    if asked not in asked_before:
+                        self._first[asked] = self._first.get(asked, 0) | 1 << u
+        return self._first.get(item, 0)
 
     def sources(self, step_id, item):
-        sources = file_order(self.journey, self.first_askers(item) & self.ancestors(step_id))
-        if item in self.journey.known and not (sources and self.every_way_passes(step_id, set(sources))):
+        if self._ancestors is None:
+            self._ancestors = ancestor_bits(self.graph)
+        bits = self.first_askers(item) & self._ancestors[self.graph.index[step_id]]
+        sources = [self.graph.ids[u] for u in iter_bits(bits)]  # ascending index: file order
+        if item in self.journey.known and not (sources and item in self.analysis.asked_must.get(step_id, ())):
             return None  # the company's own
         return tuple(sources)
 
