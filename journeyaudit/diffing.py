@@ -377,7 +377,12 @@ def render_html(diff: DiffResult) -> str:
         lstrip_blocks=True,
     )
     template = environment.get_template("diff.html")
+    try:  # the HTML report's stylesheet, when that report is installed: same look
+        report_css = environment.loader.get_source(environment, "report.css")[0]
+    except Exception:
+        report_css = ""
     return template.render(
+        report_css=report_css,
         diff=diff,
         counts=diff.counts(),
         changed=[j for j in diff.journeys if j.status != "unchanged"],
