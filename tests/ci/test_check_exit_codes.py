@@ -206,3 +206,33 @@ def test_check_lists_every_format(tmp_path):
     result = run_cli("check", "--help")
     for name in ("text", "json", "markdown", "sarif", "junit", "github", "gitlab"):
         assert name in result.stdout
+
+
+def test_json_output_carries_budgets_and_baseline_state(tmp_path):
+    journeys = tmp_path / "journeys"
+    path = write(journeys, "warn.yaml", WARNINGS_ONLY)
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("baseline", journeys, "-o", baseline).returncode == 0
+    path.write_text(CLEAN.replace("Change the delivery address", "Update the phone number"), encoding="utf-8")
+    result = run_cli("check", journeys, "--baseline", baseline, "--budget", "score>=50", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["version"] == 1 and document["summary"]["errors"] == 0
+    assert [check["passed"] for check in document["budgets"]] == [True]
+    assert document["baseline"]["baselined"] == []
+    assert [entry["rule"] for entry in document["baseline"]["stale"]] == ["no-feedback"]
+
+
+def test_budget_for_a_journey_that_is_not_audited_warns(tmp_path):
+    path = write(tmp_path, "clean.yaml", CLEAN)
+    result = run_cli("check", path, "--budget", "typo-journey:score>=10")
+    assert result.returncode == 0
+    assert "budgets name journey 'typo-journey', which is not among the audited journeys" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["markdown", "sarif", "junit", "github", "gitlab"])
+def test_audit_offers_the_ci_formats_too(tmp_path, name):
+    path = write(tmp_path, "error.yaml", WITH_ERROR)
+    result = run_cli("audit", path, "--format", name)
+    assert result.returncode == 1
+    assert "dead-end" in result.stdout
