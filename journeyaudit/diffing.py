@@ -106,9 +106,11 @@ class JourneyDiff:
 
     @property
     def verdict(self) -> str:
-        """worse (a regression), better, mixed, or unchanged: the headline of the journey."""
+        """worse (a regression), better, mixed, changed, unchanged; new / gone for added / removed journeys."""
         if self.regressions:
             return "worse"
+        if self.status in ("added", "removed"):
+            return "new" if self.status == "added" else "gone"  # nothing to be better or worse than
         worse = any(m.direction == "worse" for m in self.metrics) or any(not f.waived for f in self.new_findings)
         better = any(m.direction == "better" for m in self.metrics) or bool(self.fixed_findings)
         if worse and better:
@@ -318,7 +320,7 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
-    colours = {"worse": "red", "better": "green", "mixed": "yellow", "changed": "cyan", "unchanged": "bright_black"}
+    colours = {"worse": "red", "better": "green", "mixed": "yellow", "changed": "cyan", "unchanged": "bright_black", "new": "cyan", "gone": "cyan"}
     lines = [style(f"journeyaudit diff: {diff.old_label} → {diff.new_label}", bold=True), ""]
     for journey in diff.journeys:
         if journey.status == "unchanged":

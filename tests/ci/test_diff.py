@@ -116,6 +116,7 @@ def test_journeys_added_and_removed_are_matched_by_id(tmp_path):
     )
     status = {j.id: j.status for j in diff.journeys}
     assert status == {"clean": "unchanged", "warn": "unchanged", "new": "added"}
+    assert {j.id: j.verdict for j in diff.journeys}["new"] == "new"  # not "worse": nothing to compare with
     diff = _diff(tmp_path / "2", {"clean.yaml": CLEAN, "gone.yaml": WARNINGS_ONLY}, {"clean.yaml": CLEAN})
     assert {j.id: j.status for j in diff.journeys} == {"clean": "unchanged", "gone": "removed"}
     assert diff.regressions() == []

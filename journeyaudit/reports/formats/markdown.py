@@ -196,7 +196,8 @@ def render_diff(diff, options) -> str:
         lines.append("No journey changed.")
         return "\n".join(lines) + "\n"
     lines += ["| Journey | Change | Verdict | Score | Hand-offs | Expected time |", "|---|---|---|---:|---:|---:|"]
-    icons = {"worse": "🔴 worse", "better": "🟢 better", "mixed": "🟠 mixed", "changed": "⚪ changed", "unchanged": "unchanged"}
+    icons = {"worse": "🔴 worse", "better": "🟢 better", "mixed": "🟠 mixed", "changed": "⚪ changed", "unchanged": "unchanged",
+             "new": "🆕 new", "gone": "➖ gone"}
     for journey in changed:
         def figure(metric, formatter=str):
             old = journey.old.metrics.get(metric) if journey.old else None
