@@ -144,3 +144,13 @@ def test_a_journey_called_index_does_not_replace_the_portfolio():
     index = parse(pages["index.html"])
     assert index.find("h1").text() == "Customer journey audit"
     assert index.by_id("j-index").find("a").attrs["href"] == "journey-index.html"
+
+
+def test_unusable_files_are_listed_on_the_index(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.yaml").write_text("journeyaudit: 1\ntitle: [unclosed\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    index = parse((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    problems = " ".join(index.by_id("problems").text().split())
+    assert "1 file could not be audited" in problems and "broken.yaml" in problems
