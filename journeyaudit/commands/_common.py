@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from journeyaudit.findings import Problem
+from journeyaudit.findings import Problem, printable
 
 
 def known_rule_ids() -> frozenset[str] | None:
@@ -19,7 +19,7 @@ def known_rule_ids() -> frozenset[str] | None:
 
 def echo_problems(problems: list[Problem], err: bool = False) -> None:
     for problem in problems:
-        click.echo(problem.format(), err=err)
+        click.echo(printable(problem.format()), err=err)
 
 
 def stderr_is_terminal() -> bool:

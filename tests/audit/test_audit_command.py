@@ -184,3 +184,14 @@ def test_output_file_is_written(tmp_path):
 def test_no_journey_files_is_a_usage_error(tmp_path):
     result = audit(str(tmp_path))
     assert result.exit_code == 2 and "no journey files" in result.stderr
+
+
+def test_terminal_control_characters_in_titles_are_shown_not_executed(tmp_path):
+    path = tmp_path / "escape.yaml"
+    path.write_text(
+        'journeyaudit: 1\ntitle: "Cancel \\e[31mNOW\\e[0m"\ndepartments: {d: {title: "Ops\\e]0;pwned\\a"}}\n'
+        "steps:\n  a: {title: A, department: d, next: b}\n  b: {title: B, department: d}\n"
+    )
+    output = audit(str(path), "--no-color").stdout
+    assert "\x1b" not in output and "\x07" not in output
+    assert "Cancel \\x1b[31mNOW" in output

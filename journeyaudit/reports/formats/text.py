@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from journeyaudit.durations import format_duration
+from journeyaudit.findings import printable as safe
 
 NAME = "text"
 DESCRIPTION = "findings grouped by journey, for people (coloured on a terminal)"
@@ -32,7 +33,7 @@ def render(result, options) -> str:
     lines: list[str] = []
     for journey_result in result.journeys:
         journey = journey_result.journey
-        header = f"{journey.file}: {journey.title} ({journey.id})"
+        header = safe(f"{journey.file}: {journey.title} ({journey.id})")
         lines.append(style(header, bold=True))
         lines.append("  " + style(key_figures(journey_result.metrics), dim=True))
         baselined = getattr((options.extra or {}).get("baseline"), "baselined", ())  # check --baseline
@@ -41,7 +42,7 @@ def render(result, options) -> str:
             severity = "waived" if finding.waived else "baseline" if accepted else finding.severity
             colour = "bright_black" if accepted else _COLOURS[finding.severity]
             where = f"{finding.line}:{finding.column}"
-            message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
+            message = safe(finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else ""))
             lines.append(
                 f"  {where:>7}  {style(f'{severity:<7}', fg=colour)}  {style(f'{finding.rule:<22}', bold=True)} {message}"
             )
