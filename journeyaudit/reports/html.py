@@ -44,12 +44,20 @@ def _environment():
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters["duration"] = lambda seconds: format_duration(seconds or 0.0)
     env.filters["num"] = _num
     env.filters["code"] = inline_code
     env.filters["pct"] = lambda value: f"{(value or 0) * 100:.0f}%"
     return env
+
+
+def _visible(value):
+    """Every printed value: control characters from journeys become visible escapes."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return swimlane.visible(value)
+    return value
 
 
 def _num(value, digits: int = 1) -> str:

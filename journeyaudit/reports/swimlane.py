@@ -65,13 +65,22 @@ class DiagramResult:
     handoff_edges: int = 0
 
 
+# Control characters (YAML's "\x07", "\e[31m") are shown as escapes: HTML
+# cannot hold most of them and Graphviz rejects some. Whitespace stays.
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x20), 0x7F] if code not in (0x09, 0x0A, 0x0D)}
+
+
+def visible(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
 def esc(text: str) -> str:
     """Escape text for a Graphviz HTML-like label (and hence for the SVG).
 
     Graphviz expands escString sequences (`\\N`: the node name, `\\G`...) even
     inside HTML-like labels, so backslashes are doubled as well.
     """
-    return html.escape(str(text), quote=True).replace("\\", "\\\\")
+    return html.escape(visible(str(text)), quote=True).replace("\\", "\\\\")
 
 
 def safe_id(text: str) -> str:
@@ -111,11 +120,11 @@ def clean_svg(svg: str, *, css_class: str, label: str) -> str:
     match = _SIZE.search(svg)
     width = match.group(1) if match else "0"
     # Never wider than drawn; narrower only down to 75 % (text stays legible: the box scrolls).
-    svg = _SIZE.sub(
-        f'<svg class="{css_class}" role="group" aria-label="{html.escape(label, quote=True)}" style="width:100%;max-width:{width}px;min-width:{_num(float(width) * 0.75)}px"',
-        svg,
-        count=1,
+    opening = (
+        f'<svg class="{css_class}" role="group" aria-label="{html.escape(visible(label), quote=True)}" '
+        f'style="width:100%;max-width:{width}px;min-width:{_num(float(width) * 0.75)}px"'
     )
+    svg = _SIZE.sub(lambda _: opening, svg, count=1)  # a function: journey text may hold backslashes
     return svg.strip() + "\n"
 
 

@@ -14,7 +14,7 @@ from .helpers import audit_texts, parse
 
 HOSTILE = r'''journeyaudit: 1
 id: hostile
-title: "<script>alert(1)</script> & friends"
+title: "<script>alert(1)</script> & friends \\1 \\g<0>"
 description: "</p><img src=x onerror=alert(2)> \" ' end"
 segment: new
 departments:
@@ -57,15 +57,15 @@ def test_hostile_text_is_text_everywhere(hostile_pages):
         assert "<script" not in body
         for markup in ("<img", "<svg/onload", "<u>when", "<b>Desk", "<i>name", "</p><img"):
             assert markup not in body, markup
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in index
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends \\1 \\g&lt;0&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends \\1 \\g&lt;0&gt;" in index
     # Template syntax in journey text is shown, never evaluated.
     assert "{{ 7*7 }}" in page
 
 
 def test_hostile_text_renders_as_text_in_the_dom(hostile_pages):
     tree = parse(hostile_pages["hostile.html"])
-    assert tree.find("h1").text() == "<script>alert(1)</script> & friends"
+    assert tree.find("h1").text() == "<script>alert(1)</script> & friends \\1 \\g<0>"
     scripts = list(tree.find_all("script"))
     assert len(scripts) == 1
     assert not list(tree.find_all("img"))
@@ -139,3 +139,22 @@ def test_without_graphviz_the_report_still_renders(monkeypatch, tmp_path, exampl
         assert link.attrs["href"].startswith("#at-")
         assert tree.by_id(link.attrs["href"][1:]) is not None
     assert tree.find("table", cls="matrix") is not None
+
+
+def test_control_characters_are_shown_as_escapes():
+    text = """journeyaudit: 1
+id: control
+title: "Bell \\x07 and \\e[31m red"
+departments: {a: {title: "A\\x00B"}}
+steps:
+  s: {title: "Step \\e[2J \\x7f", department: a, end: success}
+"""
+    pages = render_pages(audit_texts(text))
+    for name, page in pages.items():
+        assert not re.findall(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page), name
+    tree = parse(pages["control.html"])
+    assert tree.find("h1").text() == "Bell \\x07 and \\x1b[31m red"
+    svg = tree.find("svg", cls="swimlane")  # Graphviz got clean labels and drew the diagram
+    assert svg is not None
+    assert "Step \\x1b[2J \\x7f" in " ".join(svg.by_id("step-s").text().split())
+    assert "A\\x00B" in "".join(svg.by_id("lane-a").text().split())
