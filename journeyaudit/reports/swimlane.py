@@ -505,7 +505,7 @@ def render_department_map(journey, matrix: dict[tuple[str, str], float], dept_se
             continue
         width = 1.0 + 3.0 * value / biggest
         lines.append(
-            f'  "{safe_id(source)}" -> "{safe_id(target)}" [id="handoff-{safe_id(source)}-{safe_id(target)}" '
+            f'  "{safe_id(source)}" -> "{safe_id(target)}" [id="handoff-{order.index(source)}-{order.index(target)}" '
             f'penwidth={_num(width)} label=<{esc(_handoff_label(value))}>];'
         )
     lines.append("}")
