@@ -318,8 +318,8 @@ def render_swimlane(journey, analysis, step_severity: dict[str, str | None]) -> 
         f'  edge [fontname="{FONT}" fontsize=10.5 fontcolor="{MUTED}" arrowsize=0.7];',
         # Corners: the bounding box covers every lane. They are drawn (as
         # transparent points) so that the SVG tells where our origin went.
-        f'  corner_ll [id="corner-ll" pos="0,0!" shape=point width=0.01 height=0.01 color=transparent label=""];',
-        f'  corner_ur [id="corner-ur" pos="{_num(total_width)},{_num(total_height)}!" shape=point width=0.01 '
+        f'  "corner:ll" [id="corner-ll" pos="0,0!" shape=point width=0.01 height=0.01 color=transparent label=""];',
+        f'  "corner:ur" [id="corner-ur" pos="{_num(total_width)},{_num(total_height)}!" shape=point width=0.01 '
         'height=0.01 color=transparent label=""];',
     ]
     for department in order:
@@ -429,7 +429,7 @@ def _route(source, target, source_half, target_half, backwards: bool, width: flo
 
 
 _BACKGROUND = re.compile(r'(<g id="swimlane-graph" class="graph"[^>]*>\n<title>[^<]*</title>\n)(<polygon[^>]*/>\n)?')
-_CORNER = re.compile(r'<g id="corner-ll" class="node">\n<title>[^<]*</title>\n<ellipse [^>]*cx="([-\d.]+)" cy="([-\d.]+)"')
+_CORNER = re.compile(r'<g id="corner(?:-|&#45;)ll" class="node">\n<title>[^<]*</title>\n<ellipse [^>]*cx="([-\d.]+)" cy="([-\d.]+)"')
 
 
 def _add_lanes(svg: str, lanes: list[Lane], width: float, height: float, visibility_y: float | None) -> str:
