@@ -157,3 +157,16 @@ def test_unusable_files_are_listed_on_the_index(tmp_path):
     index = parse((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
     problems = " ".join(index.by_id("problems").text().split())
     assert "1 file could not be audited" in problems and "broken.yaml" in problems
+
+
+def test_step_ids_never_clash_with_the_diagram_helpers():
+    text = """journeyaudit: 1
+title: Names
+departments: {lane: {title: Lane}}
+steps:
+  corner_ll: {title: First, department: lane, next: corner_ur}
+  corner_ur: {title: Last, department: lane, end: success}
+"""
+    svg = parse(render_pages(audit_texts(text))["journey-0.html"]).find("svg", cls="swimlane")
+    assert {g.attrs["id"] for g in svg.find_all("g", cls="step")} == {"step-corner_ll", "step-corner_ur"}
+    assert svg.find("g", cls="lanes") is not None
