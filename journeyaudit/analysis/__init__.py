@@ -1,0 +1,59 @@
+"""The analysis engine: figures of one journey, computed once, read by rules and reports.
+
+`analyze(journey)` returns a `JourneyAnalysis`. Expected figures come from the
+absorbing Markov chain of the journey (loops included); worst-case figures
+from the worst loop-free way; "already held" information from a data-flow
+analysis (bitsets), never from enumerating paths. docs/metrics.md gives every
+formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class WorstWay:
+    """The worst loop-free way for one measure: its value and the steps it walks."""
+
+    value: float
+    steps: tuple[str, ...]  # start ... end, no step twice
+    approximate: bool = False  # True when a large loop region made the value a bound
+
+
+@dataclass(slots=True)
+class JourneyAnalysis:
+    """Everything computed about one journey.
+
+    Step-keyed dicts have an entry for every step of the journey (unreachable
+    steps get 0 visits and empty held sets).
+    """
+
+    # --- graph structure -------------------------------------------------
+    reachable: frozenset[str]  # steps some way from the start reaches (structurally)
+    can_succeed: frozenset[str]  # steps from which a `success` end is reachable
+    dead_ends: tuple[str, ...]  # steps with neither next nor end, file order
+    traps: frozenset[str]  # reachable steps with no way to any end (closed loops)
+    loop_edges: frozenset[tuple[str, str]]  # edges inside a strongly connected region (drawn dashed)
+    # --- Markov figures --------------------------------------------------
+    visits: dict[str, float]  # expected visits per step from the start
+    transition: dict[tuple[str, str], float]  # aggregated probability of each edge (source, target)
+    absorption: dict[str, float]  # probability of ending at each absorbing step
+    success_rate: float
+    # --- worst loop-free ways ---------------------------------------------
+    worst_handoffs: WorstWay
+    worst_duration: WorstWay
+    most_likely_way: tuple[str, ...]  # start to an end, taking the likeliest branch, no step twice
+    # --- information ------------------------------------------------------
+    held_must: dict[str, frozenset[str]]  # data held on every way into the step (before it asks)
+    held_may: dict[str, frozenset[str]]  # data held on some way into the step
+    first_given: dict[tuple[str, str], str | None]  # (step, data) -> step that first asked it; None: `known`
+    # --- the figures of shared/spec/output.md, plus extras -------------------
+    metrics: dict[str, float | int | bool] = field(default_factory=dict)
+
+
+def analyze(journey) -> JourneyAnalysis:
+    """Analyse one journey (imported lazily: the engine imports this module)."""
+    from journeyaudit.analysis.engine import analyze as _analyze
+
+    return _analyze(journey)

@@ -1,0 +1,94 @@
+"""Helpers the commands share: printing problems, the rule ids waivers may name."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from journeyaudit.findings import Problem
+
+
+def known_rule_ids() -> frozenset[str] | None:
+    """Rule ids a waiver may name (None while no rule is registered: no check)."""
+    from journeyaudit.rules.registry import all_rules
+
+    ids = frozenset(all_rules())
+    return ids or None
+
+
+def echo_problems(problems: list[Problem], err: bool = False) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=err)
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def resolve_config(paths, config_path: str | None, fail_on: str | None):
+    """The configuration for a run: --config, else the closest file to the first path.
+
+    Exits 2 with located messages when the file is wrong.
+    """
+    from journeyaudit.config import ConfigError, find_config_file, load_config
+    from journeyaudit.rules.registry import all_rules
+
+    path = config_path
+    if path is None:
+        start = paths[0] if paths else "."
+        found = find_config_file(start)
+        path = str(found) if found else None
+    try:
+        config = load_config(path, all_rules())
+    except ConfigError as error:
+        echo_problems(error.problems, err=True)
+        raise SystemExit(2) from None
+    if fail_on:
+        config.fail_on = fail_on
+    return config
+
+
+def failing_findings(result, fail_on: str) -> list:
+    """Findings that make the run fail: not waived, at or above `fail_on`."""
+    from journeyaudit.findings import severity_at_least
+
+    if fail_on == "never":
+        return []
+    return [f for f in result.all_findings() if not f.waived and severity_at_least(f.severity, fail_on)]
+
+
+def run_with_progress(paths, config, max_bytes: int):
+    """run_audit, with a progress bar on stderr when many files are audited on a terminal."""
+    from journeyaudit.audit import run_audit
+    from journeyaudit.loader import find_journey_files
+
+    if not stderr_is_terminal():
+        return run_audit(paths, config, max_bytes=max_bytes)
+    files, _ = find_journey_files(paths)
+    if len(files) < 20:
+        return run_audit(paths, config, max_bytes=max_bytes)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("loading"), BarColumn(), MofNCompleteColumn(), console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task("load", total=len(files))
+        return run_audit(paths, config, max_bytes=max_bytes, progress=lambda _: bar.advance(task))
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write to a file (folders created); exit 2 when the file cannot be written."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    from pathlib import Path
+
+    try:
+        target = Path(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
+        raise SystemExit(2) from None

@@ -1,0 +1,57 @@
+"""`journeyaudit audit PATH...`: analyse journeys, run the rules, report."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from journeyaudit.commands._common import (
+    echo_problems,
+    failing_findings,
+    resolve_config,
+    run_with_progress,
+    write_output,
+)
+from journeyaudit.loader import MAX_FILE_BYTES
+from journeyaudit.reports import RenderOptions, output_formats, render
+
+
+@click.command("audit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(list(output_formats())), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write the HTML report into this folder.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: the config's, else error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are at or above fail-on (input problems still exit 2).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
+def command(paths, output_format, output, html_dir, config_path, fail_on, exit_zero, max_file_size, color) -> None:
+    """Audit journeys: figures, findings and an exit code for CI.
+
+    Exit 0 when no finding that is not waived is at or above fail-on, 1 when
+    one is, 2 when a file, the config or the command line could not be used
+    (the other files are still audited).
+    """
+    config = resolve_config(paths, config_path, fail_on)
+    result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
+    echo_problems(result.problems, err=True)
+    if color is None:
+        color = output is None and sys.stdout.isatty()
+    text = render(output_format, result, RenderOptions(config=config, color=color, command="audit"))
+    write_output(text, output)
+    if html_dir:
+        from journeyaudit.reports.html import write_report
+
+        written = write_report(result, html_dir, config=config)
+        click.echo(f"HTML report: {written}", err=True)
+    if result.problems:
+        raise SystemExit(EXIT_USAGE)
+    if not result.journeys:
+        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    if failing_findings(result, config.fail_on) and not exit_zero:
+        raise SystemExit(EXIT_FINDINGS)
+    raise SystemExit(EXIT_OK)

@@ -1,0 +1,52 @@
+"""`journeyaudit validate PATH...`: check journey files against the format."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from journeyaudit.cli import EXIT_OK, EXIT_USAGE
+from journeyaudit.commands._common import echo_problems, known_rule_ids
+from journeyaudit.loader import MAX_FILE_BYTES, load_paths
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=MAX_FILE_BYTES // (1024 * 1024),
+    show_default=True,
+    help="Largest journey file read, in MiB.",
+)
+def command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> None:
+    """Check journey files (or folders, recursively *.yaml / *.yml) against the format.
+
+    Prints `file:line:column: message [code]` for each problem. Exit 0 when
+    every file is valid, 2 otherwise; every valid file is still read when
+    another is broken.
+    """
+    results, problems = load_paths(paths, known_rules=known_rule_ids(), max_bytes=max_file_size * 1024 * 1024)
+    valid = sum(1 for result in results if result.ok)
+    if output_format == "json":
+        document = {
+            "version": 1,
+            "files": [
+                {"file": r.file, "journey": r.journey.id if r.journey else None, "valid": r.ok} for r in results
+            ],
+            "problems": [p.to_json() for p in problems],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        echo_problems(problems)
+        broken = len(results) - valid
+        noun = "file" if len(results) == 1 else "files"
+        summary = f"{len(results)} {noun}: {valid} valid"
+        if broken or problems:
+            summary += f", {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        click.echo(summary, err=True)
+        if not results and not problems:
+            click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+    raise SystemExit(EXIT_USAGE if problems or not results else EXIT_OK)

@@ -1,0 +1,229 @@
+"""Configuration: `[tool.journeyaudit]` in pyproject.toml, or a journeyaudit.toml.
+
+The closest file to the audited path wins (ruff's rule: no merging of parent
+files; a pyproject.toml without the section is skipped). `--config FILE`
+names one explicitly; command-line flags override the file.
+
+    [tool.journeyaudit]
+    fail-on = "warning"                 # error (default), warning or info
+    [tool.journeyaudit.rules]
+    no-feedback = "off"                 # a severity alone
+    handoffs = { max = 2 }              # options
+    long-wait = { severity = "error", phone = "3m" }
+    [tool.journeyaudit.budgets]         # see docs/ci.md
+    max_handoffs = 3
+
+Unknown keys, rules and options are errors with "did you mean".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeyaudit.findings import SEVERITIES, Problem
+from journeyaudit.loader import did_you_mean, display_path
+from journeyaudit.rules.base import Rule, resolve_options
+
+CONFIG_NAMES = ("journeyaudit.toml", "pyproject.toml")
+LEVELS = SEVERITIES  # error, warning, info
+RULE_SEVERITIES = (*SEVERITIES, "off")
+TOP_KEYS = ("fail-on", "rules", "budgets", "exclude")
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.format() for p in problems))
+        self.problems = problems
+
+
+@dataclass(slots=True)
+class RuleSettings:
+    severity: str | None = None  # None: the rule's default
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Config:
+    file: str | None = None
+    fail_on: str = "error"
+    rules: dict[str, RuleSettings] = field(default_factory=dict)
+    budgets: dict[str, Any] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+
+    def severity(self, rule: Rule) -> str:
+        settings = self.rules.get(rule.id)
+        return settings.severity if settings and settings.severity else rule.default_severity
+
+    def options(self, rule: Rule) -> dict[str, Any]:
+        settings = self.rules.get(rule.id)
+        return resolve_options(rule, settings.options if settings else None)
+
+
+def find_config_file(start: str | os.PathLike) -> Path | None:
+    """The closest journeyaudit.toml, or pyproject.toml with [tool.journeyaudit], upward from `start`."""
+    folder = Path(start).resolve()
+    if folder.is_file() or not folder.exists():
+        folder = folder.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = candidate_folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    with open(candidate, "rb") as handle:
+                        if "journeyaudit" not in tomllib.load(handle).get("tool", {}):
+                            continue
+                except (OSError, tomllib.TOMLDecodeError):
+                    continue
+            return candidate
+    return None
+
+
+def _line_of(text: str, key: str) -> tuple[int, int]:
+    """Where `key` is set in the TOML text (tomllib keeps no positions); 1:1 when not found."""
+    pattern = re.compile(r'^(\s*)["\']?' + re.escape(key) + r'["\']?\s*=', re.MULTILINE)
+    match = pattern.search(text)
+    if not match:
+        pattern = re.compile(r'[{,]\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+        match = pattern.search(text)
+        if not match:
+            return 1, 1
+        start = match.start() + 1
+        while text[start] in " {,":
+            start += 1
+    else:
+        start = match.start() + len(match.group(1))
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, column
+
+
+def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Config:
+    """Read and check a config file; None gives the defaults. Raises ConfigError."""
+    if path is None:
+        return Config()
+    shown = display_path(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([Problem(shown, 1, 1, "config file not found", "config")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([Problem(shown, 1, 1, f"cannot read the config file: {error}", "config")]) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise ConfigError([Problem(shown, line, column, f"TOML syntax error: {message}", "config")]) from None
+    if Path(path).name == "pyproject.toml" or "tool" in document:
+        section = document.get("tool", {}).get("journeyaudit", {})
+    else:
+        section = document
+    return parse_config(section, rules, shown, text)
+
+
+def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>", text: str = "") -> Config:
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        line, column = _line_of(text, key)
+        problems.append(Problem(shown, line, column, message, "config"))
+
+    config = Config(file=shown)
+    if not isinstance(section, dict):
+        raise ConfigError([Problem(shown, 1, 1, "the journeyaudit configuration must be a table", "config")])
+    for key, value in section.items():
+        if key not in TOP_KEYS:
+            problem(key, f"unknown setting '{key}'{did_you_mean(key, TOP_KEYS)} (settings: {', '.join(TOP_KEYS)})")
+    fail_on = section.get("fail-on", "error")
+    if fail_on not in LEVELS:
+        problem("fail-on", f"fail-on must be one of {', '.join(LEVELS)}, not {fail_on!r}")
+    else:
+        config.fail_on = fail_on
+    budgets = section.get("budgets", {})
+    if not isinstance(budgets, dict):
+        problem("budgets", "budgets must be a table of metric = value")
+    else:
+        config.budgets = budgets
+    exclude = section.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(item, str) for item in exclude):
+        problem("exclude", "exclude must be a list of glob patterns")
+    else:
+        config.exclude = tuple(exclude)
+
+    rule_table = section.get("rules", {})
+    if not isinstance(rule_table, dict):
+        problem("rules", "rules must be a table: rule id = severity or { severity = ..., option = ... }")
+        rule_table = {}
+    for rule_id, value in rule_table.items():
+        rule = rules.get(rule_id)
+        if rule is None:
+            problem(rule_id, f"unknown rule '{rule_id}'{did_you_mean(rule_id, rules)} (see `journeyaudit rules`)")
+            continue
+        settings = RuleSettings()
+        if isinstance(value, str):
+            value = {"severity": value}
+        if not isinstance(value, dict):
+            problem(rule_id, f"rule '{rule_id}' takes a severity ({', '.join(RULE_SEVERITIES)}) or a table of options")
+            continue
+        for option, option_value in value.items():
+            if option in ("severity", "level"):
+                if option_value not in RULE_SEVERITIES:
+                    problem(rule_id, f"severity of rule '{rule_id}' must be one of {', '.join(RULE_SEVERITIES)}, not {option_value!r}")
+                else:
+                    settings.severity = option_value
+                continue
+            if option not in rule.options and rule.extra_options is None:
+                choices = list(rule.options) + ["severity"]
+                hint = did_you_mean(option, choices)
+                known = f" (options: {', '.join(rule.options)})" if rule.options else " (it has no options)"
+                problem(option, f"rule '{rule_id}' has no option '{option}'{hint}{known if not hint else ''}")
+                continue
+            if option in rule.options:
+                expected = rule.options[option]
+                if not _same_type(expected, option_value):
+                    problem(option, f"option '{option}' of rule '{rule_id}' must be {_type_name(expected)}, not {option_value!r}")
+                    continue
+            settings.options[option] = option_value
+        try:
+            resolve_options(rule, settings.options)
+        except ValueError as error:
+            problem(rule_id, str(error))
+            continue
+        config.rules[rule_id] = settings
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _same_type(expected: Any, value: Any) -> bool:
+    if isinstance(expected, bool):
+        return isinstance(value, bool)
+    if isinstance(expected, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(expected, str):
+        return isinstance(value, str)
+    if isinstance(expected, list):
+        return isinstance(value, list)
+    if isinstance(expected, dict):
+        return isinstance(value, dict)
+    return True
+
+
+def _type_name(expected: Any) -> str:
+    if isinstance(expected, bool):
+        return "true or false"
+    if isinstance(expected, (int, float)):
+        return "a number"
+    if isinstance(expected, str):
+        return "text (a duration like \"5m\" where it is one)"
+    if isinstance(expected, list):
+        return "a list"
+    return type(expected).__name__

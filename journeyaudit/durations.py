@@ -1,0 +1,74 @@
+"""Durations: `90s`, `20m`, `1.5h`, `2d`, `1w`, compounds like `1h30m`, or ISO 8601 (`PT20M`, `P2D`).
+
+A bare number is never a duration: the unit is never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_PART = re.compile(rf"\s*({_NUMBER})\s*([smhdw])", re.IGNORECASE)
+_COMPOUND = re.compile(rf"^(?:\s*{_NUMBER}\s*[smhdw])+\s*$", re.IGNORECASE)
+_ISO = re.compile(
+    rf"^P(?:({_NUMBER})W)?(?:({_NUMBER})D)?(?:T(?:({_NUMBER})H)?(?:({_NUMBER})M)?(?:({_NUMBER})S)?)?$",
+    re.IGNORECASE,
+)
+_ISO_CALENDAR = re.compile(r"^P(?:\d+(?:\.\d*)?Y)?(?:\d+(?:\.\d*)?M)?", re.IGNORECASE)
+_BARE_NUMBER = re.compile(rf"^\s*[-+]?{_NUMBER}(?:e[-+]?\d+)?\s*$", re.IGNORECASE)
+
+HINT = "write a number with a unit (90s, 20m, 1.5h, 2d, 1w) or ISO 8601 (PT20M, P2D)"
+
+
+class DurationError(ValueError):
+    """A text that is not a duration; the message says why and how to write one."""
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in `text`; raises DurationError with a fix hint."""
+    raw = text.strip()
+    if not raw:
+        raise DurationError(f"empty duration: {HINT}")
+    if _BARE_NUMBER.match(raw):
+        raise DurationError(f"'{raw}' is a bare number: the unit is never guessed; {HINT}, e.g. '{raw.lstrip('+')}m'")
+    if raw.startswith("-"):
+        raise DurationError(f"'{raw}' is negative: a duration is zero or more")
+    if raw[0] in "Pp":
+        match = _ISO.match(raw)
+        if match and raw.upper() not in ("P", "PT") and not raw.upper().endswith("T"):
+            weeks, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+            return _finite(weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds, raw)
+        calendar = _ISO_CALENDAR.match(raw)
+        if calendar and calendar.group(0) not in ("P", "p"):
+            raise DurationError(f"'{raw}' uses years or months, which have no fixed length; give days or weeks (P30D)")
+        raise DurationError(f"malformed ISO 8601 duration '{raw}': {HINT}")
+    if _COMPOUND.match(raw):
+        total = sum(float(number) * UNIT_SECONDS[unit.lower()] for number, unit in _PART.findall(raw))
+        return _finite(total, raw)
+    raise DurationError(f"malformed duration '{raw}': {HINT}")
+
+
+def _finite(seconds: float, raw: str) -> float:
+    if not math.isfinite(seconds):
+        raise DurationError(f"duration '{raw}' is too large")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """A short human form: `45s`, `18m`, `1h 5m`, `3d 2h`. Used by messages and reports."""
+    if seconds is None or not math.isfinite(seconds):
+        return "∞"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m" + (f" {sec}s" if sec else "")
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h" + (f" {minutes}m" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{days}d" + (f" {hours}h" if hours else "")

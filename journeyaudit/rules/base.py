@@ -1,0 +1,107 @@
+"""What a rule is: id, default severity, options, check, and its documentation.
+
+One module per rule under `journeyaudit/rules/`, each defining one subclass of
+`JourneyRule` (judges one journey) or `PortfolioRule` (judges journeys against
+each other in one run). The registry (`journeyaudit.rules.registry`) finds
+them, plus rules of other packages through the entry point group
+`journeyaudit.rules`.
+
+A rule's documentation lives next to its check, as class attributes:
+`summary` (one line), `description` (what it reports and why), `story` (the
+seed article behind it, quoted), `fix` (how to fix a finding), `failing` and
+`passing` (complete journey YAML: the first makes the rule report, the second
+does not; tests run both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterable
+
+from journeyaudit.analysis import JourneyAnalysis
+from journeyaudit.model import Journey
+
+
+@dataclass(slots=True)
+class RawFinding:
+    """What a check yields; the engine adds severity, location, fingerprint and waivers."""
+
+    message: str
+    step: str | None = None  # the step the finding points at (None: the journey)
+    steps: tuple[str, ...] = ()  # every step involved, for fingerprints and diagrams
+    data: tuple[str, ...] = ()
+    related_journeys: tuple[str, ...] = ()
+    severity: str | None = None  # override the configured severity (e.g. `info` for "possibly")
+    journey: str | None = None  # portfolio rules: the journey the finding belongs to
+
+
+@dataclass(slots=True)
+class JourneyContext:
+    """One journey with its analysis, as rules see it."""
+
+    journey: Journey
+    analysis: JourneyAnalysis
+
+
+class Rule:
+    id: ClassVar[str]
+    default_severity: ClassVar[str] = "warning"
+    # option name -> default value; the type of the default is the option's type
+    # (durations are strings like "5m" and are parsed by the engine's config layer).
+    options: ClassVar[dict[str, Any]] = {}
+    # Options holding durations ("5m"): the engine parses them, `check` gets seconds.
+    duration_options: ClassVar[frozenset[str]] = frozenset()
+    # When set, option names beyond `options` are allowed and are of this kind
+    # ("duration"): `long-wait` takes a limit for any channel name.
+    extra_options: ClassVar[str | None] = None
+    category: ClassVar[str] = ""  # structure, handoffs, information, hostile, portfolio
+    summary: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    story: ClassVar[str] = ""  # quoted from shared/seeds, with the seed's name
+    seed: ClassVar[str] = ""  # e.g. "000"
+    fix: ClassVar[str] = ""
+    failing: ClassVar[str] = ""  # journey YAML that makes the rule report
+    passing: ClassVar[str] = ""  # journey YAML that does not
+    portfolio: ClassVar[bool] = False
+
+
+class JourneyRule(Rule):
+    def check(self, context: JourneyContext, options: dict[str, Any]) -> Iterable[RawFinding]:
+        raise NotImplementedError
+
+
+class PortfolioRule(Rule):
+    """Judges journeys against each other (counterpart, variant_of)."""
+
+    portfolio = True
+    # Extra companion examples: journeys loaded together with `failing`/`passing`.
+    companion: ClassVar[str] = ""
+
+    def check_portfolio(
+        self, contexts: dict[str, JourneyContext], options: dict[str, Any]
+    ) -> Iterable[RawFinding]:
+        """Yield findings with `journey` set to the journey they belong to."""
+        raise NotImplementedError
+
+
+def resolve_options(rule: Rule, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The options `check` receives: defaults, then overrides, durations in seconds.
+
+    Raises ValueError (with a message naming the option) for a bad duration;
+    unknown option names are checked by the configuration layer, not here.
+    """
+    from journeyaudit.durations import parse_duration
+
+    merged = dict(rule.options)
+    merged.update(overrides or {})
+    resolved: dict[str, Any] = {}
+    for name, value in merged.items():
+        is_duration = name in rule.duration_options or (name not in rule.options and rule.extra_options == "duration")
+        if is_duration and isinstance(value, str):
+            try:
+                resolved[name] = parse_duration(value)
+            except ValueError as error:
+                raise ValueError(f"option '{name}' of rule '{rule.id}': {error}") from None
+        else:
+            resolved[name] = value
+    return resolved
