@@ -118,6 +118,7 @@ class ReadOptions:
     department_key: str | None = None  # None: org:group, else org:resource
     lifecycle: bool = False  # activity = "name (transition)"
     engine: str = "expat"  # or "etree" (defusedxml iterparse)
+    require_activity: bool = True  # False: a CSV without the activity column is fine
 
 
 @dataclass
@@ -582,7 +583,10 @@ def _read_csv(path: str, stream, options: ReadOptions) -> EventLog:
             )
 
         case_col = column(options.case_key, "--case-key")
-        activity_col = column(options.activity_key, "--activity-key")
+        if options.require_activity or options.activity_key in columns:
+            activity_col = column(options.activity_key, "--activity-key")
+        else:
+            activity_col = None
         timestamp_col = column(options.timestamp_key, "--timestamp-key")
         lifecycle_col = columns.get(LIFECYCLE_KEY)
         fallback_col = None
@@ -617,7 +621,7 @@ def _read_csv(path: str, stream, options: ReadOptions) -> EventLog:
             department = row[department_col]
             events.append(
                 (
-                    row[activity_col],
+                    row[activity_col] if activity_col is not None else None,
                     row[lifecycle_col] if lifecycle_col is not None else None,
                     row[timestamp_col],
                     department,
