@@ -348,7 +348,7 @@ class _Builder:
                 if self.default_department:
                     tried = f"{DEFAULT_DEPARTMENT_KEY!r} or {FALLBACK_DEPARTMENT_KEY!r} (pass --department-key)"
                 raise EventLogError(
-                    f"{self.path}: no event has the attribute {tried}{hint or _did_you_mean(department_key, known)}"
+                    f"{self.path}: no event has the attribute {tried}{hint or _did_you_mean(department_key, known, 'department')}"
                     f" (event attributes: {', '.join(known[:20]) or 'none'})"
                 )
         self._fallbacks = []
@@ -383,11 +383,27 @@ class _Builder:
         return log
 
 
-def _did_you_mean(name: str, candidates: list[str]) -> str:
-    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
+# words that give a column's role away when its name is not the standard one
+_ROLE_WORDS = {
+    "case": ("case", "ticket", "order", "id"),
+    "activity": ("activ", "task", "action", "event", "step", "name"),
+    "timestamp": ("time", "date", "stamp"),
+    "department": ("group", "depart", "team", "unit", "queue", "resource", "role"),
+}
+
+
+def _did_you_mean(name: str, candidates: list[str], role: str | None = None, taken: tuple = ()) -> str:
+    """A close name among the candidates not already used for another role."""
+    free = [c for c in candidates if c not in taken]
+    matches = difflib.get_close_matches(name, free, n=1, cutoff=0.6)
+    if not matches and role:
+        for word in _ROLE_WORDS[role]:
+            matches = [c for c in free if word in c.lower()][:1]
+            if matches:
+                break
     if not matches:
         bare = name.split(":")[-1].lower()
-        matches = [c for c in candidates if c.split(":")[-1].lower() == bare][:1]
+        matches = [c for c in free if c.split(":")[-1].lower() == bare][:1]
     return f"; did you mean {matches[0]!r}?" if matches else ""
 
 
@@ -574,20 +590,23 @@ def _read_csv(path: str, stream, options: ReadOptions) -> EventLog:
             raise EventLogError(f"{path}: empty file") from None
         columns = {name: i for i, name in enumerate(header)}
 
-        def column(key: str, flag: str) -> int:
+        standard = (options.case_key, options.activity_key, options.timestamp_key, DEFAULT_DEPARTMENT_KEY)
+
+        def column(key: str, flag: str, role: str) -> int:
             if key in columns:
                 return columns[key]
+            taken = tuple(c for c in standard if c in columns and c != key)
             raise EventLogError(
-                f"{path}: no column {key!r} (pass {flag} to name it){_did_you_mean(key, header)}"
+                f"{path}: no column {key!r} (pass {flag} to name it){_did_you_mean(key, header, role, taken)}"
                 f" (columns: {', '.join(header)})"
             )
 
-        case_col = column(options.case_key, "--case-key")
+        case_col = column(options.case_key, "--case-key", "case")
         if options.require_activity or options.activity_key in columns:
-            activity_col = column(options.activity_key, "--activity-key")
+            activity_col = column(options.activity_key, "--activity-key", "activity")
         else:
             activity_col = None
-        timestamp_col = column(options.timestamp_key, "--timestamp-key")
+        timestamp_col = column(options.timestamp_key, "--timestamp-key", "timestamp")
         lifecycle_col = columns.get(LIFECYCLE_KEY)
         fallback_col = None
         if builder.default_department:
@@ -602,7 +621,7 @@ def _read_csv(path: str, stream, options: ReadOptions) -> EventLog:
                 department_col, fallback_col = fallback_col, None
                 builder.department_key = FALLBACK_DEPARTMENT_KEY
         else:
-            department_col = column(builder.department_key, "--department-key")
+            department_col = column(builder.department_key, "--department-key", "department")
         width = len(header)
         by_case: dict[str, list] = {}
         skipped = 0
