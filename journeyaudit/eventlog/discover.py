@@ -201,10 +201,10 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
         if END in outcomes and len(outcomes) > 1:
             end_steps[activity] = ids.take(f"{step_ids[activity]}-end")
 
-    def branches(outcomes: dict, source: str | None) -> list:
+    def branches(outcomes: dict, source: str | None, total: int) -> list:
+        """Branches with rounded p; the comment counts against all observed outcomes (dropped ones too)."""
         ordered = sorted(outcomes.items(), key=lambda item: (-item[1], "" if item[0] is END else item[0]))
         units = round_probabilities([count for _, count in ordered])
-        total = sum(outcomes.values())
         result = []
         for (target, count), unit in zip(ordered, units):
             to = end_steps[source] if target is END else step_ids[target]
@@ -218,8 +218,8 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
             "department": department_of(first),
             "channel": SYNTHETIC_CHANNEL,
             "actor": "system",
-            "next": branches(start_kept, None),
-            "note": f"synthetic: cases start at {len(start_kept)} activities",
+            "next": branches(start_kept, None, sum(starts.values())),
+            "note": f"synthetic: cases start at {len(starts)} activities, {len(start_kept)} kept",
         }
     for activity, step_id in step_ids.items():
         outcomes = kept[activity]
@@ -234,7 +234,7 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
         if list(outcomes) == [END]:
             step["end"] = "success"
         else:
-            step["next"] = branches(outcomes, activity)
+            step["next"] = branches(outcomes, activity, sum(follows[activity].values()))
         steps[step_id] = step
         if activity in end_steps:
             steps[end_steps[activity]] = {
@@ -344,7 +344,7 @@ def _header(log, options, uses_lifecycle, any_start_events, activities, kept_ste
                      else "graph from complete events")
     lines.append("wait = median time from the previous event of the case to the step (its start event when recorded)")
     if synthetic_start:
-        lines.append(f"start: synthetic step: cases start at {start_activities} activities")
+        lines.append(f"start: synthetic step: cases start at {start_activities} different activities")
     missing = []
     if log.events_missing_department:
         missing.append(f"{log.events_missing_department} events without a department (not counted for any step)")
