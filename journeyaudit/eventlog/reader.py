@@ -95,6 +95,23 @@ class _CleanCache(dict):
         return result
 
 
+_fromisoformat = datetime.fromisoformat
+_UTC = timezone.utc
+
+
+def _parse_timestamp_fast(value: str | None) -> float | None:
+    """parse_timestamp, inlined for the per-event loop."""
+    if value is None:
+        return None
+    try:
+        moment = _fromisoformat(value)
+    except ValueError:
+        return parse_timestamp(value)  # surrounding blanks, or not a timestamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_UTC)
+    return moment.timestamp()
+
+
 @dataclass(slots=True)
 class Event:
     activity: str | None
@@ -267,25 +284,28 @@ class _Builder:
         lifecycle_flag = self.options.lifecycle
         case_level = self.case_level
         keep_fallback = self.default_department
+        cleaned = self._cleaned  # values repeat a lot: clean each distinct one once
+        stamp_of = _parse_timestamp_fast
         events = []
         fallbacks = []
         order_keys = []
         last = -math.inf
         ordered = True
-        cleaned = self._cleaned  # values repeat a lot: clean each distinct one once
+        missing_activity = missing_timestamp = primary = secondary = 0
+        # locals, not attributes: this loop runs once per event of the log
         for name, lifecycle, stamp, department, fallback in raw_events:
             name = cleaned[name]
             lifecycle = cleaned[lifecycle]
             if name is None:
-                self.missing_activity += 1
+                missing_activity += 1
                 activity = None
             elif lifecycle_flag and lifecycle is not None:
                 activity = f"{name} ({lifecycle})"
             else:
                 activity = name
-            moment = parse_timestamp(stamp)
+            moment = stamp_of(stamp)
             if moment is None:
-                self.missing_timestamp += 1
+                missing_timestamp += 1
                 key = last  # sorts right after the previous event in the file
             else:
                 if moment < last:
@@ -293,15 +313,19 @@ class _Builder:
                 key = last = moment
             department = case_department if case_level else cleaned[department]
             if department is not None:
-                self.primary_values += 1
+                primary += 1
             if keep_fallback:
                 # kept aside until we know whether the log has any org:group value
                 fallback = cleaned[fallback]
                 if fallback is not None:
-                    self.fallback_values += 1
+                    secondary += 1
                 fallbacks.append(fallback)
             events.append(Event(activity, moment, department, lifecycle, name))
             order_keys.append(key)
+        self.missing_activity += missing_activity
+        self.missing_timestamp += missing_timestamp
+        self.primary_values += primary
+        self.fallback_values += secondary
         if not ordered:
             # sorted() is stable: equal timestamps keep file order
             index = sorted(range(len(events)), key=order_keys.__getitem__)
@@ -436,24 +460,25 @@ def _read_xes(path: str, stream, options: ReadOptions) -> EventLog:
     def start(name, attrs):
         # attrs is [name, value, name, value, ...] (ordered_attributes)
         nonlocal trace_attrs, raw_events, event, depth
-        if depth:
+        if depth:  # inside an attribute: a nested value, not ours
             depth += 1
+            return
+        if event is not None:
+            # the common case first: an event holds only attribute elements
+            depth = 1
+            if len(attrs) == 4 and attrs[0] == "key" and attrs[2] == "value":
+                event[attrs[1]] = attrs[3]
+            else:
+                pairs = dict(zip(attrs[::2], attrs[1::2]))
+                event[pairs.get("key")] = pairs.get("value")
             return
         if ":" in name:
             name = name.rpartition(":")[2]
         if name in _ATTRIBUTE_TAGS:
             depth = 1
-            if len(attrs) >= 4 and attrs[0] == "key" and attrs[2] == "value":
-                key = attrs[1]
-                value = attrs[3]
-            else:
+            if trace_attrs is not None:
                 pairs = dict(zip(attrs[::2], attrs[1::2]))
-                key = pairs.get("key")
-                value = pairs.get("value")
-            if event is not None:
-                event[key] = value
-            elif trace_attrs is not None:
-                trace_attrs[key] = value
+                trace_attrs[pairs.get("key")] = pairs.get("value")
         elif name == "event":
             if raw_events is not None:
                 event = {}
