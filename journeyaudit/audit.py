@@ -171,6 +171,7 @@ def _finding(rule, raw, severity: str, journey: Journey) -> Finding:
         data=tuple(raw.data),
         related_journeys=tuple(raw.related_journeys),
         fix=rule.fix,
+        key=raw.key,
     )
     waiver = _matching_waiver(journey, rule.id, finding.step)
     if waiver is not None:

@@ -58,17 +58,18 @@ def _finite(seconds: float, raw: str) -> float:
 
 
 def format_duration(seconds: float) -> str:
-    """A short human form: `45s`, `18m`, `1h 5m`, `3d 2h`. Used by messages and reports."""
+    """A short human form with the two largest non-zero units: `45s`, `18m`, `1h 5m`, `1d 6h`, `3d 40m`.
+
+    Used by messages and reports; the exact figure is always in the JSON output.
+    """
     if seconds is None or not math.isfinite(seconds):
         return "∞"
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, sec = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m" + (f" {sec}s" if sec else "")
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}h" + (f" {minutes}m" if minutes else "")
-    days, hours = divmod(hours, 24)
-    return f"{days}d" + (f" {hours}h" if hours else "")
+    remaining = round(seconds)
+    if remaining <= 0:
+        return "0s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, remaining = divmod(remaining, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return " ".join(parts[:2])

@@ -34,6 +34,7 @@ class Finding:
     data: tuple[str, ...] = ()  # data ids involved
     related_journeys: tuple[str, ...] = ()  # portfolio rules: the other journey
     fix: str = ""  # how to fix it, one sentence (the rule's default when empty)
+    key: str = ""  # distinguishes findings of one rule on the same steps and data
 
     def fingerprint_key(self) -> str:
         """Everything the fingerprint depends on: never line numbers or wording."""
@@ -46,6 +47,7 @@ class Finding:
                 ",".join(self.data),
                 ",".join(self.related_journeys),
             ]
+            + ([self.key] if self.key else [])
         )
 
     def to_json(self) -> dict:
@@ -70,7 +72,8 @@ class Finding:
 def assign_fingerprints(findings: list[Finding]) -> None:
     """Give every finding a 12-hex-digit fingerprint, unique within the list.
 
-    The hash covers (rule, journey, step ids, data ids); identical keys get an
+    The hash covers (rule, journey, step ids, data ids, and the rule's own key
+    when it reports several things about the same place); identical keys get an
     ordinal in their order of appearance, so duplicates stay distinguishable
     (GitLab collapses equal fingerprints).
     """

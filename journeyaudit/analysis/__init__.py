@@ -10,6 +10,7 @@ formula.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -34,6 +35,7 @@ class JourneyAnalysis:
     can_succeed: frozenset[str]  # steps from which a `success` end is reachable
     dead_ends: tuple[str, ...]  # steps with neither next nor end, file order
     traps: frozenset[str]  # reachable steps with no way to any end (closed loops)
+    # (nor to a dead end: a step that can reach a dead end gets stuck there instead)
     loop_edges: frozenset[tuple[str, str]]  # edges inside a strongly connected region (drawn dashed)
     # --- Markov figures --------------------------------------------------
     visits: dict[str, float]  # expected visits per step from the start
@@ -50,6 +52,16 @@ class JourneyAnalysis:
     first_given: dict[tuple[str, str], str | None]  # (step, data) -> step that first asked it; None: `known`
     # --- the figures of shared/spec/output.md, plus extras -------------------
     metrics: dict[str, float | int | bool] = field(default_factory=dict)
+    # --- extras ------------------------------------------------------------
+    # The indexed graph (journeyaudit.analysis.graph.JourneyGraph), to pass to
+    # journeyaudit.analysis.worstcase.worst_way for rule-specific worst ways.
+    graph: Any = None
+    success_from: dict[str, float] = field(default_factory=dict)  # probability of a success end from the step
+    # (step, data) -> the asking step closest to the start that reaches the step,
+    # even for `known` items (first_given says None for those): "already given at 'call'".
+    first_asked: dict[tuple[str, str], str] = field(default_factory=dict)
+    # data asked on every way into the step, `known` left out: "every way passes an asker"
+    asked_must: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def analyze(journey) -> JourneyAnalysis:

@@ -33,6 +33,9 @@ class RawFinding:
     related_journeys: tuple[str, ...] = ()
     severity: str | None = None  # override the configured severity (e.g. `info` for "possibly")
     journey: str | None = None  # portfolio rules: the journey the finding belongs to
+    # Tells apart findings of one rule on the same steps and data (broken-promise's
+    # duration and contacts), so each keeps its own fingerprint.
+    key: str = ""
 
 
 @dataclass(slots=True)

@@ -1,0 +1,92 @@
+"""Small helpers the rules share: wording of messages and graph walks.
+
+The leading underscore keeps the registry from looking for rules here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Callable, Iterable
+
+from journeyaudit.durations import format_duration
+from journeyaudit.model import Journey
+
+
+def q(step_id: str) -> str:
+    """A step named in a message: its id in quotes."""
+    return f"'{step_id}'"
+
+
+def join(items: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def shorten(items: Iterable[str], limit: int = 12) -> list[str]:
+    """At most `limit` items: a long list keeps its head and tail around "… N more …"."""
+    items = list(items)
+    if len(items) <= limit:
+        return items
+    head, tail = items[: limit - 3], items[-2:]
+    return [*head, f"… {len(items) - len(head) - len(tail)} more …", *tail]
+
+
+def way_text(steps: Iterable[str], limit: int = 12) -> str:
+    return " → ".join(shorten([q(step) for step in steps], limit))
+
+
+# Messages and reports write durations the same way.
+duration = format_duration
+
+
+def number(value: float) -> str:
+    """A figure without spurious decimals: 6, 2.5, 61.2, 0.2."""
+    if value is None or not math.isfinite(value):
+        return "∞"
+    text = f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def successors(journey: Journey, step_id: str) -> list[str]:
+    """Targets of a step's edges, each once, in file order (edges to unknown steps are dropped)."""
+    seen: list[str] = []
+    for edge in journey.steps[step_id].next:
+        if edge.target in journey.steps and edge.target not in seen:
+            seen.append(edge.target)
+    return seen
+
+
+def bfs_way(
+    journey: Journey,
+    start: str,
+    allowed: Callable[[str], bool],
+    goal: Callable[[str], bool],
+) -> tuple[str, ...] | None:
+    """The shortest way from `start` to a step satisfying `goal`, through allowed steps only.
+
+    `start` and the goal step must be allowed too. Linear in the graph size.
+    """
+    if start not in journey.steps or not allowed(start):
+        return None
+    parent: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        if goal(current):
+            way = [current]
+            while parent[way[-1]] is not None:
+                way.append(parent[way[-1]])
+            return tuple(reversed(way))
+        for target in successors(journey, current):
+            if target not in parent and allowed(target):
+                parent[target] = current
+                queue.append(target)
+    return None
+
+
+def file_order(journey: Journey, step_ids: Iterable[str]) -> list[str]:
+    return sorted(set(step_ids), key=lambda step: journey.steps[step].index)

@@ -1,0 +1,109 @@
+"""broken-promise: the journey takes longer, or more contacts, than the customer was told."""
+
+from __future__ import annotations
+
+import math
+
+from journeyaudit.rules._common import duration, number
+from journeyaudit.rules.base import JourneyRule, RawFinding
+
+
+class BrokenPromise(JourneyRule):
+    id = "broken-promise"
+    default_severity = "error"
+    category = "hostile"
+    summary = "Expected time to a `success` end longer than `promise.duration`, or expected contacts more than `promise.contacts`."
+    description = (
+        "Compares the journey's `promise` with what customers who succeed can expect: the "
+        "expected elapsed time to a `success` end (waits and durations, every way weighed by "
+        "its probability, loops included: the analysis's `expected_duration_success_s`) "
+        "against `promise.duration`, and the expected number of contacts on the way to "
+        "success (`expected_contacts_success`) against `promise.contacts`. Each broken part "
+        "is a finding of its own, on the journey, with both figures. A journey without a "
+        "`promise` is not judged. An expectation, not the worst case: a promise most "
+        "customers see broken is broken."
+    )
+    story = (
+        '"I remember working with a customer once who said they needed something by Friday. '
+        'Feeling confident, I said no problem and, in fact, \\"you\'ll have it by Wednesday.\\" '
+        'As it happened, it was delayed until Thursday. ... I set the expectation for early '
+        'delivery and now I had failed. That was the end of it." (001_e20e57e0099d3d5a.txt, point 1)'
+    )
+    seed = "001"
+    fix = "Keep the promise (shorten the journey, cut contacts) or promise what the journey actually delivers."
+    failing = """\
+journeyaudit: 1
+title: Get a replacement card
+promise:
+  duration: 1d
+  contacts: 1
+departments:
+  cards: {title: Card services}
+steps:
+  call:
+    title: Order a replacement card by phone
+    department: cards
+    channel: phone
+    duration: 5m
+    next: card
+  card:
+    title: The card arrives by post
+    department: cards
+    channel: mail
+    actor: system
+    kind: notification
+    wait: 5d
+    end: success
+"""
+    passing = """\
+journeyaudit: 1
+title: Get a replacement card
+promise:
+  duration: 1w
+  contacts: 2
+departments:
+  cards: {title: Card services}
+steps:
+  call:
+    title: Order a replacement card by phone
+    department: cards
+    channel: phone
+    duration: 5m
+    next: card
+  card:
+    title: The card arrives by post
+    department: cards
+    channel: mail
+    actor: system
+    kind: notification
+    wait: 5d
+    end: success
+"""
+
+    def check(self, context, options):
+        promise = context.journey.promise
+        metrics = context.analysis.metrics
+        if promise is None:
+            return
+        expected = metrics.get("expected_duration_success_s")
+        if promise.duration_s is not None and self._broken(expected, promise.duration_s):
+            if math.isinf(expected):
+                text = "no way reaches a successful end"
+            else:
+                text = f"expected {duration(expected)} to a successful end"
+            yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
+        contacts = metrics.get("expected_contacts_success")
+        if promise.contacts is not None and self._broken(contacts, promise.contacts):
+            if math.isinf(contacts):
+                text = "no way reaches a successful end"
+            else:
+                text = f"expected {number(contacts)} contacts to a successful end"
+            yield RawFinding(
+                message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised",
+                key="contacts",
+            )
+
+    @staticmethod
+    def _broken(expected, promised) -> bool:
+        # A tolerance so that floating-point sums equal to the promise do not break it.
+        return expected is not None and not math.isnan(expected) and expected > promised + 1e-6

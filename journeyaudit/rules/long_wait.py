@@ -1,0 +1,85 @@
+"""long-wait: a wait longer than its channel's limit."""
+
+from __future__ import annotations
+
+from journeyaudit.rules._common import duration
+from journeyaudit.rules.base import JourneyRule, RawFinding
+
+
+class LongWait(JourneyRule):
+    id = "long-wait"
+    default_severity = "warning"
+    options = {
+        "phone": "5m",
+        "chat": "2m",
+        "branch": "15m",
+        "web": "1m",
+        "app": "1m",
+        "email": "1d",
+        "sms": "1d",
+        "mail": "5d",
+        "other": "1d",
+    }
+    duration_options = frozenset(options)
+    # Any other channel name is an option too: `video: 3m` sets the limit for `channel: video`.
+    extra_options = "duration"
+    category = "hostile"
+    summary = "A `wait` longer than the limit for its channel."
+    description = (
+        "Reports every step whose `wait` (the time the customer waits before the step starts: "
+        "queue, hold, post) is strictly longer than the limit for the step's channel. Each "
+        "channel has its own limit because customers expect different things of each: minutes "
+        "on the phone, a day for an email, days for a letter. Channels without a limit of "
+        "their own use `other`; any channel name can be given a limit (`video: 3m`). The rule "
+        "judges every step as written, reachable or not."
+    )
+    story = (
+        '"If you\'re like most customers, sick and tired of waiting on hold (\\"thank you for '
+        'holding... we\'re sorry for the inconvenience... we exist to serve you...\\")" '
+        '(002_1c67336fb9d03c36.txt)'
+    )
+    seed = "002"
+    fix = "Shorten the queue (staffing, call-back, self-service) or move the step to a channel where the wait is expected."
+    failing = """\
+journeyaudit: 1
+title: Ask about an invoice
+departments:
+  service: {title: Customer service}
+steps:
+  call:
+    title: Call customer service
+    department: service
+    channel: phone
+    wait: 25m
+    duration: 5m
+    end: success
+"""
+    passing = """\
+journeyaudit: 1
+title: Ask about an invoice
+departments:
+  service: {title: Customer service}
+steps:
+  call:
+    title: Call customer service
+    department: service
+    channel: phone
+    wait: 3m
+    duration: 5m
+    end: success
+"""
+
+    def check(self, context, options):
+        for step in context.journey.steps.values():
+            limit = options.get(step.channel, options.get("other"))
+            if limit is None or step.wait_s <= limit:
+                continue
+            whose = step.channel if step.channel in options else f"other channels ({step.channel})"
+            yield RawFinding(
+                message=(
+                    f"the customer waits {duration(step.wait_s)} on {step.channel} "
+                    f"(max {duration(limit)} for {whose})"
+                ),
+                step=step.id,
+                steps=(step.id,),
+            )

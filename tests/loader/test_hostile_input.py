@@ -1,0 +1,95 @@
+"""Hostile input fails fast with a clear message: alias bombs, deep nesting, huge files, symlink loops."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from journeyaudit.loader import find_journey_files, load_file, load_text
+
+BASE = """\
+journeyaudit: 1
+title: Hostile
+departments: {ops: {title: Operations}}
+data: {a: {title: A}}
+"""
+
+
+def test_billion_laughs_fails_fast_without_expanding():
+    levels = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        refs = ", ".join([f"*lol{level - 1}"] * 9)
+        levels.append(f"lol{level}: &lol{level} [{refs}]")
+    text = "\n".join(levels) + "\n"
+    # Placed where the reader descends (asks, known, next), 9^10 values would be walked naively.
+    document = BASE + "x-bomb:\n" + "".join("  " + line + "\n" for line in levels) + "known: *lol9\nsteps:\n  s: {title: S, department: ops, asks: *lol9, end: success}\n"
+    started = time.perf_counter()
+    result = load_text(document, "bomb.yaml")
+    assert time.perf_counter() - started < 2.0
+    assert result.journey is None and result.problems
+    assert text  # the bomb itself is valid YAML: only its use is refused
+
+
+def test_an_alias_fanning_out_a_huge_list_is_refused_as_an_alias_bomb():
+    items = ", ".join("a" for _ in range(20000))
+    steps = "".join(f"  s{i}: {{title: S, department: ops, asks: *many, next: s{i + 1}}}\n" for i in range(200))
+    document = BASE + f"x-many: &many [{items}]\nsteps:\n" + steps + "  s200: {title: End, department: ops, end: success}\n"
+    started = time.perf_counter()
+    result = load_text(document, "fanout.yaml")
+    assert time.perf_counter() - started < 5.0
+    assert [p.code for p in result.problems] == ["alias-bomb"]
+    assert "alias" in result.problems[0].message
+
+
+@pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")])
+def test_deep_nesting_is_refused_before_it_can_crash_the_yaml_library(opening, closing):
+    # libyaml's composer segfaults on ~100,000 nested levels: this must be a message, not a crash.
+    depth = 100_000
+    result = load_text(BASE + "x-deep: " + opening * depth + closing * depth + "\n", "deep.yaml")
+    assert [p.code for p in result.problems] == ["too-deep"]
+
+
+def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text(BASE + "description: " + "x" * 3 * 1024 * 1024 + "\n")
+    result = load_file(path, max_bytes=2 * 1024 * 1024)
+    assert [p.code for p in result.problems] == ["too-large"]
+    assert "2 MiB" in result.problems[0].message and "--max-file-size" in result.problems[0].message
+
+
+def test_symlink_loops_in_folders_are_walked_once(tmp_path):
+    folder = tmp_path / "journeys"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.yaml").write_text(BASE)
+    os.symlink(folder, folder / "sub" / "loop")
+    os.symlink(folder / "sub", folder / "again")
+    files, problems = find_journey_files([folder])
+    assert problems == []
+    assert [f.name for f in files] == ["a.yaml"]
+
+
+def test_yaml_1_1_words_mean_what_the_author_wrote():
+    document = BASE.replace("{ops: {title: Operations}}", "{ops: {title: Operations, customer_facing: no}}") + (
+        "steps:\n  no:\n    title: no\n    department: ops\n    channel: off\n    next: yes\n"
+        "  yes: {title: Yes, department: ops, end: success}\n"
+    )
+    journey = load_text(document, "words.yaml").journey
+    assert list(journey.steps) == ["no", "yes"]
+    assert journey.steps["no"].title == "no"
+    assert journey.steps["no"].channel == "off"
+    assert journey.steps["no"].next[0].target == "yes"
+    assert journey.departments["ops"].customer_facing is False
+
+
+def test_merge_keys_share_defaults_between_steps():
+    document = BASE + (
+        "x-phone: &phone {department: ops, channel: phone, wait: 5m}\n"
+        "steps:\n"
+        "  a: {<<: *phone, title: Call, next: b}\n"
+        "  b: {<<: *phone, title: Call back, wait: 1m, end: success}\n"
+    )
+    journey = load_text(document, "merge.yaml").journey
+    assert journey.steps["a"].wait_s == 300 and journey.steps["a"].channel == "phone"
+    assert journey.steps["b"].wait_s == 60  # the explicit key wins over the merged default
