@@ -30,14 +30,19 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
     branch probabilities are directly-follows frequencies; wait and duration
     are medians of the times between events; see docs/event-logs.md.
     """
-    from journeyaudit.eventlog.discover import DiscoverError, DiscoverOptions, discover
+    import os
+
+    from journeyaudit.eventlog.discover import DiscoverError, DiscoverOptions, discover, journey_id_for
     from journeyaudit.eventlog.reader import read_log
 
     if not channel.strip() or any(c.isspace() for c in channel.strip()):
         fail(f"--channel {channel!r}: one word, e.g. web, phone, branch")
     event_log = read_log(log, read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle))
     try:
-        result = discover(event_log, DiscoverOptions(min_share=min_share, title=title, channel=channel.strip().lower()))
+        # the id follows the output file's name, as the loader's default would
+        journey_id = journey_id_for(os.path.basename(output)) if output else None
+        options = DiscoverOptions(min_share=min_share, title=title, channel=channel.strip().lower(), journey_id=journey_id)
+        result = discover(event_log, options)
     except DiscoverError as error:
         fail(str(error))
     write_text(result.yaml, output)

@@ -19,11 +19,11 @@ Definitions (docs/event-logs.md repeats them with examples):
   event (starts matched first-in first-out per activity); omitted when the
   log records no starts or the median is under a second;
 - a step that always ends its cases gets `end: success`; one that sometimes
-  ends them branches to a synthetic end step (same department, channel
-  `internal`, actor `system`) with the share of cases ending there, because an
+  ends them branches to a synthetic end step (same department, actor
+  `customer`: a marker, not a contact) with the share of cases ending there, because an
   end step cannot also have `next`;
 - when cases start at different activities (after filtering), a synthetic
-  `start` step (actor `system`, channel `internal`) branches to them.
+  `start` step (actor `customer`) branches to them.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ from journeyaudit.eventlog.journey_yaml import format_duration, round_probabilit
 from journeyaudit.eventlog.reader import EventLog
 
 END = None  # the outcome "the case ends here"
-SYNTHETIC_CHANNEL = "internal"
+# Synthetic start and end steps are markers, not work: the customer's own
+# side (actor `customer`) on the journey's channel, so they add no contact and
+# no channel switch.
+SYNTHETIC_ACTOR = "customer"
 UNKNOWN_DEPARTMENT = "unknown"
 
 
@@ -50,6 +53,7 @@ class DiscoverOptions:
     min_share: float = 0.05
     title: str | None = None
     channel: str = "web"
+    journey_id: str | None = None  # default: from the log's file name
 
 
 @dataclass
@@ -61,8 +65,16 @@ class Discovery:
     dropped_branches: int
 
 
+def journey_id_for(file_name: str) -> str:
+    """A valid journey id from a file name: 08_receipt.xes.gz -> journey-08_receipt."""
+    stem = file_name
+    for suffix in (".gz", ".xes", ".csv", ".xml", ".yaml", ".yml"):
+        stem = stem.removesuffix(suffix)
+    return slugify(stem, "journey")
+
+
 def slugify(text: str, prefix: str = "step") -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-_")
     if not slug:
         return prefix
     if not slug[0].isalpha():
@@ -216,8 +228,8 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
         steps[start_id] = {
             "title": "Case opens",
             "department": department_of(first),
-            "channel": SYNTHETIC_CHANNEL,
-            "actor": "system",
+            "channel": options.channel,
+            "actor": SYNTHETIC_ACTOR,
             "next": branches(start_kept, None, sum(starts.values())),
             "note": f"synthetic: cases start at {len(starts)} activities, {len(start_kept)} kept",
         }
@@ -240,8 +252,8 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
             steps[end_steps[activity]] = {
                 "title": f"Case closed after: {activity}",
                 "department": step["department"],
-                "channel": SYNTHETIC_CHANNEL,
-                "actor": "system",
+                "channel": options.channel,
+                "actor": SYNTHETIC_ACTOR,
                 "end": "success",
                 "note": "synthetic end",
             }
@@ -250,6 +262,7 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
     ordered_steps = _bfs_order(start, steps)
     departments_used = {d: department_titles[d] for d in sorted({s["department"] for s in ordered_steps.values()})}
     document = {
+        "id": options.journey_id or journey_id_for(log.name),
         "title": options.title or f"Journey discovered from {log.name}",
         "description": (
             f"Discovered from the event log {log.name} by journeyaudit discover; "

@@ -90,6 +90,8 @@ def write_journey(document: dict, header: str = "") -> str:
     if header:
         lines.append(comment(header))
     lines.append("journeyaudit: 1")
+    if document.get("id"):
+        lines.append(f"id: {slug_scalar(document['id'])}")
     lines.append(f"title: {scalar(document['title'])}")
     if document.get("description"):
         lines.append(f"description: {scalar(document['description'])}")

@@ -89,8 +89,10 @@ def test_synthetic_start_when_cases_start_at_different_activities(tmp_path):
     assert journey.start == "start"
     # 5 of 6 cases start at A, 1 at B: 0.833 + 0.167 = 1 exactly
     assert "{to: a, p: 0.833}" in text and "{to: b, p: 0.167}" in text
-    assert journey.steps["start"].actor == "system"
-    assert not journey.steps["start"].is_contact
+    # synthetic steps are markers: no contact, no channel switch
+    for step_id in ("start", "b-end"):
+        assert not journey.steps[step_id].is_contact
+        assert journey.steps[step_id].channel == journey.steps["a"].channel
 
 
 def test_lifecycle_start_complete_gives_durations(tmp_path):
@@ -124,6 +126,17 @@ def test_output_file_and_header(tmp_path):
     assert any("--min-share 0.05" in line for line in header)
     journey = load(text)
     assert journey.title == "Small: a test"
+    assert journey.id == "small"  # from the output file, as the loader would default it
+
+
+def test_journey_id_is_valid_even_for_a_file_name_starting_with_a_digit(tmp_path):
+    out = tmp_path / "08_receipt.yaml"
+    result = CliRunner().invoke(discover_command, [str(csv_log(tmp_path, name="08_receipt.csv")), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from journeyaudit.loader import load_paths
+
+    results, problems = load_paths([str(out)])
+    assert problems == [] and results[0].journey.id == "journey-08_receipt"
 
 
 def test_rounding_adds_up_to_one_exactly():
@@ -180,3 +193,21 @@ def test_real_logs_give_valid_deterministic_journeys(name, flags):
     assert sums and all(total == 1 for total in sums.values()), sums
     assert any(step.end == "success" for step in journey.steps.values())
     assert name in text.splitlines()[0]
+    assert SLUG.match(journey.id)
+
+
+def test_discovered_journeys_audit_without_input_problems(tmp_path):
+    from journeyaudit.audit import run_audit
+
+    for name in ("08_receipt.xes.gz", "helpdesk.xes.gz"):
+        path = LOGS / name
+        if not path.is_file():
+            pytest.fail(f"the shared real log is missing: {path}")
+        out = tmp_path / (name.split(".")[0] + ".yaml")
+        result = CliRunner().invoke(discover_command, [str(path), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    audit = run_audit([str(tmp_path)])
+    assert audit.problems == []
+    assert len(audit.journeys) == 2
+    # the synthetic steps add no channel switch of their own
+    assert not [f for f in audit.all_findings() if f.rule == "channel-switch"]
