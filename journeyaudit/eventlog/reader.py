@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import gzip
 import io
 import math
@@ -208,6 +209,10 @@ def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> Eve
     options = options or ReadOptions()
     path = os.fspath(path)
     stream, compressed = _open_binary(path)
+    # Reading creates millions of small acyclic objects: the cyclic collector
+    # would scan them again and again for nothing (15% of the time on BPIC 2012).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         try:
             head = stream.peek(64) if hasattr(stream, "peek") else b""
@@ -229,6 +234,8 @@ def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> Eve
             raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
     finally:
         stream.close()
+        if collecting:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------
