@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ def journey_id_for(file_name: str) -> str:
 
 
 def slugify(text: str, prefix: str = "step") -> str:
+    # accents off first, so "Åtgärd" gives "atgard" rather than "tg-rd"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-_")
     if not slug:
         return prefix

@@ -270,6 +270,7 @@ class _Builder:
         self.fallback_values = 0
         self.case_attribute_seen = 0  # traces carrying the case-level key
         self.case_attribute_varies = 0  # cases whose events disagree on it
+        self.unnamed_cases = 0  # XES traces without the case id attribute
         self._fallbacks: list[str | None] = []
         self._cleaned = _CleanCache()
 
@@ -400,6 +401,11 @@ class _Builder:
         log.events_missing_department = sum(
             1 for case in log.cases for event in case.events if event.department is None
         )
+        if self.unnamed_cases:
+            log.notes.append(
+                f"{self.unnamed_cases} traces have no {self.options.case_key.removeprefix(CASE_PREFIX)}: "
+                "named by their position, (trace N)"
+            )
         if fallback_used:
             log.notes.append(f"no event has an {DEFAULT_DEPARTMENT_KEY} value: departments are {FALLBACK_DEPARTMENT_KEY}")
         if level == "case":
@@ -518,7 +524,10 @@ def _read_xes(path: str, stream, options: ReadOptions) -> EventLog:
         elif name == "trace" and raw_events is not None:
             traces += 1
             case_keys.update(trace_attrs)
-            case_id = clean(trace_attrs.get(case_key)) or f"(trace {traces})"
+            case_id = clean(trace_attrs.get(case_key))
+            if case_id is None:
+                builder.unnamed_cases += 1
+                case_id = f"(trace {traces})"
             case_department = None
             if case_department_key is not None:
                 case_department = builder.case_value(

@@ -211,3 +211,23 @@ def test_discovered_journeys_audit_without_input_problems(tmp_path):
     assert len(audit.journeys) == 2
     # the synthetic steps add no channel switch of their own
     assert not [f for f in audit.all_findings() if f.rule == "channel-switch"]
+
+
+def test_missing_departments_and_accents(tmp_path):
+    path = tmp_path / "accents.csv"
+    # Åtgärd never has a department (EMPTY, blank): its step is owned by `unknown`
+    path.write_text(
+        "case:concept:name,concept:name,time:timestamp,org:group\n"
+        "1,Ansökan,2024-01-01T09:00:00,Kundtjänst\n"
+        "1,Åtgärd,2024-01-01T10:00:00,EMPTY\n"
+        "2,Ansökan,2024-01-01T09:00:00,Kundtjänst\n"
+        "2,Åtgärd,2024-01-01T09:30:00,\n",
+        encoding="utf-8",
+    )
+    text = discover(path)
+    journey = load(text)
+    assert list(journey.steps) == ["ansokan", "atgard"]
+    assert journey.steps["atgard"].department == "unknown"
+    assert journey.departments["kundtjanst"].title == "Kundtjänst"
+    assert journey.steps["atgard"].wait_s == 45 * 60  # median of 60m and 30m
+    assert "2 events without a department" in text
