@@ -28,6 +28,12 @@ KNOWN_CHANNELS = ("phone", "web", "app", "email", "chat", "sms", "branch", "mail
 # of them is back-office work, so it is not a contact.
 INTERNAL_CHANNELS = ("internal", "back-office", "backoffice", "none")
 DEFAULT_CHANNEL = "web"
+# Channels where waiting means holding on (a queue on the line, in chat, in the
+# branch): the customer cannot do anything else. Waiting elsewhere (for a
+# letter, an email, a visit) is elapsed time, not effort held. Nobody holds
+# longer than an hour: beyond it a wait is an appointment, not a queue.
+HOLD_CHANNELS = ("phone", "chat", "branch")
+MAX_HOLD_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,14 +16,15 @@ from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.dataflow import DataFlowResult
 from journeyaudit.analysis.graph import JourneyGraph
 from journeyaudit.analysis.markov import MarkovResult
-from journeyaudit.model import Journey
+from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey
 
 # Effort points: what one unit of each figure costs the customer.
 EFFORT_PER_HANDOFF = 3.0
 EFFORT_PER_CHANNEL_SWITCH = 2.0
 EFFORT_PER_ASK = 1.0
 EFFORT_PER_REPEATED_ASK = 2.0  # on top of the ask itself
-EFFORT_PER_WAIT_HOUR = 1.0
+EFFORT_PER_HOLD_10_MINUTES = 1.0  # waiting on hold: phone, chat, branch queues
+EFFORT_PER_DELAY_DAY = 1.0  # waiting for the post, an email, a visit
 EFFORT_PER_ACTIVE_10_MINUTES = 1.0
 # The effort at which the score is 50.
 SCORE_HALF_EFFORT = 25.0
@@ -48,6 +49,7 @@ METRIC_KEYS = (
     "score",
     # extras
     "expected_active_s",
+    "expected_hold_s",
     "possibly_repeated_asks",
     "expected_repeated_asks",
     "failure_rate",
@@ -64,16 +66,23 @@ def effort_points(
     expected_channel_switches: float,
     expected_asks: float,
     expected_repeated_asks: float,
-    expected_wait_s: float,
+    expected_hold_s: float,
+    expected_delay_s: float,
     expected_active_s: float,
 ) -> float:
-    """Customer effort index: a positive sum, so more of anything never lowers it."""
+    """Customer effort index: a positive sum, so more of anything never lowers it.
+
+    Waiting on hold costs as much as active time (a point per 10 minutes);
+    waiting elsewhere costs a point per day: a letter in the post is time lost,
+    not time held on the line.
+    """
     return (
         EFFORT_PER_HANDOFF * expected_handoffs
         + EFFORT_PER_CHANNEL_SWITCH * expected_channel_switches
         + EFFORT_PER_ASK * expected_asks
         + EFFORT_PER_REPEATED_ASK * expected_repeated_asks
-        + EFFORT_PER_WAIT_HOUR * expected_wait_s / 3600.0
+        + EFFORT_PER_HOLD_10_MINUTES * expected_hold_s / 600.0
+        + EFFORT_PER_DELAY_DAY * expected_delay_s / 86400.0
         + EFFORT_PER_ACTIVE_10_MINUTES * expected_active_s / 600.0
     )
 
@@ -84,8 +93,18 @@ def score_from_effort(effort: float) -> int:
 
 
 def channel_switch(source, target) -> bool:
-    """The `channel-switch` rule's edge: the customer has to move to another channel."""
-    return source.channel != target.channel and target.kind != "notification" and target.actor != "system"
+    """The `channel-switch` rule's edge: the customer has to move to another channel.
+
+    Steps on a channel the customer never sees (`internal`, `back-office`,
+    `none`) are back-office work: the customer does not move into or out of them.
+    """
+    return (
+        source.channel != target.channel
+        and target.kind != "notification"
+        and target.actor != "system"
+        and source.channel not in INTERNAL_CHANNELS
+        and target.channel not in INTERNAL_CHANNELS
+    )
 
 
 def handoff(source, target) -> bool:
@@ -112,6 +131,7 @@ def compute_metrics(
 
     expected_steps = sum(visits)
     expected_wait = sum(v * s.wait_s for v, s in zip(visits, steps))
+    expected_hold = sum(v * min(s.wait_s, MAX_HOLD_S) for v, s in zip(visits, steps) if s.channel in HOLD_CHANNELS)
     expected_active = sum(v * s.duration_s for v, s in zip(visits, steps))
     expected_duration = expected_wait + expected_active
     expected_contacts = sum(v for v, s in zip(visits, steps) if s.is_contact)
@@ -158,7 +178,15 @@ def compute_metrics(
         duration_success = contacts_success = None
 
     effort = tidy(
-        effort_points(expected_handoffs, expected_switches, expected_asks, expected_repeated, expected_wait, expected_active)
+        effort_points(
+            expected_handoffs,
+            expected_switches,
+            expected_asks,
+            expected_repeated,
+            expected_hold,
+            expected_wait - expected_hold,
+            expected_active,
+        )
     )
     values = {
         "steps": len(steps),
@@ -178,6 +206,7 @@ def compute_metrics(
         "effort": effort,
         "score": score_from_effort(effort),
         "expected_active_s": tidy(expected_active),
+        "expected_hold_s": tidy(expected_hold),
         "possibly_repeated_asks": possibly_repeated,
         "expected_repeated_asks": tidy(expected_repeated),
         "failure_rate": tidy(rates["failure"]),

@@ -1,0 +1,1 @@
+"""Importers that turn other formats (BPMN models, event logs) into journey files."""
