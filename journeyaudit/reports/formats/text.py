@@ -35,9 +35,11 @@ def render(result, options) -> str:
         header = f"{journey.file}: {journey.title} ({journey.id})"
         lines.append(style(header, bold=True))
         lines.append("  " + style(key_figures(journey_result.metrics), dim=True))
+        baselined = getattr((options.extra or {}).get("baseline"), "baselined", ())  # check --baseline
         for finding in journey_result.findings:
-            severity = "waived" if finding.waived else finding.severity
-            colour = "bright_black" if finding.waived else _COLOURS[finding.severity]
+            accepted = finding.waived or finding.fingerprint in baselined
+            severity = "waived" if finding.waived else "baseline" if accepted else finding.severity
+            colour = "bright_black" if accepted else _COLOURS[finding.severity]
             where = f"{finding.line}:{finding.column}"
             message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
             lines.append(

@@ -1,0 +1,203 @@
+"""Baselines: accepted findings recorded by fingerprint, so `check` fails only on new ones.
+
+The file (`.journeyaudit-baseline.json` by default) is JSON, sorted and free of
+timestamps and line numbers, so regenerating it on unchanged journeys gives
+the same bytes and a review diff shows only real changes:
+
+    {
+      "version": 1,
+      "tool": "journeyaudit",
+      "findings": [
+        {"fingerprint": "9f2c1e0b7d4a", "rule": "repeated-ask", "journey": "loan-payoff",
+         "step": "loans-desk", "message": "asks again for ..."}
+      ]
+    }
+
+Only the fingerprint matters for matching (detekt's `rule:signature`, no line
+numbers); rule, journey, step and message are there for the humans who read
+the file. Entries that no longer match any finding are "stale" and reported
+(PHPStan's reportUnmatchedIgnoredErrors) so the file shrinks as things get fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journeyaudit.findings import Finding, Problem
+from journeyaudit.loader import display_path
+
+BASELINE_VERSION = 1
+DEFAULT_BASELINE = ".journeyaudit-baseline.json"
+_FINGERPRINT = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+class BaselineError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+@dataclass(slots=True)
+class BaselineEntry:
+    fingerprint: str
+    rule: str = ""
+    journey: str = ""
+    step: str | None = None
+    message: str = ""
+    line: int = 1  # where the entry is in the baseline file (for stale reports)
+    column: int = 1
+
+    def to_json(self) -> dict:
+        return {
+            "fingerprint": self.fingerprint,
+            "rule": self.rule,
+            "journey": self.journey,
+            "step": self.step,
+            "message": self.message,
+        }
+
+    def describe(self) -> str:
+        where = self.journey + (f"/{self.step}" if self.step else "")
+        return f"{self.rule} in {where}: {self.message}" if self.rule else self.fingerprint
+
+
+@dataclass(slots=True)
+class Baseline:
+    file: str
+    entries: list[BaselineEntry] = field(default_factory=list)
+
+    def fingerprints(self) -> set[str]:
+        return {entry.fingerprint for entry in self.entries}
+
+
+@dataclass(slots=True)
+class BaselineMatch:
+    """How the findings of a run relate to a baseline."""
+
+    file: str
+    baselined: set[str]  # fingerprints of findings found in the baseline
+    stale: list[BaselineEntry]  # entries no finding matched any more
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "baselined": sorted(self.baselined),
+            "stale": [dict(entry.to_json(), line=entry.line) for entry in self.stale],
+        }
+
+
+def entries_for(findings: list[Finding]) -> list[BaselineEntry]:
+    """Baseline entries for the findings worth recording: not waived (waivers are already accepted)."""
+    entries = [
+        BaselineEntry(f.fingerprint, f.rule, f.journey, f.step, f.message) for f in findings if not f.waived
+    ]
+    entries.sort(key=lambda e: (e.journey, e.rule, e.step or "", e.fingerprint))
+    return entries
+
+
+def dumps(entries: list[BaselineEntry]) -> str:
+    document = {
+        "version": BASELINE_VERSION,
+        "tool": "journeyaudit",
+        "comment": "Accepted findings, by fingerprint. Regenerate with `journeyaudit baseline PATH... -o FILE`.",
+        "findings": [entry.to_json() for entry in entries],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _element_offsets(text: str, start: int) -> list[int]:
+    """Offsets of the elements of the JSON array whose `[` is at `start` (text known to be valid JSON)."""
+    decoder = json.JSONDecoder()
+    offsets = []
+    position = start + 1
+    whitespace = re.compile(r"[ \t\n\r]*")
+    position = whitespace.match(text, position).end()
+    if text[position] == "]":
+        return offsets
+    while True:
+        offsets.append(position)
+        _, position = decoder.raw_decode(text, position)
+        position = whitespace.match(text, position).end()
+        if text[position] == ",":
+            position = whitespace.match(text, position + 1).end()
+            continue
+        return offsets
+
+
+def load_baseline(path: str) -> Baseline:
+    """Read a baseline file; raises BaselineError (file:line:column) when it cannot be used."""
+    shown = display_path(path)
+
+    def fail(message: str, line: int = 1, column: int = 1):
+        raise BaselineError(Problem(shown, line, column, message, "baseline"))
+
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        fail(f"baseline file not found; create it with `journeyaudit baseline PATH... -o {shown}`")
+    except OSError as error:
+        fail(f"cannot read the baseline file: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        fail("the baseline file is not UTF-8 text", before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        fail(f"the baseline file is not valid JSON: {error.msg}", error.lineno, error.colno)
+    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+        fail('not a journeyaudit baseline: expected an object with a "findings" list (regenerate it with `journeyaudit baseline`)')
+    version = document.get("version")
+    if version != BASELINE_VERSION:
+        match = re.search(r'"version"\s*:', text)
+        fail(
+            f"baseline version {version!r} is not supported (this journeyaudit reads version {BASELINE_VERSION})",
+            *(_position(text, match.start()) if match else (1, 1)),
+        )
+    findings_key = re.search(r'"findings"\s*:\s*\[', text)
+    offsets = _element_offsets(text, findings_key.end() - 1) if findings_key else []
+    entries = []
+    seen: set[str] = set()
+    for index, item in enumerate(document["findings"]):
+        line, column = _position(text, offsets[index]) if index < len(offsets) else (1, 1)
+        if not isinstance(item, dict):
+            fail(f"baseline entry {index + 1} must be an object with a fingerprint", line, column)
+        fingerprint = item.get("fingerprint")
+        if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
+            fail(f"baseline entry {index + 1} has no valid fingerprint (hex digits): {fingerprint!r}", line, column)
+        if fingerprint in seen:
+            fail(f"baseline entry {index + 1} repeats fingerprint {fingerprint}", line, column)
+        seen.add(fingerprint)
+        step = item.get("step")
+        entries.append(
+            BaselineEntry(
+                fingerprint,
+                str(item.get("rule") or ""),
+                str(item.get("journey") or ""),
+                step if isinstance(step, str) else None,
+                str(item.get("message") or ""),
+                line,
+                column,
+            )
+        )
+    return Baseline(shown, entries)
+
+
+def match(baseline: Baseline, findings: list[Finding]) -> BaselineMatch:
+    """Which findings the baseline covers, and which entries are stale."""
+    present = {finding.fingerprint for finding in findings}
+    known = baseline.fingerprints()
+    return BaselineMatch(
+        baseline.file,
+        baselined=present & known,
+        stale=[entry for entry in baseline.entries if entry.fingerprint not in present],
+    )

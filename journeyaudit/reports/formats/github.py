@@ -1,0 +1,69 @@
+"""GitHub Actions workflow commands: annotations on the pull request's files.
+
+`::error file=F,line=L,col=C,title=T::message` for error findings,
+`::warning ...` for warnings. GitHub shows only 10 errors and 10 warnings per
+step, so the worst are annotated first (errors, then warnings, by file and
+line) and a final `::notice::` line says how many more findings are in the
+summary (`--format markdown >> $GITHUB_STEP_SUMMARY`). Waived and baselined
+findings and infos are never annotated; with `diff`, only new findings are.
+Escaping follows the runner: `%`, CR and LF in messages, plus `:` and `,`
+in properties.
+"""
+
+from __future__ import annotations
+
+from journeyaudit.reports.formats._common import repo_relative, status, worst_first
+
+NAME = "github"
+DESCRIPTION = "GitHub Actions annotations (::error / ::warning workflow commands)"
+
+LIMIT_PER_LEVEL = 10
+COMMANDS = {"error": "error", "warning": "warning"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding) -> str:
+    title = f"journeyaudit {finding.rule}: {finding.journey}" + (f"/{finding.step}" if finding.step else "")
+    properties = ",".join(
+        [
+            f"file={escape_property(repo_relative(finding.file))}",  # GitHub wants repo-relative paths
+            f"line={max(finding.line, 1)}",
+            f"col={max(finding.column, 1)}",
+            f"title={escape_property(title)}",
+        ]
+    )
+    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(finding.message)}"
+
+
+def annotate(findings, what: str = "findings") -> str:
+    candidates = worst_first(findings)
+    lines, shown = [], {"error": 0, "warning": 0}
+    for finding in candidates:
+        if finding.severity not in COMMANDS or shown[finding.severity] >= LIMIT_PER_LEVEL:
+            continue
+        shown[finding.severity] += 1
+        lines.append(annotation(finding))
+    annotated = sum(shown.values())
+    more = len(candidates) - annotated
+    summary = f"journeyaudit: {len(candidates)} {what}, {annotated} annotated"
+    if more:
+        summary += f"; {more} more (infos, or beyond GitHub's 10 errors + 10 warnings per step) are in the job summary"
+    lines.append(f"::notice::{escape_data(summary)}")
+    return "\n".join(lines) + "\n"
+
+
+def render(result, options) -> str:
+    findings = [f for f in result.all_findings() if status(f, options) == "open"]
+    return annotate(findings)
+
+
+def render_diff(diff, options) -> str:
+    findings = [f for journey in diff.journeys for f in journey.new_findings if not f.waived]
+    return annotate(findings, "new findings")

@@ -1,0 +1,45 @@
+"""GitLab Code Quality: one JSON array of Code Climate issues (no BOM).
+
+Severity: error → critical, warning → major, info → minor. The fingerprint
+is ours (unique per finding within a run, stable across runs), so the
+merge-request widget shows what appeared and what was fixed. Waived findings
+are left out (they are accepted); baselined ones stay in (GitLab compares
+with the target branch itself).
+"""
+
+from __future__ import annotations
+
+import json
+
+from journeyaudit.reports.formats._common import repo_relative, status
+
+NAME = "gitlab"
+DESCRIPTION = "GitLab Code Quality JSON (artifacts:reports:codequality)"
+
+SEVERITY = {"error": "critical", "warning": "major", "info": "minor"}
+
+
+def issue(finding) -> dict:
+    where = f" ({finding.journey}/{finding.step})" if finding.step else f" ({finding.journey})"
+    return {
+        "type": "issue",
+        "description": finding.message + where,
+        "check_name": finding.rule,
+        "fingerprint": finding.fingerprint,
+        "severity": SEVERITY[finding.severity],
+        "categories": ["Style"],
+        "location": {"path": repo_relative(finding.file), "lines": {"begin": max(finding.line, 1)}},
+    }
+
+
+def render(result, options) -> str:
+    issues, seen = [], set()
+    for finding in result.all_findings():
+        if status(finding, options) == "waived":
+            continue
+        entry = issue(finding)
+        if entry["fingerprint"] in seen:  # never happens with our fingerprints; GitLab would merge them
+            entry["fingerprint"] = f"{entry['fingerprint']}-{len(seen)}"
+        seen.add(entry["fingerprint"])
+        issues.append(entry)
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

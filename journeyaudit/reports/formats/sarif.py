@@ -1,0 +1,135 @@
+"""SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`).
+
+Every rule of the catalog is listed (sorted by id, plus `budget`) so rule ids
+and indexes stay the same from run to run. Waived findings are results with
+an `inSource` suppression whose justification is the waiver's reason; with
+`check --baseline`, results carry `baselineState` (`unchanged` for findings in
+the baseline, `new` for the others). Our fingerprint goes under
+`partialFingerprints["journeyaudit/v1"]`; `primaryLocationLineHash` is left
+to GitHub's upload action, which computes it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from journeyaudit.reports.formats._common import (
+    INFORMATION_URI,
+    TOOL_NAME,
+    baseline_match,
+    rule_catalog,
+    status,
+    uri,
+    version,
+)
+
+NAME = "sarif"
+DESCRIPTION = "SARIF 2.1.0 for GitHub code scanning and other SARIF viewers"
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
+FINGERPRINT_KEY = "journeyaudit/v1"
+
+
+def _rule_descriptor(info) -> dict:
+    help_text = info.description + (f"\n\nHow to fix: {info.fix}" if info.fix else "")
+    help_markdown = f"**{info.summary}**\n\n{info.description}" + (f"\n\n**How to fix:** {info.fix}" if info.fix else "")
+    descriptor = {
+        "id": info.id,
+        "name": "".join(part.capitalize() for part in info.id.replace("_", "-").split("-")),
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": info.description},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {
+            "level": LEVELS[info.default_severity],
+            "enabled": info.default_severity != "off",
+        },
+        "properties": {"tags": ["customer-journey"] + ([info.category] if info.category else [])},
+    }
+    return descriptor
+
+
+def _result(finding, rule_index: dict[str, int], options) -> dict:
+    message = finding.message
+    if finding.step:
+        message = f"{finding.journey} / {finding.step}: {message}"
+    else:
+        message = f"{finding.journey}: {message}"
+    result = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index[finding.rule],
+        "level": LEVELS[finding.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(finding.file), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)},
+                },
+                "logicalLocations": [
+                    {
+                        "name": finding.step or finding.journey,
+                        "fullyQualifiedName": f"{finding.journey}/{finding.step}" if finding.step else finding.journey,
+                        "kind": "member" if finding.step else "module",
+                    }
+                ],
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "properties": {"journey": finding.journey, "step": finding.step, "severity": finding.severity},
+    }
+    state = status(finding, options)
+    if state == "waived":
+        result["suppressions"] = [{"kind": "inSource", "justification": finding.waiver_reason or "waived"}]
+    if baseline_match(options) is not None:
+        result["baselineState"] = "unchanged" if state == "baselined" else "new"
+    return result
+
+
+def build(result, options) -> dict:
+    catalog = rule_catalog(getattr(options, "config", None))
+    # A rule of another package that the catalog does not know still gets a descriptor.
+    known = {info.id for info in catalog}
+    for finding in result.all_findings():
+        if finding.rule not in known:
+            from journeyaudit.reports.formats._common import RuleInfo
+
+            catalog.append(RuleInfo(finding.rule, finding.rule, finding.rule, finding.fix, finding.severity))
+            known.add(finding.rule)
+    rule_index = {info.id: index for index, info in enumerate(catalog)}
+    results = [_result(finding, rule_index, options) for finding in result.all_findings()]
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": problem.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(problem.file), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": max(problem.line, 1), "startColumn": max(problem.column, 1)},
+                    }
+                }
+            ],
+            "descriptor": {"id": problem.code},
+        }
+        for problem in result.problems
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "informationUri": INFORMATION_URI,
+                "version": version(),
+                "semanticVersion": version(),
+                "rules": [_rule_descriptor(info) for info in catalog],
+            }
+        },
+        "invocations": [{"executionSuccessful": not result.problems, "toolExecutionNotifications": notifications}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render(result, options) -> str:
+    return json.dumps(build(result, options), indent=2, ensure_ascii=False) + "\n"
