@@ -3,10 +3,9 @@
 One `testcase` per journey (classname `journeyaudit.<file>`, name the journey
 id: unique, since a journey id is used by one file only). A journey fails
 when it has findings that would fail `check` (open, at or above fail-on, or a
-broken budget): ONE `failure` element per testcase (the JUnit XSD allows one;
-several make some readers drop all but the first), whose `message` counts
-them and whose text lists every one as `file:line:column: severity rule:
-message`. Waived and baselined findings, and those below fail-on, do not
+broken budget): one `failure` element per such finding (Jenkins' and GitLab's
+JUnit schemas allow several), `message` = `rule: message`, `type` = the rule
+id, text = `file:line:column: severity rule at 'step': message`. Waived and baselined findings, and those below fail-on, do not
 make the case `skipped` (the journey was audited, and it passed): they are
 listed in `system-out`. A file that could not be used is a testcase with an
 `error`.
@@ -16,7 +15,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from journeyaudit.reports.formats._common import TOOL_NAME, fail_on, is_failing, repo_relative, status
+from journeyaudit.reports.formats._common import TOOL_NAME, is_failing, repo_relative, status
 
 NAME = "junit"
 DESCRIPTION = "JUnit XML: one test case per journey, for GitLab/Jenkins test reports"
@@ -50,16 +49,12 @@ def build(result, options) -> ET.Element:
         failing = [f for f in journey_result.findings if is_failing(f, options)]
         others = [f for f in journey_result.findings if not is_failing(f, options)]
         if failing:
-            failures += 1
-            rules = sorted({f.rule for f in failing})
-            noun = "finding" if len(failing) == 1 else "findings"
+            failures += 1  # the testsuite counts failed test cases, i.e. journeys
+        for finding in failing:
             failure = ET.SubElement(
-                case,
-                "failure",
-                message=_clean(f"{len(failing)} {noun} at or above {fail_on(options)} in '{journey.title}': {', '.join(rules)}"),
-                type="journeyaudit",
+                case, "failure", message=_clean(f"{finding.rule}: {finding.message}"), type=_clean(finding.rule)
             )
-            failure.text = _clean("\n".join(_line(f) for f in failing))
+            failure.text = _clean(_line(finding))
         if others:
             out = ET.SubElement(case, "system-out")
             out.text = _clean(
