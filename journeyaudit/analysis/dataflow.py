@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeyaudit.analysis.graph import JourneyGraph, bfs_distance, reverse_post_order
+from journeyaudit.analysis.graph import JourneyGraph, ancestor_bits, bfs_distance, reverse_post_order
 from journeyaudit.model import Journey
 
 
@@ -125,32 +125,13 @@ def _first_given(graph, items, asks, known, may_in):
         for i in iter_bits(asks[u]):
             askers[i] |= rank_bit[u]
 
-    # Ancestors as rank bitsets, component by component in topological order;
-    # then the closest asker is the lowest set bit of (askers & ancestors).
-    components = graph.component_members
-    reaching = [0] * len(components)  # steps that reach the component, from outside it
-    member_bits = [0] * len(components)
-    for cid, members in enumerate(components):
-        for u in members:
-            if graph.reachable[u]:
-                member_bits[cid] |= rank_bit[u]
-    for cid, members in enumerate(components):
-        if not member_bits[cid]:
-            continue
-        bits = 0
-        for u in members:
-            for p in graph.predecessors[u]:
-                pc = graph.component[p]
-                if pc != cid and graph.reachable[p]:
-                    bits |= reaching[pc] | member_bits[pc]
-        reaching[cid] = bits
-
+    # Ancestors as rank bitsets: the closest asker is the lowest set bit of
+    # (askers & ancestors).
+    ancestors_of = ancestor_bits(graph, rank_bit)
     for u in needed:
-        cid = graph.component[u]
-        ancestors = reaching[cid] | (member_bits[cid] if graph.cyclic_component[cid] else 0)
         for i in iter_bits(asks[u] & may_in[u]):
             key = (graph.ids[u], items[i])
-            candidates = askers[i] & ancestors
+            candidates = askers[i] & ancestors_of[u]
             first = graph.ids[ranked[(candidates & -candidates).bit_length() - 1]] if candidates else None
             if first is not None:
                 asked[key] = first

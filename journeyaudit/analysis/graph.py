@@ -257,19 +257,21 @@ def reverse_post_order(graph: JourneyGraph) -> list[int]:
     return post
 
 
-def ancestor_bits(graph: JourneyGraph) -> list[int]:
-    """Per step, its reachable ancestors as a bitset over step indexes (bit i = graph.ids[i]).
+def ancestor_bits(graph: JourneyGraph, bit_of: list[int] | None = None) -> list[int]:
+    """Per step, its reachable ancestors as a bitset (by default bit i = graph.ids[i]).
 
     An ancestor has a way of one edge or more to the step, so a step on a loop
     is its own ancestor. Computed once per strongly connected component in
-    topological order: one pass over the edges, no walk per step.
+    topological order: one pass over the edges, no walk per step. `bit_of`
+    gives each step another bit (e.g. ranked by distance from the start).
     """
+    bit_of = bit_of or [1 << u for u in range(graph.size)]
     components = graph.component_members
     member_bits = [0] * len(components)
     for cid, members in enumerate(components):
         for u in members:
             if graph.reachable[u]:
-                member_bits[cid] |= 1 << u
+                member_bits[cid] |= bit_of[u]
     reaching = [0] * len(components)
     for cid, members in enumerate(components):
         bits = 0

@@ -12,24 +12,8 @@ from journeyaudit.analysis import analyze
 from journeyaudit.analysis.metrics import METRIC_KEYS, effort_points, score_from_effort, tidy
 from journeyaudit.loader import load_file
 from tests.analysis.builders import journey
+from tests.conftest import OUTPUT_MD_LOAN_PAYOFF
 
-# shared/spec/output.md, journey loan-payoff (effort and score are ours to define)
-OUTPUT_MD_LOAN_PAYOFF = {
-    "steps": 7,
-    "departments": 4,
-    "expected_steps": 6.4,
-    "expected_handoffs": 5.0,
-    "max_handoffs": 5,
-    "expected_duration_s": 109560.0,
-    "worst_duration_s": 266160.0,
-    "expected_wait_s": 107100.0,
-    "expected_contacts": 6.0,
-    "expected_asks": 10.4,
-    "repeated_asks": 8,
-    "expected_channel_switches": 0.8,
-    "success_rate": 1.0,
-    "value_added_ratio": 0.038,
-}
 
 
 @pytest.fixture

@@ -9,24 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from journeyaudit.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, OUTPUT_MD_LOAN_PAYOFF
 
-OUTPUT_MD_METRICS = {
-    "steps": 7,
-    "departments": 4,
-    "expected_steps": 6.4,
-    "expected_handoffs": 5.0,
-    "max_handoffs": 5,
-    "expected_duration_s": 109560.0,
-    "worst_duration_s": 266160.0,
-    "expected_wait_s": 107100.0,
-    "expected_contacts": 6.0,
-    "expected_asks": 10.4,
-    "repeated_asks": 8,
-    "expected_channel_switches": 0.8,
-    "success_rate": 1.0,
-    "value_added_ratio": 0.038,
-}
 
 
 def audit(*args, cwd=None):
@@ -55,7 +39,7 @@ def test_json_output_has_the_keys_and_figures_of_output_md():
     assert payoff["title"] == "Pay off a personal loan early"
     assert (payoff["segment"], payoff["stage"]) == ("existing", "leave")
     assert payoff["file"].endswith("loan-payoff.yaml")
-    for key, value in OUTPUT_MD_METRICS.items():
+    for key, value in OUTPUT_MD_LOAN_PAYOFF.items():
         assert payoff["metrics"][key] == pytest.approx(value, abs=1e-6), key
     assert isinstance(payoff["metrics"]["effort"], float) and isinstance(payoff["metrics"]["score"], int)
     finding = next(f for f in payoff["findings"] if f["rule"] == "repeated-ask" and f["step"] == "loans-desk")

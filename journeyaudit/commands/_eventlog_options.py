@@ -1,0 +1,83 @@
+"""Options and error handling shared by the event-log commands (discover, handoffs)."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import click
+
+from journeyaudit.eventlog.reader import (
+    DEFAULT_ACTIVITY_KEY,
+    DEFAULT_CASE_KEY,
+    DEFAULT_TIMESTAMP_KEY,
+    EventLogError,
+    ReadOptions,
+)
+
+EXIT_USAGE = 2
+
+
+def log_options(function):
+    """--case-key, --activity-key, --timestamp-key, --department-key, --engine."""
+    decorators = [
+        click.option("--case-key", default=DEFAULT_CASE_KEY, show_default=True,
+                     help="Case id: a trace attribute (XES) or a column (CSV)."),
+        click.option("--activity-key", default=DEFAULT_ACTIVITY_KEY, show_default=True,
+                     help="Event attribute or column naming the activity."),
+        click.option("--timestamp-key", default=DEFAULT_TIMESTAMP_KEY, show_default=True,
+                     help="Event attribute or column with the ISO 8601 timestamp."),
+        click.option("--department-key", default=None, metavar="KEY",
+                     help="Event attribute or column naming the department [default: org:group, "
+                          "else org:resource]. case:KEY uses a case attribute (constant within a case)."),
+        click.option("--engine", type=click.Choice(["expat", "etree"]), default="expat", show_default=True,
+                     help="XML engine: streaming expat callbacks, or defusedxml's iterparse (slower)."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle=False) -> ReadOptions:
+    return ReadOptions(
+        case_key=case_key,
+        activity_key=activity_key,
+        timestamp_key=timestamp_key,
+        department_key=department_key,
+        lifecycle=lifecycle,
+        engine=engine,
+    )
+
+
+def fail(message: str) -> None:
+    click.echo(f"journeyaudit: error: {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def one_line_errors(function):
+    """Bad input becomes one line on stderr and exit 2, never a traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except EventLogError as error:
+            fail(str(error))
+        except MemoryError:
+            fail("out of memory reading the log")
+
+    return wrapper
+
+
+def write_text(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        folder = os.path.dirname(output)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as error:
+        fail(f"{output}: cannot write: {error.strerror or error}")

@@ -1,0 +1,58 @@
+"""`journeyaudit discover LOG`: turn an event log (XES or CSV) into a journey file."""
+
+from __future__ import annotations
+
+import click
+
+from journeyaudit.commands._eventlog_options import (
+    fail,
+    log_options,
+    one_line_errors,
+    read_options,
+    write_text,
+)
+
+
+@click.command("discover")
+@click.argument("log", type=click.Path(dir_okay=True, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the journey here (e.g. journeys/NAME.yaml) instead of stdout.")
+@log_options
+@click.option("--lifecycle", is_flag=True, help="Activity = concept:name with lifecycle:transition, e.g. 'Accepted (In Progress)'.")
+@click.option("--min-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Drop a branch under this share of a step's outgoing transitions (case ends count), renormalise the rest.")
+@click.option("--title", help="Journey title [default: 'Journey discovered from LOG'].")
+@click.option("--channel", default="web", show_default=True, help="Channel written on every step (logs do not record it).")
+@one_line_errors
+def command(log, output, case_key, activity_key, timestamp_key, department_key, engine, lifecycle, min_share, title, channel):
+    """Discover a journey from an event log: XES (.xes, .xes.gz) or CSV.
+
+    Steps are activities (department: the activity's most frequent one);
+    branch probabilities are directly-follows frequencies; wait and duration
+    are medians of the times between events; see docs/event-logs.md.
+    """
+    import os
+
+    from journeyaudit.eventlog.discover import DiscoverError, DiscoverOptions, discover, journey_id_for
+    from journeyaudit.eventlog.reader import read_log
+
+    if not channel.strip() or any(c.isspace() for c in channel.strip()):
+        fail(f"--channel {channel!r}: one word, e.g. web, phone, branch")
+    event_log = read_log(log, read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle))
+    try:
+        # the id follows the output file's name, as the loader's default would
+        journey_id = journey_id_for(os.path.basename(output)) if output else None
+        options = DiscoverOptions(min_share=min_share, title=title, channel=channel.strip().lower(), journey_id=journey_id)
+        result = discover(event_log, options)
+    except DiscoverError as error:
+        fail(str(error))
+    write_text(result.yaml, output)
+    if output:
+        click.echo(
+            f"{output}: {result.steps} steps from {result.activities} activities "
+            f"({event_log.n_cases} cases, {event_log.n_events} events)",
+            err=True,
+        )
+
+
+if __name__ == "__main__":
+    command()

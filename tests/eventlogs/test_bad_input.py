@@ -1,0 +1,127 @@
+"""Bad input: one line naming the file (and line/column when known), exit 2, no traceback."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from click.testing import CliRunner
+
+from journeyaudit.commands.discover import command as discover_command
+from journeyaudit.commands.handoffs import command as handoffs_command
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE log [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<log><trace><string key="concept:name" value="&lol3;"/></trace></log>
+"""
+
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE log [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<log><trace><string key="concept:name" value="&secret;"/></trace></log>
+"""
+
+BROKEN = """<?xml version="1.0"?>
+<log>
+  <trace>
+    <event><string key="concept:name" value="a"></event>
+  </trace>
+</log>
+"""
+
+
+def invoke(command, *args):
+    return CliRunner().invoke(command, [str(a) for a in args])
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture(params=[handoffs_command, discover_command], ids=["handoffs", "discover"])
+def command(request):
+    return request.param
+
+
+def test_missing_file(command, tmp_path):
+    path = tmp_path / "nope.xes.gz"
+    assert_one_line_error(invoke(command, path), str(path), "no such file")
+
+
+def test_not_gzip(command, tmp_path):
+    path = tmp_path / "plain.xes.gz"
+    path.write_text("<log/>")
+    assert_one_line_error(invoke(command, path), str(path), "not a gzip file")
+
+
+def test_truncated_gzip(command, tmp_path):
+    path = tmp_path / "cut.xes.gz"
+    path.write_bytes(gzip.compress(BROKEN.encode() * 50)[:60])
+    assert_one_line_error(invoke(command, path), str(path), "gzip")
+
+
+def test_not_xml(command, tmp_path):
+    path = tmp_path / "words.xes"
+    path.write_text("this is not a log\n")
+    assert_one_line_error(invoke(command, path), f"{path}:1:1", "not XML")
+
+
+@pytest.mark.parametrize("engine", ["expat", "etree"])
+def test_malformed_xml_names_line_and_column(command, tmp_path, engine):
+    path = tmp_path / "broken.xes"
+    path.write_text(BROKEN)
+    # the <string> on line 4 is never closed: </event> at column 55 mismatches
+    assert_one_line_error(invoke(command, path, "--engine", engine), f"{path}:4:", "not well-formed")
+
+
+@pytest.mark.parametrize("engine", ["expat", "etree"])
+@pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
+def test_entity_attacks_are_refused(command, tmp_path, engine, document):
+    path = tmp_path / "attack.xes"
+    path.write_text(document)
+    assert_one_line_error(invoke(command, path, "--engine", engine), str(path), "entity")
+
+
+def test_xml_that_is_not_xes(command, tmp_path):
+    path = tmp_path / "model.xml"
+    path.write_text('<?xml version="1.0"?><definitions/>')
+    assert_one_line_error(invoke(command, path), str(path), "not an XES log", "<definitions>")
+
+
+def test_csv_without_the_named_columns_lists_them_and_suggests(command, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("case_id,concept:name,time:timestamp,org:group\n1,a,2024-01-01T09:00:00,X\n")
+    line = assert_one_line_error(invoke(command, path), str(path), "'case:concept:name'", "case_id")
+    assert "did you mean 'case_id'" in line
+    result = invoke(command, path, "--case-key", "case_id")
+    assert result.exit_code == 0, result.output
+
+
+def test_unknown_department_key_suggests(command, tmp_path):
+    path = tmp_path / "log.xes"
+    path.write_text(
+        '<log><trace><string key="concept:name" value="1"/><event><string key="concept:name" value="a"/>'
+        '<date key="time:timestamp" value="2024-01-01T09:00:00"/><string key="org:group" value="X"/></event></trace></log>'
+    )
+    assert_one_line_error(invoke(command, path, "--department-key", "org:grop"), str(path), "did you mean 'org:group'")
+
+
+def test_csv_that_is_binary(command, tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\xff\xfe\x00\x01garbage\x80\x81\n")
+    assert_one_line_error(invoke(command, path), str(path))
+
+
+def test_empty_file(command, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    assert_one_line_error(invoke(command, path), str(path), "empty")
