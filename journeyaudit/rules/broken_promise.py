@@ -25,7 +25,7 @@ class BrokenPromise(JourneyRule):
     )
     story = (
         '"I remember working with a customer once who said they needed something by Friday. '
-        'Feeling confident, I said no problem and, in fact, \\"you\'ll have it by Wednesday.\\" '
+        'Feeling confident, I said no problem and, in fact, \'you\'ll have it by Wednesday.\' '
         'As it happened, it was delayed until Thursday. ... I set the expectation for early '
         'delivery and now I had failed. That was the end of it." (001_e20e57e0099d3d5a.txt, point 1)'
     )

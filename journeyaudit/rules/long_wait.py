@@ -34,8 +34,8 @@ class LongWait(JourneyRule):
         "judges every step as written, reachable or not."
     )
     story = (
-        '"If you\'re like most customers, sick and tired of waiting on hold (\\"thank you for '
-        'holding... we\'re sorry for the inconvenience... we exist to serve you...\\")" '
+        '"If you\'re like most customers, sick and tired of waiting on hold (\'thank you for '
+        'holding... we\'re sorry for the inconvenience... we exist to serve you...\')" '
         '(002_1c67336fb9d03c36.txt)'
     )
     seed = "002"
