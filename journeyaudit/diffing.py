@@ -78,6 +78,13 @@ class MetricDelta:
         new = "–" if self.new is None else format_value(self.metric, self.new)
         return f"{old} → {new}"
 
+    def change_text(self) -> str:
+        """The signed difference, in the figure's unit: `+44m`, `-1`, `+0.2`; empty when none."""
+        delta = self.delta
+        if not delta:
+            return ""
+        return ("+" if delta > 0 else "-") + format_value(self.metric, round(abs(delta), 3))
+
     def to_json(self) -> dict:
         return {
             "metric": self.metric,
@@ -340,7 +347,7 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
             arrow = {"better": "better", "worse": "worse", "changed": "changed"}[delta.direction]
             flag = "  (beyond tolerance)" if delta.regression else ""
             lines.append(
-                f"  {delta.metric:<26} {delta.text():<22} "
+                f"  {delta.metric:<26} {delta.text():<22} {delta.change_text():>9}  "
                 + style(arrow, fg={"better": "green", "worse": "red"}.get(delta.direction))
                 + flag
             )

@@ -201,3 +201,11 @@ def test_diff_of_the_shared_examples_against_themselves_is_empty(tmp_path):
     result = run_cli("diff", EXAMPLES, EXAMPLES, "--fail-on-regression")
     assert result.returncode == 0
     assert "no journey changed" in result.stdout
+
+
+def test_metric_changes_show_the_signed_difference_in_the_figures_unit():
+    from journeyaudit.diffing import MetricDelta
+
+    assert MetricDelta("expected_duration_s", 1000.0, 3640.0, "worse").change_text() == "+44m"
+    assert MetricDelta("score", 25, 24, "worse").change_text() == "-1"
+    assert MetricDelta("expected_handoffs", 2.0, 2.0, "changed").change_text() == ""

@@ -216,13 +216,13 @@ def render_diff(diff, options) -> str:
         for reason in journey.regressions:
             lines.append(f"- 🔴 **regression:** {md(reason)}")
         if journey.metrics:
-            lines += ["", "| Figure | Before | After | |", "|---|---:|---:|---|"]
+            lines += ["", "| Figure | Before | After | Change | |", "|---|---:|---:|---:|---|"]
             for delta in journey.metrics:
                 old, new = delta.text().split(" → ")
                 mark = {"better": "🟢 better", "worse": "🔴 worse", "changed": "changed"}[delta.direction]
                 if delta.regression:
                     mark += " (beyond tolerance)"
-                lines.append(f"| {code(delta.metric)} | {md(old)} | {md(new)} | {mark} |")
+                lines.append(f"| {code(delta.metric)} | {md(old)} | {md(new)} | {md(delta.change_text())} | {mark} |")
             lines.append("")
         for change in journey.steps:
             sign = {"added": "➕", "removed": "➖", "changed": "✏️"}[change.change]
