@@ -21,7 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from journeyaudit import __version__
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_figure, format_share
 from journeyaudit.findings import SEVERITIES, SEVERITY_RANK
 from journeyaudit.reports import swimlane
 
@@ -49,7 +49,7 @@ def _environment():
     env.filters["duration"] = lambda seconds: format_duration(seconds or 0.0)
     env.filters["num"] = _num
     env.filters["code"] = inline_code
-    env.filters["pct"] = lambda value: f"{(value or 0) * 100:.0f}%"
+    env.filters["pct"] = lambda value: format_share(value or 0.0)
     return env
 
 
@@ -60,12 +60,11 @@ def _visible(value):
     return value
 
 
-def _num(value, digits: int = 1) -> str:
+def _num(value, digits: int = 2) -> str:
+    """A figure on a page: as in messages and the terminal (at most 2 decimals, docs/report.md)."""
     if value is None:
         return "–"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
+    return format_figure(value)
 
 
 def inline_code(text) -> Markup:
@@ -341,6 +340,13 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
             }
             for d in departments
         ],
+        # The key figure's split: only departments owning steps, as `departments` counts them.
+        "facing_departments": sum(
+            1 for d in order if d not in journey.departments or journey.departments[d].customer_facing
+        ),
+        "back_office_departments": sum(
+            1 for d in order if d in journey.departments and not journey.departments[d].customer_facing
+        ),
         "matrix": matrix,
         "matrix_departments": matrix_departments,
         "matrix_max": max(matrix.values(), default=0.0),

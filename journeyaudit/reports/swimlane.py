@@ -22,7 +22,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_share
 
 # Severity colours, the same as the page's CSS (report.css).
 SEVERITY_FILL = {"error": "#fef3f2", "warning": "#fffaeb", "info": "#eff8ff", "waived": "#f2f4f7", None: "#ffffff"}
@@ -375,7 +375,7 @@ def render_swimlane(journey, analysis, step_severity: dict[str, str | None]) -> 
             attrs.append('style="dashed"')
         labelled = probability < 0.999999 or len(steps[edge.source].next) > 1
         if labelled:
-            attrs.append(f'taillabel=<{esc(f"{probability * 100:.0f}%")}>')
+            attrs.append(f'taillabel=<{esc(format_share(probability))}>')
         if route_ourselves:
             path, label_at = _route(centre[edge.source], centre[edge.target], half_height[edge.source],
                                     half_height[edge.target], pair in backs or edge.source == edge.target, total_width)

@@ -90,14 +90,15 @@ steps:
             if math.isinf(expected):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {duration(expected)} to a successful end"
+                text = f"expected {_apart(expected, promise.duration_s, duration, _exact_duration)} to a successful end"
             yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
             if math.isinf(contacts):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {number(contacts)} contacts to a successful end"
+                shown = _apart(contacts, promise.contacts, number, lambda value: f"{value:.3f}")
+                text = f"expected {shown} {'contact' if shown == '1' else 'contacts'} to a successful end"
             yield RawFinding(
                 message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised",
                 key="contacts",
@@ -107,3 +108,20 @@ steps:
     def _broken(expected, promised) -> bool:
         # A tolerance so that floating-point sums equal to the promise do not break it.
         return expected is not None and not math.isnan(expected) and expected > promised + 1e-6
+
+
+def _apart(expected: float, promised: float, short, precise) -> str:
+    """The expected figure, precise enough not to read like the promise it breaks
+    ("expected 15m 20s", not "expected 15m ... 15m promised")."""
+    text = short(expected)
+    return precise(expected) if text == short(promised) else text
+
+
+def _exact_duration(seconds: float) -> str:
+    """Every unit down to the second: `1d 6h 26m`."""
+    remaining, parts = round(seconds), []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, remaining = divmod(remaining, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return " ".join(parts) or "0s"

@@ -74,7 +74,7 @@ steps:
             limit = options.get(step.channel, options.get("other"))
             if limit is None or step.wait_s <= limit:
                 continue
-            whose = step.channel if step.channel in options else f"other channels ({step.channel})"
+            whose = step.channel if step.channel in options else "channels without a limit of their own"
             yield RawFinding(
                 message=(
                     f"the customer waits {duration(step.wait_s)} on {step.channel} "

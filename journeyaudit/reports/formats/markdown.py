@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_figure
 from journeyaudit.reports.formats._common import baseline_match, fail_on, is_failing, status
 
 NAME = "markdown"
@@ -63,8 +63,8 @@ def _figures(metrics: dict) -> list[str]:
     return [
         str(metrics.get("score", "–")),
         format_duration(metrics.get("expected_duration_s", 0.0)),
-        f"{metrics.get('expected_handoffs', 0):g} ({metrics.get('max_handoffs', 0)} worst)",
-        f"{metrics.get('expected_asks', 0):g} ({metrics.get('repeated_asks', 0)} repeated)",
+        f"{format_figure(metrics.get('expected_handoffs', 0))} ({metrics.get('max_handoffs', 0)} worst)",
+        f"{format_figure(metrics.get('expected_asks', 0))} ({metrics.get('repeated_asks', 0)} repeated)",
     ]
 
 
