@@ -1,0 +1,42 @@
+"""How figures are shown to people (docs/metrics.md, "How figures are shown")."""
+
+from __future__ import annotations
+
+import pytest
+
+from journeyaudit.durations import format_duration, format_figure, format_share
+
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (0, "0s"),
+        (45, "45s"),
+        (18 * 60, "18m"),
+        (3900, "1h 5m"),
+        (109560, "1d 6h"),  # 1d 6h 26m
+        (280478.571, "3d 6h"),  # 3d 5h 54m: rounded, not cut
+        (3 * 86400 + 40 * 60, "3d 40m"),  # no hours: the next non-zero unit
+        (3570, "59m 30s"),
+        (86399, "1d"),  # 23h 59m 59s rounds up to a day
+        (121, "2m 1s"),
+    ],
+)
+def test_durations_keep_two_units_and_round_the_rest(seconds, text):
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(5.0, "5"), (3.964, "3.96"), (10.4, "10.4"), (0.08, "0.08"), (0.004, "<0.01"), (1250.0, "1,250"), (-0.0, "0")],
+)
+def test_figures_have_at_most_two_decimals(value, text):
+    assert format_figure(value) == text
+
+
+@pytest.mark.parametrize(
+    "share, text",
+    [(0.0, "0%"), (1.0, "100%"), (0.8, "80%"), (0.038, "4%"), (0.996, "99.6%"), (0.004, "0.4%"), (0.9996, ">99.9%")],
+)
+def test_a_share_that_is_not_all_never_reads_100_percent(share, text):
+    assert format_share(share) == text
