@@ -385,7 +385,9 @@ def _information_rows(journey, analysis) -> list[dict]:
             continue
         asks = []
         for step_id in asked_by.get(data_id, []):
-            if data_id in analysis.held_must.get(step_id, frozenset()):
+            if step_id not in analysis.reachable:
+                status = "unreachable"  # no customer gets there: neither a first ask nor a repeat
+            elif data_id in analysis.held_must.get(step_id, frozenset()):
                 status = "repeated"
             elif data_id in analysis.held_may.get(step_id, frozenset()):
                 status = "possibly"
