@@ -82,6 +82,19 @@ def format_duration(seconds: float) -> str:
     return " ".join(parts[:2])
 
 
+def format_duration_exact(seconds: float) -> str:
+    """Every non-zero unit down to the second: `1d 6h 26m`, for two durations whose
+    short forms would read the same."""
+    if seconds is None or not math.isfinite(seconds):
+        return "∞"
+    remaining, parts = math.floor(seconds + 0.5), []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, remaining = divmod(remaining, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return " ".join(parts) or "0s"
+
+
 def format_figure(value: float) -> str:
     """A figure as people read it: at most 2 decimals, trailing zeros dropped (6, 2.5, 3.96, 0.08, 1,250).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from journeyaudit.durations import format_duration_exact
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -90,7 +91,7 @@ steps:
             if math.isinf(expected):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {_apart(expected, promise.duration_s, duration, _exact_duration)} to a successful end"
+                text = f"expected {_apart(expected, promise.duration_s, duration, format_duration_exact)} to a successful end"
             yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
@@ -116,12 +117,3 @@ def _apart(expected: float, promised: float, short, precise) -> str:
     text = short(expected)
     return precise(expected) if text == short(promised) else text
 
-
-def _exact_duration(seconds: float) -> str:
-    """Every unit down to the second: `1d 6h 26m`."""
-    remaining, parts = round(seconds), []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        amount, remaining = divmod(remaining, size)
-        if amount:
-            parts.append(f"{amount}{unit}")
-    return " ".join(parts) or "0s"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from journeyaudit.durations import format_duration, format_figure
+from journeyaudit.durations import format_duration, format_duration_exact, format_figure
 from journeyaudit.reports.formats._common import baseline_match, fail_on, is_failing, status
 
 NAME = "markdown"
@@ -195,7 +195,7 @@ def render_diff(diff, options) -> str:
     if not changed:
         lines.append("No journey changed.")
         return "\n".join(lines) + "\n"
-    lines += ["| Journey | Change | Verdict | Score | Hand-offs | Expected time |", "|---|---|---|---:|---:|---:|"]
+    lines += ["| Journey | Change | Verdict | Score | Hand-offs (worst way) | Expected time |", "|---|---|---|---:|---:|---:|"]
     icons = {"worse": "🔴 worse", "better": "🟢 better", "mixed": "🟠 mixed", "changed": "⚪ changed", "unchanged": "unchanged",
              "new": "🆕 new", "gone": "➖ gone"}
     for journey in changed:
@@ -203,7 +203,11 @@ def render_diff(diff, options) -> str:
             old = journey.old.metrics.get(metric) if journey.old else None
             new = journey.new.metrics.get(metric) if journey.new else None
             show = lambda v: "–" if v is None else formatter(v)  # noqa: E731
-            return show(new) if old == new else f"{show(old)} → {show(new)}"
+            if old == new:
+                return show(new)
+            if show(old) == show(new) and formatter is format_duration:  # a change below the short form
+                return f"{format_duration_exact(old)} → {format_duration_exact(new)}"
+            return f"{show(old)} → {show(new)}"
 
         lines.append(
             f"| {md(journey.title)} ({code(journey.id)}) | {journey.status} | {icons[journey.verdict]} | "
