@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeyaudit.durations import DurationError, format_duration, parse_duration
+from journeyaudit.durations import DurationError, format_duration, format_duration_exact, parse_duration
 from journeyaudit.findings import Finding, Problem
 from journeyaudit.loader import did_you_mean
 
@@ -96,6 +96,9 @@ class BudgetCheck:
 
     def message(self) -> str:
         actual = "missing" if self.actual is None else format_value(self.budget.metric, self.actual)
+        if actual == format_value(self.budget.metric, self.budget.limit) and self.actual != self.budget.limit:
+            # the short form would read like the budget it breaks: "1d 6h ... at most 1d 6h"
+            actual = format_duration_exact(self.actual) if METRICS[self.budget.metric][1] == "duration" else repr(self.actual)
         verdict = "within its budget of" if self.passed else "breaks its budget of"
         return f"{self.budget.metric} is {actual}: {verdict} {self.budget.describe()} (set in {self.budget.source})"
 
