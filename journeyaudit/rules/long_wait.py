@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from journeyaudit.model import INTERNAL_CHANNELS
 from journeyaudit.rules._common import duration
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -77,8 +78,9 @@ steps:
             whose = step.channel if step.channel in options else "channels without a limit of their own"
             yield RawFinding(
                 message=(
-                    f"the customer waits {duration(step.wait_s)} on {step.channel} "
-                    f"(max {duration(limit)} for {whose})"
+                    f"the customer waits {duration(step.wait_s)} "
+                    + ("while the back office works" if step.channel in INTERNAL_CHANNELS else f"on {step.channel}")
+                    + f" (max {duration(limit)} for {whose})"
                 ),
                 step=step.id,
                 steps=(step.id,),
