@@ -40,3 +40,12 @@ def test_figures_have_at_most_two_decimals(value, text):
 )
 def test_a_share_that_is_not_all_never_reads_100_percent(share, text):
     assert format_share(share) == text
+
+
+def test_an_upper_bound_reads_as_one():
+    from journeyaudit.reports.formats.text import key_figures
+
+    metrics = {"score": 80, "expected_duration_s": 120.0, "expected_handoffs": 1.667, "max_handoffs": 20,
+               "expected_asks": 0.0, "repeated_asks": 0, "success_rate": 1.0}
+    assert "1.67 hand-offs expected (20 worst)" in key_figures(metrics)
+    assert "(at most 20 worst)" in key_figures({**metrics, "approximate": True})

@@ -63,7 +63,7 @@ def _figures(metrics: dict) -> list[str]:
     return [
         str(metrics.get("score", "–")),
         format_duration(metrics.get("expected_duration_s", 0.0)),
-        f"{format_figure(metrics.get('expected_handoffs', 0))} ({metrics.get('max_handoffs', 0)} worst)",
+        f"{format_figure(metrics.get('expected_handoffs', 0))} ({'at most ' if metrics.get('approximate') else ''}{metrics.get('max_handoffs', 0)} worst)",
         f"{format_figure(metrics.get('expected_asks', 0))} ({metrics.get('repeated_asks', 0)} repeated)",
     ]
 

@@ -21,7 +21,7 @@ def key_figures(metrics: dict) -> str:
     parts = [
         f"score {metrics.get('score')}",
         f"expected time {format_duration(metrics.get('expected_duration_s', 0.0))}",
-        f"{format_figure(metrics.get('expected_handoffs', 0))} hand-offs expected ({metrics.get('max_handoffs', 0)} worst)",
+        f"{format_figure(metrics.get('expected_handoffs', 0))} hand-offs expected ({'at most ' if metrics.get('approximate') else ''}{metrics.get('max_handoffs', 0)} worst)",
         f"{format_figure(metrics.get('expected_asks', 0))} asks ({metrics.get('repeated_asks', 0)} repeated)",
         f"success {format_share(metrics.get('success_rate', 0))}",
     ]
