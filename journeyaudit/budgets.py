@@ -45,6 +45,7 @@ METRICS: dict[str, tuple[str | None, str]] = {
     "worst_duration_s": ("lower", "duration"),
     "expected_wait_s": ("lower", "duration"),
     "expected_active_s": ("lower", "duration"),
+    "expected_hold_s": ("lower", "duration"),
     "expected_duration_success_s": ("lower", "duration"),
     "expected_contacts": ("lower", "number"),
     "expected_contacts_success": ("lower", "number"),
