@@ -123,3 +123,20 @@ def format_share(value: float) -> str:
         elif text == "100.0%":
             text = ">99.9%"
     return text
+
+
+def duration_against(seconds: float, other: float) -> str:
+    """`seconds` in the short form, or to the second when the short form would
+    read like `other` although they differ ("1d 6h 26m" against a promise of "1d 6h")."""
+    text = format_duration(seconds)
+    if text == format_duration(other) and seconds != other:
+        return format_duration_exact(seconds)
+    return text
+
+
+def figure_against(value: float, other: float) -> str:
+    """`value` as a figure, or to 3 decimals when it would read like `other` although they differ."""
+    text = format_figure(value)
+    if text == format_figure(other) and value != other:
+        return f"{value:,.3f}"
+    return text

@@ -49,3 +49,11 @@ def test_an_upper_bound_reads_as_one():
                "expected_asks": 0.0, "repeated_asks": 0, "success_rate": 1.0}
     assert "1.67 hand-offs expected (20 worst)" in key_figures(metrics)
     assert "(at most 20 worst)" in key_figures({**metrics, "approximate": True})
+
+
+def test_a_figure_never_reads_like_the_promise_it_breaks():
+    from journeyaudit.durations import duration_against, figure_against
+
+    assert duration_against(109560, 30 * 3600) == "1d 6h 26m"  # not "1d 6h" against "1d 6h"
+    assert duration_against(109560, 3600) == "1d 6h"
+    assert figure_against(1.002, 1) == "1.002" and figure_against(1.5, 1) == "1.5"

@@ -21,7 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from journeyaudit import __version__
-from journeyaudit.durations import format_duration, format_figure, format_share
+from journeyaudit.durations import duration_against, figure_against, format_duration, format_figure, format_share
 from journeyaudit.findings import SEVERITIES, SEVERITY_RANK
 from journeyaudit.reports import swimlane
 
@@ -49,6 +49,8 @@ def _environment():
     env.filters["duration"] = lambda seconds: format_duration(seconds or 0.0)
     env.filters["num"] = _num
     env.filters["code"] = inline_code
+    env.filters["duration_against"] = lambda seconds, other: duration_against(seconds or 0.0, other or 0.0)
+    env.filters["num_against"] = lambda value, other: figure_against(value or 0.0, other or 0.0)
     env.filters["pct"] = lambda value: format_share(value or 0.0)
     return env
 

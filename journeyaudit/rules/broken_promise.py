@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from journeyaudit.durations import format_duration_exact
+from journeyaudit.durations import duration_against, figure_against
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -91,14 +91,14 @@ steps:
             if math.isinf(expected):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {_apart(expected, promise.duration_s, duration, format_duration_exact)} to a successful end"
+                text = f"expected {duration_against(expected, promise.duration_s)} to a successful end"
             yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
             if math.isinf(contacts):
                 text = "no way reaches a successful end"
             else:
-                shown = _apart(contacts, promise.contacts, number, lambda value: f"{value:.3f}")
+                shown = figure_against(contacts, promise.contacts)
                 text = f"expected {shown} {'contact' if shown == '1' else 'contacts'} to a successful end"
             yield RawFinding(
                 message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised",
@@ -109,11 +109,4 @@ steps:
     def _broken(expected, promised) -> bool:
         # A tolerance so that floating-point sums equal to the promise do not break it.
         return expected is not None and not math.isnan(expected) and expected > promised + 1e-6
-
-
-def _apart(expected: float, promised: float, short, precise) -> str:
-    """The expected figure, precise enough not to read like the promise it breaks
-    ("expected 15m 20s", not "expected 15m ... 15m promised")."""
-    text = short(expected)
-    return precise(expected) if text == short(promised) else text
 
