@@ -140,3 +140,23 @@ def figure_against(value: float, other: float) -> str:
     if text == format_figure(other) and value != other:
         return f"{value:,.3f}"
     return text
+
+
+def format_shares(values: list[float]) -> list[str]:
+    """Shares that belong together (the branches of one step) as percentages that
+    add up: whole percents by largest remainder (1/3 each: 34%, 33%, 33%), unless
+    that would show a share that is neither none nor all as 0% or 100%; then each
+    is written as `format_share` writes it."""
+    texts = [format_share(v) for v in values]
+    total = sum(values)
+    if not values or not math.isfinite(total) or abs(total - 1) > 1e-6:
+        return texts
+    scaled = [v * 100 for v in values]
+    whole = [math.floor(s + 1e-9) for s in scaled]
+    missing = 100 - sum(whole)
+    by_remainder = sorted(range(len(values)), key=lambda i: (-(scaled[i] - whole[i]), i))
+    for i in by_remainder[:max(missing, 0)]:
+        whole[i] += 1
+    if any((w == 0 and v > 0) or (w == 100 and v < 1) for w, v in zip(whole, values)):
+        return texts
+    return [f"{w}%" for w in whole]

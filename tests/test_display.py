@@ -57,3 +57,11 @@ def test_a_figure_never_reads_like_the_promise_it_breaks():
     assert duration_against(109560, 30 * 3600) == "1d 6h 26m"  # not "1d 6h" against "1d 6h"
     assert duration_against(109560, 3600) == "1d 6h"
     assert figure_against(1.002, 1) == "1.002" and figure_against(1.5, 1) == "1.5"
+
+
+def test_the_branches_of_a_step_add_up_to_100_percent():
+    from journeyaudit.durations import format_shares
+
+    assert format_shares([1 / 3] * 3) == ["34%", "33%", "33%"]  # largest remainder, ties in order
+    assert format_shares([0.7, 0.3]) == ["70%", "30%"]
+    assert format_shares([0.996, 0.004]) == ["99.6%", "0.4%"]  # never 100% and 0% for a real branch

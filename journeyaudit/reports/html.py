@@ -293,6 +293,7 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
     )
 
     step_rows = []
+    chances = swimlane.branch_labels(journey, analysis)
     for step_id, step in journey.steps.items():
         found = findings_by_step.get(step_id, [])
         step_rows.append(
@@ -308,6 +309,7 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
                         "id": edge.target,
                         "title": journey.steps[edge.target].title if edge.target in journey.steps else edge.target,
                         "p": analysis.transition.get((step_id, edge.target), edge.probability),
+                        "chance": chances.get((step_id, edge.target)),
                         "when": edge.when,
                         "handoff": edge.target in journey.steps
                         and journey.steps[edge.target].department != step.department,

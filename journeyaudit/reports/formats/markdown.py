@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from journeyaudit.durations import format_duration, format_duration_exact, format_figure
+from journeyaudit.durations import format_duration, format_duration_exact, format_figure, format_shares
 from journeyaudit.reports.formats._common import baseline_match, fail_on, is_failing, status
 
 NAME = "markdown"
@@ -163,11 +163,12 @@ def mermaid(journey, highlights: dict[str, str] | None = None) -> list[str]:
         shape = ('(["', '"])') if step.end else ('["', '"]')
         lines.append(f"    {ids[step_id]}{shape[0]}{label}{shape[1]}")
     for step in journey.steps.values():
-        for edge in step.next:
+        shares = format_shares([edge.probability for edge in step.next])  # they add up to 100 %
+        for edge, share in zip(step.next, shares):
             if edge.target not in ids:
                 continue
             arrow = "-->" if step.department == journey.steps[edge.target].department else "==>"
-            chance = "" if abs(edge.probability - 1) < 1e-9 else f'|"{edge.probability:.0%}"|'
+            chance = "" if abs(edge.probability - 1) < 1e-9 else f'|"{share}"|'
             lines.append(f"    {ids[step.id]} {arrow}{chance} {ids[edge.target]}")
     lines.append("    classDef added fill:#dafbe1,stroke:#1a7f37")
     lines.append("    classDef changed fill:#fff8c5,stroke:#9a6700")
