@@ -21,7 +21,14 @@ from pathlib import Path
 from markupsafe import Markup
 
 from journeyaudit import __version__
-from journeyaudit.durations import duration_against, figure_against, format_duration, format_figure, format_share
+from journeyaudit.durations import (
+    duration_against,
+    figure_against,
+    format_duration,
+    format_figure,
+    format_share,
+    format_shares,
+)
 from journeyaudit.findings import SEVERITIES, SEVERITY_RANK
 from journeyaudit.reports import swimlane
 
@@ -293,8 +300,8 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
     )
 
     step_rows = []
-    chances = swimlane.branch_labels(journey, analysis)
     for step_id, step in journey.steps.items():
+        shares = format_shares([edge.probability for edge in step.next])
         found = findings_by_step.get(step_id, [])
         step_rows.append(
             {
@@ -309,13 +316,14 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
                         "id": edge.target,
                         "title": journey.steps[edge.target].title if edge.target in journey.steps else edge.target,
                         "p": analysis.transition.get((step_id, edge.target), edge.probability),
-                        "chance": chances.get((step_id, edge.target)),
+                        # each `next` entry its own chance (two reasons to go to one step are two rows)
+                        "chance": shares[index],
                         "when": edge.when,
                         "handoff": edge.target in journey.steps
                         and journey.steps[edge.target].department != step.department,
                         "loop": (step_id, edge.target) in analysis.loop_edges,
                     }
-                    for edge in step.next
+                    for index, edge in enumerate(step.next)
                 ],
                 "reachable": step_id in analysis.reachable,
             }
