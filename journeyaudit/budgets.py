@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeyaudit.durations import DurationError, format_duration, parse_duration
+from journeyaudit.durations import DurationError, format_duration, format_duration_exact, parse_duration
 from journeyaudit.findings import Finding, Problem
 from journeyaudit.loader import did_you_mean
 
@@ -45,6 +45,7 @@ METRICS: dict[str, tuple[str | None, str]] = {
     "worst_duration_s": ("lower", "duration"),
     "expected_wait_s": ("lower", "duration"),
     "expected_active_s": ("lower", "duration"),
+    "expected_hold_s": ("lower", "duration"),
     "expected_duration_success_s": ("lower", "duration"),
     "expected_contacts": ("lower", "number"),
     "expected_contacts_success": ("lower", "number"),
@@ -96,6 +97,9 @@ class BudgetCheck:
 
     def message(self) -> str:
         actual = "missing" if self.actual is None else format_value(self.budget.metric, self.actual)
+        if actual == format_value(self.budget.metric, self.budget.limit) and self.actual != self.budget.limit:
+            # the short form would read like the budget it breaks: "1d 6h ... at most 1d 6h"
+            actual = format_duration_exact(self.actual) if METRICS[self.budget.metric][1] == "duration" else repr(self.actual)
         verdict = "within its budget of" if self.passed else "breaks its budget of"
         return f"{self.budget.metric} is {actual}: {verdict} {self.budget.describe()} (set in {self.budget.source})"
 

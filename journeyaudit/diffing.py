@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from journeyaudit.budgets import METRICS, Budget, BudgetCheck, evaluate, format_value
+from journeyaudit.durations import format_duration_exact
 from journeyaudit.findings import Finding, severity_at_least
 
 # metric -> how its worsening is measured for the regression gate
@@ -76,6 +77,9 @@ class MetricDelta:
     def text(self) -> str:
         old = "–" if self.old is None else format_value(self.metric, self.old)
         new = "–" if self.new is None else format_value(self.metric, self.new)
+        if old == new and self.old != self.new and METRICS.get(self.metric, (None, ""))[1] == "duration":
+            # a change smaller than the short form shows: both sides to the second
+            old, new = format_duration_exact(self.old), format_duration_exact(self.new)
         return f"{old} → {new}"
 
     def change_text(self) -> str:

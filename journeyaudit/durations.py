@@ -60,16 +60,103 @@ def _finite(seconds: float, raw: str) -> float:
 def format_duration(seconds: float) -> str:
     """A short human form with the two largest non-zero units: `45s`, `18m`, `1h 5m`, `1d 6h`, `3d 40m`.
 
-    Used by messages and reports; the exact figure is always in the JSON output.
+    The rest is rounded (half up) to the smaller unit shown: 1d 6h 26m is `1d 6h`,
+    3d 5h 54m is `3d 6h`, 59m 40s stays `59m 40s`. Used by messages and reports;
+    the exact figure is always in the JSON output.
     """
     if seconds is None or not math.isfinite(seconds):
         return "∞"
-    remaining = round(seconds)
-    if remaining <= 0:
+    total = math.floor(seconds + 0.5)
+    if total <= 0:
         return "0s"
+    units = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+    per_larger = {86400: None, 3600: 24, 60: 60, 1: 60}  # how many of a unit make the next larger one
+    shown = [size for _, size in units if (total // size) % (per_larger[size] or total // size + 1)][:2]
+    step = shown[-1]
+    total = (total + step // 2) // step * step
     parts = []
+    for unit, size in units:
+        amount, total = divmod(total, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return " ".join(parts[:2])
+
+
+def format_duration_exact(seconds: float) -> str:
+    """Every non-zero unit down to the second: `1d 6h 26m`, for two durations whose
+    short forms would read the same."""
+    if seconds is None or not math.isfinite(seconds):
+        return "∞"
+    remaining, parts = math.floor(seconds + 0.5), []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         amount, remaining = divmod(remaining, size)
         if amount:
             parts.append(f"{amount}{unit}")
-    return " ".join(parts[:2])
+    return " ".join(parts) or "0s"
+
+
+def format_figure(value: float) -> str:
+    """A figure as people read it: at most 2 decimals, trailing zeros dropped (6, 2.5, 3.96, 0.08, 1,250).
+
+    A figure that is not zero but rounds to it is shown as `<0.01`, so that a rare
+    branch never looks absent. Messages and reports use this; the JSON keeps 3 decimals.
+    """
+    if value is None or not math.isfinite(value):
+        return "∞"
+    if 0 < abs(value) < 0.005:
+        return "<0.01" if value > 0 else ">-0.01"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_share(value: float) -> str:
+    """A share (0–1) as a whole percentage: `98%`. A share that is neither none nor all
+    never reads as 0% or 100%: it gets one decimal (`99.6%`, `0.4%`), or `<0.1%` / `>99.9%`."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    percent = value * 100
+    text = f"{percent:.0f}%"
+    if 0 < value < 1 and text in ("0%", "100%", "-0%"):
+        text = f"{percent:.1f}%"
+        if text == "0.0%":
+            text = "<0.1%"
+        elif text == "100.0%":
+            text = ">99.9%"
+    return text
+
+
+def duration_against(seconds: float, other: float) -> str:
+    """`seconds` in the short form, or to the second when the short form would
+    read like `other` although they differ ("1d 6h 26m" against a promise of "1d 6h")."""
+    text = format_duration(seconds)
+    if text == format_duration(other) and seconds != other:
+        return format_duration_exact(seconds)
+    return text
+
+
+def figure_against(value: float, other: float) -> str:
+    """`value` as a figure, or to 3 decimals when it would read like `other` although they differ."""
+    text = format_figure(value)
+    if text == format_figure(other) and value != other:
+        return f"{value:,.3f}"
+    return text
+
+
+def format_shares(values: list[float]) -> list[str]:
+    """Shares that belong together (the branches of one step) as percentages that
+    add up: whole percents by largest remainder (1/3 each: 34%, 33%, 33%), unless
+    that would show a share that is neither none nor all as 0% or 100%; then each
+    is written as `format_share` writes it."""
+    texts = [format_share(v) for v in values]
+    total = sum(values)
+    if not values or not math.isfinite(total) or abs(total - 1) > 1e-6:
+        return texts
+    scaled = [v * 100 for v in values]
+    whole = [math.floor(s + 1e-9) for s in scaled]
+    missing = 100 - sum(whole)
+    by_remainder = sorted(range(len(values)), key=lambda i: (-(scaled[i] - whole[i]), i))
+    for i in by_remainder[:max(missing, 0)]:
+        whole[i] += 1
+    if any((w == 0 and v > 0) or (w == 100 and v < 1) for w, v in zip(whole, values)):
+        return texts
+    return [f"{w}%" for w in whole]

@@ -21,7 +21,14 @@ from pathlib import Path
 from markupsafe import Markup
 
 from journeyaudit import __version__
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import (
+    duration_against,
+    figure_against,
+    format_duration,
+    format_figure,
+    format_share,
+    format_shares,
+)
 from journeyaudit.findings import SEVERITIES, SEVERITY_RANK
 from journeyaudit.reports import swimlane
 
@@ -49,7 +56,9 @@ def _environment():
     env.filters["duration"] = lambda seconds: format_duration(seconds or 0.0)
     env.filters["num"] = _num
     env.filters["code"] = inline_code
-    env.filters["pct"] = lambda value: f"{(value or 0) * 100:.0f}%"
+    env.filters["duration_against"] = lambda seconds, other: duration_against(seconds or 0.0, other or 0.0)
+    env.filters["num_against"] = lambda value, other: figure_against(value or 0.0, other or 0.0)
+    env.filters["pct"] = lambda value: format_share(value or 0.0)
     return env
 
 
@@ -60,12 +69,11 @@ def _visible(value):
     return value
 
 
-def _num(value, digits: int = 1) -> str:
+def _num(value, digits: int = 2) -> str:
+    """A figure on a page: as in messages and the terminal (at most 2 decimals, docs/report.md)."""
     if value is None:
         return "–"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
+    return format_figure(value)
 
 
 def inline_code(text) -> Markup:
@@ -293,6 +301,7 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
 
     step_rows = []
     for step_id, step in journey.steps.items():
+        shares = format_shares([edge.probability for edge in step.next])
         found = findings_by_step.get(step_id, [])
         step_rows.append(
             {
@@ -307,12 +316,14 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
                         "id": edge.target,
                         "title": journey.steps[edge.target].title if edge.target in journey.steps else edge.target,
                         "p": analysis.transition.get((step_id, edge.target), edge.probability),
+                        # each `next` entry its own chance (two reasons to go to one step are two rows)
+                        "chance": shares[index],
                         "when": edge.when,
                         "handoff": edge.target in journey.steps
                         and journey.steps[edge.target].department != step.department,
                         "loop": (step_id, edge.target) in analysis.loop_edges,
                     }
-                    for edge in step.next
+                    for index, edge in enumerate(step.next)
                 ],
                 "reachable": step_id in analysis.reachable,
             }
@@ -341,6 +352,13 @@ def _journey_context(journey_result, by_id, rules, *, full_diagram: bool) -> dic
             }
             for d in departments
         ],
+        # The key figure's split: only departments owning steps, as `departments` counts them.
+        "facing_departments": sum(
+            1 for d in order if d not in journey.departments or journey.departments[d].customer_facing
+        ),
+        "back_office_departments": sum(
+            1 for d in order if d in journey.departments and not journey.departments[d].customer_facing
+        ),
         "matrix": matrix,
         "matrix_departments": matrix_departments,
         "matrix_max": max(matrix.values(), default=0.0),
@@ -379,7 +397,9 @@ def _information_rows(journey, analysis) -> list[dict]:
             continue
         asks = []
         for step_id in asked_by.get(data_id, []):
-            if data_id in analysis.held_must.get(step_id, frozenset()):
+            if step_id not in analysis.reachable:
+                status = "unreachable"  # no customer gets there: neither a first ask nor a repeat
+            elif data_id in analysis.held_must.get(step_id, frozenset()):
                 status = "repeated"
             elif data_id in analysis.held_may.get(step_id, frozenset()):
                 status = "possibly"

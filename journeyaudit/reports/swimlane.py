@@ -22,7 +22,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_share, format_shares
 
 # Severity colours, the same as the page's CSS (report.css).
 SEVERITY_FILL = {"error": "#fef3f2", "warning": "#fffaeb", "info": "#eff8ff", "waived": "#f2f4f7", None: "#ffffff"}
@@ -139,6 +139,19 @@ class Lane:
     customer_facing: bool
     top: float = 0.0  # y of the band's top, from the top of the drawing
     height: float = 0.0
+
+
+def branch_labels(journey, analysis) -> dict[tuple[str, str], str]:
+    """The chance of each branch as a percentage, the branches of a step adding up to 100 %."""
+    labels: dict[tuple[str, str], str] = {}
+    for step_id, step in journey.steps.items():
+        targets = list(dict.fromkeys(e.target for e in step.next if e.target in journey.steps))
+        if not targets:
+            continue
+        chances = [analysis.transition.get((step_id, t), sum(e.probability for e in step.next if e.target == t))
+                   for t in targets]
+        labels.update(zip(((step_id, t) for t in targets), format_shares(chances)))
+    return labels
 
 
 def lane_order(journey) -> list[str]:
@@ -355,6 +368,7 @@ def render_swimlane(journey, analysis, step_severity: dict[str, str | None]) -> 
         )
     handoffs = 0
     seen: set[tuple[str, str]] = set()
+    chances = branch_labels(journey, analysis)
     for edge in journey.edges():
         pair = (edge.source, edge.target)
         if edge.target not in steps or pair in seen:
@@ -375,7 +389,7 @@ def render_swimlane(journey, analysis, step_severity: dict[str, str | None]) -> 
             attrs.append('style="dashed"')
         labelled = probability < 0.999999 or len(steps[edge.source].next) > 1
         if labelled:
-            attrs.append(f'taillabel=<{esc(f"{probability * 100:.0f}%")}>')
+            attrs.append(f'taillabel=<{esc(chances.get(pair, format_share(probability)))}>')
         if route_ourselves:
             path, label_at = _route(centre[edge.source], centre[edge.target], half_height[edge.source],
                                     half_height[edge.target], pair in backs or edge.source == edge.target, total_width)

@@ -9,7 +9,7 @@ import math
 from collections import deque
 from typing import Callable, Iterable
 
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_figure
 from journeyaudit.model import Journey
 
 
@@ -43,12 +43,8 @@ def way_text(steps: Iterable[str], limit: int = 12) -> str:
 duration = format_duration
 
 
-def number(value: float) -> str:
-    """A figure without spurious decimals: 6, 2.5, 61.2, 0.2."""
-    if value is None or not math.isfinite(value):
-        return "∞"
-    text = f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+# ... and figures (at most 2 decimals, as in the reports).
+number = format_figure
 
 
 def successors(journey: Journey, step_id: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from journeyaudit.durations import duration_against, figure_against
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -90,14 +91,15 @@ steps:
             if math.isinf(expected):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {duration(expected)} to a successful end"
+                text = f"expected {duration_against(expected, promise.duration_s)} to a successful end"
             yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
             if math.isinf(contacts):
                 text = "no way reaches a successful end"
             else:
-                text = f"expected {number(contacts)} contacts to a successful end"
+                shown = figure_against(contacts, promise.contacts)
+                text = f"expected {shown} {'contact' if shown == '1' else 'contacts'} to a successful end"
             yield RawFinding(
                 message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised",
                 key="contacts",
@@ -107,3 +109,4 @@ steps:
     def _broken(expected, promised) -> bool:
         # A tolerance so that floating-point sums equal to the promise do not break it.
         return expected is not None and not math.isnan(expected) and expected > promised + 1e-6
+

@@ -146,7 +146,7 @@ steps:
                 how = "while it takes no effort at all"
             yield RawFinding(
                 message=(
-                    f"customer effort {number(efforts[heavy])} against {number(efforts[light])} for its "
+                    f"customer effort {number(efforts[heavy])} points against {number(efforts[light])} for its "
                     f"counterpart '{light}' ({contexts[light].journey.title}): {how}"
                 ),
                 related_journeys=(light,),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from journeyaudit.model import INTERNAL_CHANNELS
 from journeyaudit.rules._common import duration
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -74,11 +75,12 @@ steps:
             limit = options.get(step.channel, options.get("other"))
             if limit is None or step.wait_s <= limit:
                 continue
-            whose = step.channel if step.channel in options else f"other channels ({step.channel})"
+            whose = step.channel if step.channel in options else "channels without a limit of their own"
             yield RawFinding(
                 message=(
-                    f"the customer waits {duration(step.wait_s)} on {step.channel} "
-                    f"(max {duration(limit)} for {whose})"
+                    f"the customer waits {duration(step.wait_s)} "
+                    + ("while the back office works" if step.channel in INTERNAL_CHANNELS else f"on {step.channel}")
+                    + f" (max {duration(limit)} for {whose})"
                 ),
                 step=step.id,
                 steps=(step.id,),

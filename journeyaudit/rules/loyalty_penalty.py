@@ -124,8 +124,8 @@ steps:
             segment_text = f"segment '{other_segment}'" if other_segment else "no segment"
             yield RawFinding(
                 message=(
-                    f"loyal customers (segment '{segment}') make more effort: {number(efforts[heavy])} "
-                    f"against {number(efforts[light])} in '{light}' ({segment_text})"
+                    f"loyal customers (segment '{segment}') make more effort: {number(efforts[heavy])} points "
+                    f"against {number(efforts[light])} in '{light}' ({contexts[light].journey.title}, {segment_text})"
                 ),
                 related_journeys=(light,),
                 journey=heavy,

@@ -167,8 +167,13 @@ class _Where:
             if sources is None:
                 where = "already held by the company (known before the journey starts)"
             elif sources:
-                names = [q(source) + (" on an earlier pass" if source == step_id else "") for source in sources]
-                where = "already given at " + " or ".join(names)
+                if step_id in sources and len(sources) > 1:
+                    # "at 'adjuster', or at 'dispute' on an earlier pass": the pass belongs to one name only
+                    names = [f"at {q(source)}" + (" on an earlier pass" if source == step_id else "") for source in sources]
+                    where = "already given " + ", or ".join(names)
+                else:
+                    names = [q(source) + (" on an earlier pass" if source == step_id else "") for source in sources]
+                    where = "already given at " + " or ".join(names)
             else:  # not expected: held means asked before or known
                 where = "already given earlier"
             parts.append(f"{titles}, {where}")

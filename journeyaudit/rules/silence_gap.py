@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules._common import duration, q, shorten, successors
+from journeyaudit.rules._common import duration, join, q, shorten, successors
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 _START = None  # origin key of the silence that begins at the start of the journey
@@ -138,7 +138,7 @@ steps:
                 if value <= limit:
                     continue
                 through = way[1:-1] if origin is not _START else way[:-1]
-                via = f" through {', '.join(shorten([q(s) for s in through]))}" if through else ""
+                via = f" through {join(shorten([q(s) for s in through]))}" if through else ""
                 where = "the start" if origin is _START else q(origin)
                 yield RawFinding(
                     message=(

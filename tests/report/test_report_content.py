@@ -204,7 +204,7 @@ def test_time_chart_wait_and_work_per_department(trees, examples_result):
     assert abs(sum(w for w, _ in times.values()) - payoff.metrics["expected_wait_s"]) < 1e-6
     chart = trees["loan-payoff.html"].by_id("time")
     text = " ".join(chart.text().split())
-    assert "Compliance" in text and "waiting 1d 4h" in text  # 0.4 × 3d + 9m
+    assert "Compliance" in text and "waiting 1d 5h" in text  # 0.4 × 3d + 9m = 1d 4h 57m, rounded to the hour
 
 
 def test_information_table_marks_repeats_and_where_first_given(trees):

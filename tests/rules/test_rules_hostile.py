@@ -26,7 +26,7 @@ def test_other_channels_and_options_per_channel():
     )
     found = {f.step: f.message for f in run("long-wait", text)}
     assert set(found) == {"s1", "s2"}  # video falls under `other` (1d)
-    assert found["s1"] == "the customer waits 2d on fax (max 1d for other channels (fax))"
+    assert found["s1"] == "the customer waits 2d on fax (max 1d for channels without a limit of their own)"
     found = {f.step: f.message for f in run("long-wait", text, video="3m", phone="10m")}
     assert set(found) == {"s0", "s1"}
     assert found["s0"] == "the customer waits 10m on video (max 3m for video)"
@@ -204,7 +204,7 @@ def test_silence_from_the_start_and_between_contacts():
     found = {(f.step, f.steps): f.message for f in run("silence-gap", text)}
     assert found == {
         ("form", ("form", "post", "call")):
-            "2d 1h without contact from the start to 'call' through 'form', 'post' (max 2d)",
+            "2d 1h without contact from the start to 'call' through 'form' and 'post' (max 2d)",
         ("call", ("call", "wait", "letter")):
             "2d 1m without contact from 'call' to 'letter' through 'wait' (max 2d)",
     }

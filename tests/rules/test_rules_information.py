@@ -106,3 +106,19 @@ def test_asked_again_on_an_earlier_pass_through_the_same_step():
     )
     (finding,) = run("repeated-ask", text)
     assert finding.message == "possibly asks again for PIN, already given at 's0' on an earlier pass (on some ways to this step)"
+
+
+def test_the_earlier_pass_belongs_to_the_step_itself_not_to_every_source():
+    # s0 -> a (asks pin) -> s2 | s0 -> s2; s2 asks pin and loops back to itself:
+    # pin was given at 'a' on this pass, or at 's2' itself on an earlier one.
+    text = journey(
+        "  s0: {title: S0, department: d, next: [a, s2]}\n"
+        "  a: {title: A, department: d, asks: [pin], next: s2}\n"
+        "  s2: {title: S2, department: d, asks: [pin], next: [{to: s2, p: 0.5}, {to: s3, p: 0.5}]}\n"
+        "  s3: {title: S3, department: d, end: success}\n",
+        data=DATA,
+    )
+    (finding,) = run("repeated-ask", text)
+    assert finding.message == (
+        "possibly asks again for PIN, already given at 'a', or at 's2' on an earlier pass (on some ways to this step)"
+    )

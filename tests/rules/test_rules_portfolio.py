@@ -50,7 +50,7 @@ def test_loyalty_penalty_only_for_loyal_segments_with_more_effort():
     assert effort(loyal) > effort(base)
     (finding,) = run_portfolio_on("loyalty-penalty", [base, loyal])
     assert finding.journey == "loyal" and finding.related_journeys == ("base",)
-    assert "segment 'existing'" in finding.message and "'base' (segment 'new')" in finding.message
+    assert "segment 'existing'" in finding.message and "'base' (" in finding.message and ", segment 'new')" in finding.message
     # `loyal` is an option: without `existing` in it, nothing to report.
     assert run_portfolio_on("loyalty-penalty", [base, loyal], loyal=["vip"]) == []
     # Same effort: no penalty.

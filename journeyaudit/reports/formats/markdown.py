@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_duration_exact, format_figure, format_shares
 from journeyaudit.reports.formats._common import baseline_match, fail_on, is_failing, status
 
 NAME = "markdown"
@@ -63,8 +63,8 @@ def _figures(metrics: dict) -> list[str]:
     return [
         str(metrics.get("score", "–")),
         format_duration(metrics.get("expected_duration_s", 0.0)),
-        f"{metrics.get('expected_handoffs', 0):g} ({metrics.get('max_handoffs', 0)} worst)",
-        f"{metrics.get('expected_asks', 0):g} ({metrics.get('repeated_asks', 0)} repeated)",
+        f"{format_figure(metrics.get('expected_handoffs', 0))} ({'at most ' if metrics.get('approximate') else ''}{metrics.get('max_handoffs', 0)} worst)",
+        f"{format_figure(metrics.get('expected_asks', 0))} ({metrics.get('repeated_asks', 0)} repeated)",
     ]
 
 
@@ -163,11 +163,12 @@ def mermaid(journey, highlights: dict[str, str] | None = None) -> list[str]:
         shape = ('(["', '"])') if step.end else ('["', '"]')
         lines.append(f"    {ids[step_id]}{shape[0]}{label}{shape[1]}")
     for step in journey.steps.values():
-        for edge in step.next:
+        shares = format_shares([edge.probability for edge in step.next])  # they add up to 100 %
+        for edge, share in zip(step.next, shares):
             if edge.target not in ids:
                 continue
             arrow = "-->" if step.department == journey.steps[edge.target].department else "==>"
-            chance = "" if abs(edge.probability - 1) < 1e-9 else f'|"{edge.probability:.0%}"|'
+            chance = "" if abs(edge.probability - 1) < 1e-9 else f'|"{share}"|'
             lines.append(f"    {ids[step.id]} {arrow}{chance} {ids[edge.target]}")
     lines.append("    classDef added fill:#dafbe1,stroke:#1a7f37")
     lines.append("    classDef changed fill:#fff8c5,stroke:#9a6700")
@@ -195,7 +196,7 @@ def render_diff(diff, options) -> str:
     if not changed:
         lines.append("No journey changed.")
         return "\n".join(lines) + "\n"
-    lines += ["| Journey | Change | Verdict | Score | Hand-offs | Expected time |", "|---|---|---|---:|---:|---:|"]
+    lines += ["| Journey | Change | Verdict | Score | Hand-offs (worst way) | Expected time |", "|---|---|---|---:|---:|---:|"]
     icons = {"worse": "🔴 worse", "better": "🟢 better", "mixed": "🟠 mixed", "changed": "⚪ changed", "unchanged": "unchanged",
              "new": "🆕 new", "gone": "➖ gone"}
     for journey in changed:
@@ -203,7 +204,11 @@ def render_diff(diff, options) -> str:
             old = journey.old.metrics.get(metric) if journey.old else None
             new = journey.new.metrics.get(metric) if journey.new else None
             show = lambda v: "–" if v is None else formatter(v)  # noqa: E731
-            return show(new) if old == new else f"{show(old)} → {show(new)}"
+            if old == new:
+                return show(new)
+            if show(old) == show(new) and formatter is format_duration:  # a change below the short form
+                return f"{format_duration_exact(old)} → {format_duration_exact(new)}"
+            return f"{show(old)} → {show(new)}"
 
         lines.append(
             f"| {md(journey.title)} ({code(journey.id)}) | {journey.status} | {icons[journey.verdict]} | "

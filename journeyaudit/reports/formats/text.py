@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from journeyaudit.durations import format_duration
+from journeyaudit.durations import format_duration, format_figure, format_share
 from journeyaudit.findings import printable as safe
 
 NAME = "text"
@@ -17,13 +17,19 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _figure(value: float, word: str) -> str:
+    text = format_figure(value)
+    return f"{text} {word}{'' if text == '1' else 's'}"
+
+
 def key_figures(metrics: dict) -> str:
     parts = [
         f"score {metrics.get('score')}",
         f"expected time {format_duration(metrics.get('expected_duration_s', 0.0))}",
-        f"{metrics.get('expected_handoffs', 0):g} hand-offs expected ({metrics.get('max_handoffs', 0)} worst)",
-        f"{metrics.get('expected_asks', 0):g} asks ({metrics.get('repeated_asks', 0)} repeated)",
-        f"success {metrics.get('success_rate', 0) * 100:.0f}%",
+        f"{_figure(metrics.get('expected_handoffs', 0), 'hand-off')} expected "
+        f"({'at most ' if metrics.get('approximate') else ''}{metrics.get('max_handoffs', 0)} worst)",
+        f"{_figure(metrics.get('expected_asks', 0), 'ask')} ({metrics.get('repeated_asks', 0)} repeated)",
+        f"success {format_share(metrics.get('success_rate', 0))}",
     ]
     return ", ".join(parts)
 

@@ -1,0 +1,28 @@
+"""Complete journeys shown in the README and the docs are valid journeys."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from journeyaudit.loader import load_text
+from tests.conftest import PROJECT
+
+PAGES = ["README.md", "docs/format.md", "docs/metrics.md", "docs/report.md", "docs/journeys.md", "docs/ci.md"]
+EXAMPLES = [
+    (page, n, block)
+    for page in PAGES
+    for n, block in enumerate(re.findall(r"```yaml\n(.*?)```", (PROJECT / page).read_text(encoding="utf-8"), re.S))
+    if block.startswith("journeyaudit: 1")
+]
+
+
+def test_there_are_examples_to_check():
+    assert {page for page, _, _ in EXAMPLES} >= {"README.md", "docs/format.md"}
+
+
+@pytest.mark.parametrize("page, n, block", EXAMPLES, ids=[f"{p}#{n}" for p, n, _ in EXAMPLES])
+def test_a_complete_journey_in_the_docs_validates(page, n, block):
+    result = load_text(block, "example.yaml")
+    assert result.problems == [], [p.message for p in result.problems]
