@@ -18,6 +18,7 @@ Unknown keys, rules and options are errors with "did you mean".
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -191,6 +192,10 @@ def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>",
                 if not _same_type(expected, option_value):
                     problem(option, f"option '{option}' of rule '{rule_id}' must be {_type_name(expected)}, not {option_value!r}")
                     continue
+                wrong = _value_problem(expected, option_value)
+                if wrong:
+                    problem(option, f"option '{option}' of rule '{rule_id}' {wrong}")
+                    continue
             settings.options[option] = option_value
         try:
             resolve_options(rule, settings.options)
@@ -215,6 +220,21 @@ def _same_type(expected: Any, value: Any) -> bool:
     if isinstance(expected, dict):
         return isinstance(value, dict)
     return True
+
+
+def _value_problem(expected: Any, value: Any) -> str | None:
+    """What is wrong with a value of the right type (None when nothing): rules count and
+    compare with their options, so a negative, infinite or NaN limit is never meant."""
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        if not math.isfinite(value):
+            return f"must be a finite number, not {value!r}"
+        if value < 0:
+            return f"must be zero or more, not {value!r}"
+    if isinstance(expected, list) and all(isinstance(item, str) for item in expected):
+        odd = [item for item in value if not isinstance(item, str)]
+        if odd:
+            return f"must be a list of text, not {odd[0]!r} in the list"
+    return None
 
 
 def _type_name(expected: Any) -> str:
