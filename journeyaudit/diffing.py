@@ -324,7 +324,10 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
     """The terminal form of a diff."""
     import click
 
-    def style(text, **kw):
+    from journeyaudit.findings import printable
+
+    def style(text, **kw):  # every line passes here or through printable: journey text is never raw
+        text = printable(text)
         return click.style(text, **kw) if color else text
 
     colours = {"worse": "red", "better": "green", "mixed": "yellow", "changed": "cyan", "unchanged": "bright_black", "new": "cyan", "gone": "cyan"}
@@ -340,9 +343,9 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
         )
         for change in journey.steps:
             mark = {"added": "+", "removed": "-", "changed": "~"}[change.change]
-            lines.append(f"  {mark} step {change.step} ({change.change}): {change.title}")
+            lines.append(printable(f"  {mark} step {change.step} ({change.change}): {change.title}"))
             for name, (old, new) in change.fields.items():
-                lines.append(f"      {name}: {old} → {new}")
+                lines.append(printable(f"      {name}: {old} → {new}"))
         for delta in journey.metrics:
             arrow = {"better": "better", "worse": "worse", "changed": "changed"}[delta.direction]
             flag = "  (beyond tolerance)" if delta.regression else ""

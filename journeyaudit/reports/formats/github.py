@@ -12,6 +12,7 @@ in properties.
 
 from __future__ import annotations
 
+from journeyaudit.findings import printable
 from journeyaudit.reports.formats._common import repo_relative, status, worst_first
 
 NAME = "github"
@@ -22,7 +23,9 @@ COMMANDS = {"error": "error", "warning": "warning"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escapes, then other control characters as visible `\\xNN` (an
+    ESC in a title would otherwise colour or clear the job log)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
