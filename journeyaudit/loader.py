@@ -69,6 +69,8 @@ TAG_BOOL = "tag:yaml.org,2002:bool"
 TAG_INT = "tag:yaml.org,2002:int"
 TAG_FLOAT = "tag:yaml.org,2002:float"
 TAG_MERGE = "tag:yaml.org,2002:merge"
+# YAML 1.2 numbers with an exponent and no dot (1e-3): YAML 1.1 reads them as text
+PLAIN_NUMBER = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 TRUE_WORDS = {"true", "yes", "on", "y"}
 FALSE_WORDS = {"false", "no", "off", "n"}
 
@@ -309,13 +311,21 @@ class _Reader:
         return None
 
     def number(self, node, what: str) -> float | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag in (TAG_INT, TAG_FLOAT):
+        """A number; also `1e-3`, which YAML 1.1 reads as text (its floats need a dot) but everyone means as a number."""
+        plain_exponent = (
+            isinstance(node, yaml.ScalarNode) and not node.style and node.tag == TAG_STR and PLAIN_NUMBER.match(node.value)
+        )
+        if isinstance(node, yaml.ScalarNode) and (node.tag in (TAG_INT, TAG_FLOAT) or plain_exponent):
+            text = node.value.replace("_", "")
             try:
-                value = float(node.value.replace("_", ""))
+                value = math.nan if text.lower().lstrip("+-") in (".inf", ".nan") else float(text)
             except ValueError:
                 value = None
             if value is not None and math.isfinite(value):
                 return value
+            if value is not None:
+                self.problem(node, f"{what} must be a finite number, found {node.value}", "wrong-type")
+                return None
         self.problem(node, f"{what} must be a number, found {_kind_of(node)}", "wrong-type")
         return None
 
