@@ -17,6 +17,7 @@ import gc
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -281,7 +282,7 @@ class _Reader:
             self.problem(
                 node,
                 f"{what} '{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
-                + (f" (e.g. '{_slugify(value)}')" if _slugify(value) else ""),
+                + (f" (e.g. '{slugify(value)}')" if slugify(value) else ""),
                 "bad-id",
             )
             return None
@@ -381,7 +382,7 @@ class _Reader:
             else:
                 self.problem(
                     root_location,
-                    f"the file name gives the journey id '{default_id}', which is not a valid id; add `id: {_slugify(default_id) or 'my-journey'}`",
+                    f"the file name gives the journey id '{default_id}', which is not a valid id; add `id: {slugify(default_id) or 'my-journey'}`",
                     "bad-id",
                 )
         else:
@@ -472,7 +473,7 @@ class _Reader:
                 self.problem(
                     key_node,
                     f"'{key}' under {what} is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
-                    + (f" (e.g. '{_slugify(key)}')" if _slugify(key) else ""),
+                    + (f" (e.g. '{slugify(key)}')" if slugify(key) else ""),
                     "bad-id",
                 )
                 continue
@@ -706,7 +707,9 @@ class _Reader:
             previous = step.channel
 
 
-def _slugify(text: str) -> str:
+def slugify(text: str) -> str:
+    """A valid id close to `text` ('' when none): accents dropped (Ünï → uni), the rest as '-'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")
     slug = re.sub(r"^[^a-z]+", "", slug)
     return slug
