@@ -17,6 +17,7 @@ import gc
 import math
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -852,7 +853,18 @@ def load_file(
     """Load one journey file; never raises for bad input."""
     shown = display_path(path)
     try:
-        with open(path, "rb") as handle:
+        # non-blocking, and only regular files: a named pipe or a device called x.yaml
+        # would otherwise hang the run or read forever
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+                    raise IsADirectoryError(path)
+                return LoadResult(shown, None, [Problem(shown, 1, 1, NOT_REGULAR, "not-found")])
+        except BaseException:
+            os.close(descriptor)
+            raise
+        with os.fdopen(descriptor, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except IsADirectoryError:
         return LoadResult(shown, None, [Problem(shown, 1, 1, "is a folder, not a journey file", "not-found")])
@@ -878,6 +890,9 @@ def load_file(
     return load_bytes(data, shown, default_id=journey_id_from_path(path), known_rules=known_rules)
 
 
+NOT_REGULAR = "not a regular file (a pipe, a socket or a device): nothing to audit"
+
+
 def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders (recursively, `*.yaml`/`*.yml`) into a sorted, de-duplicated list.
 
@@ -892,7 +907,12 @@ def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
             files.setdefault(os.path.realpath(path), path)
         elif path.is_dir():
             seen_dirs: set[str] = set()
-            for folder, dirnames, filenames in os.walk(path, followlinks=True):
+
+            def unreadable(error: OSError) -> None:  # os.walk would skip the folder silently
+                shown = display_path(error.filename or path)
+                problems.append(Problem(shown, 1, 1, f"cannot read the folder: {error.strerror or error}", "not-found"))
+
+            for folder, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
                 real = os.path.realpath(folder)
                 if real in seen_dirs:
                     dirnames[:] = []
@@ -903,6 +923,8 @@ def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
                     if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
                         candidate = Path(folder) / name
                         files.setdefault(os.path.realpath(candidate), candidate)
+        elif path.exists():
+            problems.append(Problem(display_path(path), 1, 1, NOT_REGULAR, "not-found"))
         else:
             shown = display_path(path)
             problems.append(Problem(shown, 1, 1, "no such file or folder", "not-found"))
