@@ -36,6 +36,25 @@ def render_diff(name: str, diff, config, color: bool) -> str:
     return output_formats()[name].render_diff(diff, RenderOptions(config=config, command="diff"))
 
 
+def _place_function(old_paths, new_paths):
+    """Where a journey lives, comparable between the two sides: its file relative to the folder
+    compared (`diff OLD/ NEW/`), nothing when two files are compared (they are the same journey),
+    its path in the working tree with --base-ref (old files keep their working-tree paths)."""
+    import os
+
+    if old_paths is None:
+        return lambda side, result: os.path.abspath(result.journey.file)
+    roots = {"old": old_paths[0], "new": new_paths[0]}
+
+    def place(side, result):
+        root = roots[side]
+        if not os.path.isdir(root):
+            return ""
+        return os.path.relpath(os.path.abspath(result.journey.file), os.path.abspath(root))
+
+    return place
+
+
 @click.command("diff")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--base-ref", metavar="REF", help="Compare PATH... with their versions at this git ref (e.g. origin/main).")
@@ -97,6 +116,7 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
     diff = diff_results(
         old,
         new,
+        place=_place_function(old_paths, new_paths),
         budgets=budgets,
         fail_on=config.fail_on,
         tolerance=Tolerance(points=tolerance, percent=tolerance_percent),

@@ -214,6 +214,8 @@ def render_diff(diff, options) -> str:
     for journey in changed:
         lines.append(f"#### {md(journey.title)} ({code(journey.id)}): {journey.status}, {journey.verdict}")
         lines.append("")
+        if journey.renamed_from:
+            lines.append(f"- id changed: {code(journey.renamed_from)} → {code(journey.id)}")
         for reason in journey.regressions:
             lines.append(f"- 🔴 **regression:** {md(reason)}")
         if journey.metrics:
