@@ -90,5 +90,18 @@ def write_output(text: str, output: str | None) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as error:
-        click.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
+        click.echo(cannot_write(output, error), err=True)
         raise SystemExit(2) from None
+
+
+def cannot_write(path, error: OSError) -> str:
+    """`PATH: cannot write: why`, naming a parent that is a file (the OS only says "File exists"
+    or "Not a directory" for `-o report.json/x`)."""
+    from pathlib import Path
+
+    for parent in Path(path).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"{path}: cannot write: '{parent}' is a file, not a folder"
+            break
+    return f"{path}: cannot write: {error.strerror or error}"

@@ -80,4 +80,6 @@ def write_text(text: str, output: str | None) -> None:
         with open(output, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except OSError as error:
-        fail(f"{output}: cannot write: {error.strerror or error}")
+        from journeyaudit.commands._common import cannot_write
+
+        fail(cannot_write(output, error))

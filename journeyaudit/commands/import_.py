@@ -75,4 +75,6 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
             target.write_text(text, encoding="utf-8")
             click.echo(f"wrote {target}", err=True)
     except OSError as exc:
-        _fail(f"{output}: cannot write: {exc.strerror}")
+        from journeyaudit.commands._common import cannot_write
+
+        _fail(cannot_write(output, exc))

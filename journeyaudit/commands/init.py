@@ -103,6 +103,8 @@ def command(name: str, force: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        click.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
+        from journeyaudit.commands._common import cannot_write
+
+        click.echo(cannot_write(path, error), err=True)
         raise SystemExit(EXIT_USAGE) from None
     click.echo(f"wrote {path.as_posix()}: edit it, then run `journeyaudit audit {path.as_posix()}`")
