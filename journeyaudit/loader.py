@@ -182,6 +182,7 @@ class _Reader:
         self.file = file
         self.known_rules = known_rules
         self.problems: list[Problem] = []
+        self._reported: set[tuple] = set()
         self.visits = 0
         # Keys suggested by "did you mean": their absence is already explained.
         self.suggested: set[tuple[int, str]] = set()
@@ -189,7 +190,11 @@ class _Reader:
     # -- reporting ------------------------------------------------------------
     def problem(self, node_or_location, message: str, code: str) -> None:
         location = node_or_location if isinstance(node_or_location, Location) else _location(node_or_location)
-        self.problems.append(Problem(self.file, location.line, location.column, message, code))
+        problem = Problem(self.file, location.line, location.column, message, code)
+        key = (problem.line, problem.column, message, code)
+        if key not in self._reported:  # an alias repeats its node: say it once
+            self._reported.add(key)
+            self.problems.append(problem)
 
     def _count(self, n: int = 1) -> None:
         self.visits += n
