@@ -18,6 +18,7 @@ Unknown keys, rules and options are errors with "did you mean".
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import os
 import re
@@ -63,6 +64,22 @@ class Config:
     def options(self, rule: Rule) -> dict[str, Any]:
         settings = self.rules.get(rule.id)
         return resolve_options(rule, settings.options if settings else None)
+
+    def is_excluded(self, path: str | os.PathLike) -> bool:
+        """Does an `exclude` glob match the file: its path relative to the configuration
+        file's folder (or the working folder), one of its folders, or its name?"""
+        if not self.exclude:
+            return False
+        base = Path(self.file).resolve().parent if self.file else Path.cwd()
+        absolute = Path(os.path.abspath(path))
+        try:
+            relative = absolute.relative_to(base).as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        parts = relative.split("/")
+        candidates = {relative, parts[-1], *("/".join(parts[:end]) for end in range(1, len(parts)))}
+        patterns = [pattern.rstrip("/") for pattern in self.exclude]
+        return any(fnmatch.fnmatchcase(candidate, pattern) for pattern in patterns for candidate in candidates)
 
 
 def find_config_file(start: str | os.PathLike) -> Path | None:

@@ -898,11 +898,12 @@ def load_file(
 NOT_REGULAR = "not a regular file (a pipe, a socket or a device): nothing to audit"
 
 
-def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
+def find_journey_files(paths: Iterable[str | os.PathLike], exclude=None) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders (recursively, `*.yaml`/`*.yml`) into a sorted, de-duplicated list.
 
     Hidden folders are skipped; symlinked folders are followed once (a
-    symlink loop is visited once, not forever).
+    symlink loop is visited once, not forever). `exclude(path)`, when given,
+    drops files (the configuration's `exclude` globs).
     """
     files: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -933,7 +934,7 @@ def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
         else:
             shown = display_path(path)
             problems.append(Problem(shown, 1, 1, "no such file or folder", "not-found"))
-    ordered = sorted(files.values(), key=lambda p: display_path(p))
+    ordered = sorted((p for p in files.values() if exclude is None or not exclude(p)), key=lambda p: display_path(p))
     return ordered, problems
 
 
@@ -943,6 +944,7 @@ def load_paths(
     known_rules: Iterable[str] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     progress=None,
+    exclude=None,
 ) -> tuple[list[LoadResult], list[Problem]]:
     """Load every journey file under `paths`; problems of one file never stop the others.
 
@@ -950,7 +952,7 @@ def load_paths(
     run: missing paths, unreadable or invalid files, and journey ids used by
     two files. `progress`, when given, is called once per file.
     """
-    files, problems = find_journey_files(paths)
+    files, problems = find_journey_files(paths, exclude)
     rules = frozenset(known_rules) if known_rules is not None else None
     results = []
     first_file_of: dict[str, LoadResult] = {}

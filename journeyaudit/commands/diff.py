@@ -100,7 +100,10 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
         from journeyaudit.gitrefs import GitError, load_at_ref
 
         try:
-            commit, journeys, old_problems = load_at_ref(base_ref, new_paths, known_rules=known_rule_ids(), max_bytes=max_bytes)
+            commit, journeys, old_problems = load_at_ref(
+                base_ref, new_paths, known_rules=known_rule_ids(), max_bytes=max_bytes,
+                exclude=config.is_excluded if config.exclude else None,
+            )
         except GitError as error:
             click.echo(f"journeyaudit: {error}", err=True)
             raise SystemExit(EXIT_USAGE) from None
