@@ -65,7 +65,7 @@ def run_with_progress(paths, config, max_bytes: int):
 
     if not stderr_is_terminal():
         return run_audit(paths, config, max_bytes=max_bytes)
-    files, _ = find_journey_files(paths, config.is_excluded if config.exclude else None)
+    files, _ = find_journey_files(paths, config.is_excluded if config is not None and config.exclude else None)
     if len(files) < 20:
         return run_audit(paths, config, max_bytes=max_bytes)
     from rich.console import Console
