@@ -7,7 +7,7 @@ import tempfile
 from collections import Counter
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from journeyaudit.eventlog.discover import DiscoverOptions, discover
@@ -64,6 +64,9 @@ def reference(cases):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(log_strategy, st.sampled_from([write_csv, write_xes]))
 def test_handoffs_follow_the_definition(cases, writer):
+    # An XES log where no event has org:group at all is refused ("pass --department-key"),
+    # by design: only logs that have the attribute somewhere are compared with the definition.
+    assume(writer is write_csv or any(department is not None for events in cases for _, _, department in events))
     path = writer(cases)
     try:
         report = measure_handoffs(read_log(path))
