@@ -456,6 +456,10 @@ class _Reader:
         node = top["journeyaudit"][1]
         if isinstance(node, yaml.ScalarNode) and node.tag == TAG_INT and node.value.strip() == str(FORMAT_VERSION):
             return
+        if isinstance(node, yaml.ScalarNode) and node.style and node.value.strip() == str(FORMAT_VERSION):
+            self.problem(node, f"the format version is the number {FORMAT_VERSION}, not the text {node.value!r}: "
+                               f"write `journeyaudit: {FORMAT_VERSION}` without quotes", "bad-version")
+            return
         shown = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
         self.problem(
             node,

@@ -50,3 +50,13 @@ def test_a_quoted_exponent_is_still_text(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
     assert "must be a number, found the text '1e-3'" in result.output
+
+
+@pytest.mark.parametrize("version", ['"1"', "'1'"])
+def test_a_quoted_format_version_is_not_called_unsupported(tmp_path, version):
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p="0.5").replace("journeyaudit: 1", f"journeyaudit: {version}"))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "j.yaml:1:15: the format version is the number 1, not the text '1'" in result.output
+    assert "unsupported" not in result.output
