@@ -21,3 +21,18 @@ def test_discover_keeps_an_existing_file_unless_forced(tmp_path):
     forced = CliRunner().invoke(main, ["discover", str(log), "-o", str(target), "--force"])
     assert forced.exit_code == 0, forced.output
     assert "journeyaudit: 1" in target.read_text()
+
+
+def test_discover_with_min_share_1_and_a_loop_drafts_a_journey_that_validates(tmp_path):
+    # hypothesis found it: every branch of 'Decide' is under 100 %, the repair found no
+    # dropped branch straight to an end and crashed (max() of an empty sequence)
+    log = tmp_path / "loop.csv"
+    log.write_text(
+        "case:concept:name,concept:name,time:timestamp,org:group\n"
+        "c0,Decide,2024-01-01T10:00:00,Sales\nc0,Call,2024-01-01T10:00:00,Sales\n"
+        "c0,Decide,2024-01-01T10:00:00,Sales\nc0,Check,2024-01-01T10:00:00,Sales\n"
+    )
+    target = tmp_path / "loop.yaml"
+    result = CliRunner().invoke(main, ["discover", str(log), "--min-share", "1", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(main, ["validate", str(target)]).exit_code == 0
