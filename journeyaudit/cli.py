@@ -60,6 +60,34 @@ def main(ctx: click.Context, debug: bool) -> None:
     """Audit customer journeys: hand-offs, repeated asks, waits, dead ends."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    _check_source_date_epoch()
+
+
+def _check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH dates the HTML report; a malformed value is a usage error (exit 2).
+
+    Checked before anything is imported: NumPy (under SciPy) reads the variable when
+    it is imported and crashes on a value that is not a whole number of seconds.
+    An empty value means unset, as reproducible-builds.org has it.
+    """
+    import os
+    from datetime import datetime, timezone
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return
+    if not value.strip():
+        del os.environ["SOURCE_DATE_EPOCH"]
+        return
+    try:
+        datetime.fromtimestamp(int(value.strip()), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        click.echo(
+            f"journeyaudit: SOURCE_DATE_EPOCH={value!r} is not a date: give whole seconds since "
+            "1970-01-01 UTC (e.g. `git log -1 --format=%ct`), or unset it",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
 
 
 def _register_commands() -> None:
