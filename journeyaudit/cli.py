@@ -20,6 +20,7 @@ from journeyaudit import commands as commands_package
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
 
 
 def _version_text() -> str:
@@ -40,6 +41,15 @@ class JourneyauditGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("journeyaudit: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # whoever read the output stopped (`journeyaudit rules | head`): stop quietly with
+            # the status of a process ended by SIGPIPE, as other Unix tools do; stdout goes to
+            # /dev/null so the interpreter's last flush does not fail again
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # the last line of defence: never a traceback unless asked
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
