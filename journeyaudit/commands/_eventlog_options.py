@@ -50,7 +50,9 @@ def read_options(case_key, activity_key, timestamp_key, department_key, engine, 
 
 
 def fail(message: str) -> None:
-    click.echo(f"journeyaudit: error: {message}", err=True)
+    from journeyaudit.findings import printable
+
+    click.echo(printable(f"journeyaudit: error: {message}"), err=True)  # names from the log may hold control characters
     raise SystemExit(EXIT_USAGE)
 
 

@@ -9,6 +9,7 @@ import click
 
 from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import echo_problems, resolve_config, write_output
+from journeyaudit.findings import printable
 from journeyaudit.loader import MAX_FILE_BYTES
 
 
@@ -105,7 +106,7 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
                 exclude=config.is_excluded if config.exclude else None,
             )
         except GitError as error:
-            click.echo(f"journeyaudit: {error}", err=True)
+            click.echo(printable(f"journeyaudit: {error}"), err=True)
             raise SystemExit(EXIT_USAGE) from None
         old = audit_journeys(journeys, config, problems=old_problems)
         old_label, new_label = f"{base_ref} ({commit[:10]})", "working tree"
@@ -113,7 +114,7 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
         old = run_audit(old_paths, config, max_bytes=max_bytes)
         old_label, new_label = old_paths[0], new_paths[0]
     for problem in old.problems:
-        click.echo(f"{problem.format()} (in the old version: ignored, its journey counts as new)", err=True)
+        click.echo(printable(f"{problem.format()} (in the old version: ignored, its journey counts as new)"), err=True)
     echo_problems(new.problems, err=True)
 
     diff = diff_results(

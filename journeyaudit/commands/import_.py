@@ -17,7 +17,9 @@ command = click.Group("import", help="Draft journey files from other formats, to
 
 
 def _fail(message: str) -> None:
-    click.echo(f"journeyaudit import: {message}", err=True)
+    from journeyaudit.findings import printable
+
+    click.echo(printable(f"journeyaudit import: {message}"), err=True)  # names from the model may hold control characters
     sys.exit(EXIT_USAGE)
 
 

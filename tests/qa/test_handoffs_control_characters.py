@@ -37,3 +37,23 @@ def test_terminal_tables_escape_control_characters(tmp_path, capsys):
     shown = capsys.readouterr().out
     assert "Desk\\x07" in shown
     assert "\x07" not in shown and "\x1b[2J" not in shown and "\x1b[31m" not in shown
+
+
+def test_one_line_errors_escape_control_characters_from_the_log(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("a\x1b[2J,b\n1,2\n")
+    for command in ("handoffs", "discover"):
+        result = CliRunner().invoke(main, [command, str(log)])
+        assert result.exit_code == 2
+        assert "columns: a\\x1b[2J, b" in result.output
+        assert "\x1b" not in result.output
+
+
+def test_diff_escapes_control_characters_in_problems_of_the_old_version(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "bin\x1b[2J.yaml").write_bytes(b"\x00\x01binary")
+    result = CliRunner().invoke(main, ["diff", str(old), str(new)])
+    assert "bin\\x1b[2J.yaml:1:1: this is a binary file" in result.output
+    assert "\x1b" not in result.output
