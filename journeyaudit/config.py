@@ -92,15 +92,29 @@ def find_config_file(start: str | os.PathLike) -> Path | None:
             candidate = candidate_folder / name
             if not candidate.is_file():
                 continue
-            if name == "pyproject.toml":
-                try:
-                    with open(candidate, "rb") as handle:
-                        if "journeyaudit" not in tomllib.load(handle).get("tool", {}):
-                            continue
-                except (OSError, tomllib.TOMLDecodeError):
-                    continue
+            if name == "pyproject.toml" and not _has_our_section(candidate):
+                continue
             return candidate
     return None
+
+
+_OUR_TABLE = re.compile(rb"^[ \t]*\[+[ \t]*[\"']?tool[\"']?[ \t]*\.[ \t]*[\"']?journeyaudit\b", re.MULTILINE)
+
+
+def _has_our_section(pyproject: Path) -> bool:
+    """Does this pyproject.toml configure journeyaudit? One that does not parse counts when
+    it names [tool.journeyaudit]: load_config then reports the syntax error (file:line:column)
+    instead of the configuration being skipped without a word."""
+    try:
+        data = pyproject.read_bytes()
+    except OSError:
+        return False
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return "journeyaudit" in tomllib.loads(data.decode("utf-8")).get("tool", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return bool(_OUR_TABLE.search(data))
 
 
 def _line_of(text: str, key: str) -> tuple[int, int]:
@@ -128,11 +142,20 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
         return Config()
     shown = display_path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 1, 1, "config file not found", "config")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([Problem(shown, 1, 1, f"cannot read the config file: {error}", "config")]) from None
+    except OSError as error:
+        raise ConfigError([Problem(shown, 1, 1, f"cannot read the config file: {error.strerror or error}", "config")]) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte-order mark (Windows editors write one): not TOML, but harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[data.rfind(b"\n", 0, error.start) + 1 : error.start].decode("utf-8", "replace")) + 1
+        message = f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
+        raise ConfigError([Problem(shown, line, column, message, "config")]) from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
