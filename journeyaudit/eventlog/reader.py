@@ -345,6 +345,10 @@ class _Builder:
         self.cases.append(Case(case_id, events))
 
     def finish(self, *, event_keys: set[str], case_keys: set[str], suggest_prefix: str = "") -> EventLog:
+        if not any(case.events for case in self.cases):
+            # said first: "no event has the attribute org:group" would send the user looking for a column
+            what = "a header and no rows" if self.fmt == "csv" else "no trace with an event"
+            raise EventLogError(f"{self.path}: the log has no events ({what}): nothing to measure")
         department_key = self.department_key
         fallback_used = False
         if self.case_level:
