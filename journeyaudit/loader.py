@@ -370,6 +370,18 @@ class _Reader:
                 "not-a-mapping",
             )
             return None
+        keys = [k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode) and k.tag != TAG_MERGE]
+        if keys and not any(key in TOP_KEYS or did_you_mean(key, TOP_KEYS) for key in keys):
+            # another YAML file in an audited folder (a CI config, a baseline saved as .yaml):
+            # one line saying so, not a missing version, missing keys and every key unknown
+            shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+            self.problem(
+                root,
+                f"not a journey file: none of its keys ({shown}) belongs to the format; a journey starts "
+                "with `journeyaudit: 1` (keep other YAML files out of the audited folders)",
+                "not-a-journey",
+            )
+            return None
         top = self.mapping(root, "the journey", TOP_KEYS)
         root_location = _location(root)
 
