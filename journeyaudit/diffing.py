@@ -432,12 +432,17 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
 def render_html(diff: DiffResult) -> str:
     """A self-contained HTML page (inline CSS, no scripts) from templates/diff.html, autoescaped."""
     from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    from journeyaudit.reports.swimlane import visible
 
     environment = Environment(
         loader=PackageLoader("journeyaudit", "templates"),
         autoescape=select_autoescape(["html"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # as the HTML report: control characters from journeys become visible escapes
+        finalize=lambda value: visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
     )
     template = environment.get_template("diff.html")
     try:  # the HTML report's stylesheet, when that report is installed: same look

@@ -66,3 +66,22 @@ def test_diff_shows_control_characters_as_escapes(tmp_path, journey, fmt):
     assert result.exit_code == 0, result.output
     assert "Desk\\x1b" in result.stdout.replace("\\\\", "\\")  # Markdown doubles the backslash
     assert not RAW_CONTROL.search(result.stdout), repr(result.stdout)
+
+
+def test_html_diff_and_report_hold_no_control_characters(tmp_path, journey):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "ctrl.yaml").write_text(JOURNEY.replace("Desk\\e[2J", "Desk"), encoding="utf-8")
+    new = tmp_path / "new"
+    new.mkdir()
+    journey.rename(new / "ctrl.yaml")
+    diff = CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "html"])
+    assert diff.exit_code == 0, diff.output
+    assert "Desk\\x1b[2J" in diff.stdout
+    assert not RAW_CONTROL.search(diff.stdout), repr(RAW_CONTROL.findall(diff.stdout))
+    report = CliRunner().invoke(main, ["report", str(new), "-o", str(tmp_path / "report")])
+    assert report.exit_code == 0, report.output
+    for page in (tmp_path / "report").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not RAW_CONTROL.search(text), (page.name, RAW_CONTROL.findall(text))
+    assert "red\\x9b2J" in (tmp_path / "report" / "ctrl.html").read_text(encoding="utf-8")  # C1, visible
