@@ -100,11 +100,17 @@ def render_json(report: HandoffReport, top: int) -> str:
 def render_html(report: HandoffReport, top: int) -> str:
     import jinja2
 
+    from markupsafe import Markup
+
+    from journeyaudit.reports.swimlane import visible
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("journeyaudit", "templates"),
         autoescape=True,  # department names and case ids come from the log
         trim_blocks=True,
         lstrip_blocks=True,
+        # as the HTML report: control characters become visible escapes
+        finalize=lambda value: visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
     )
     template = environment.get_template("handoffs.html")
     departments = report.departments

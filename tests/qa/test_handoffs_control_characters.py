@@ -57,3 +57,12 @@ def test_diff_escapes_control_characters_in_problems_of_the_old_version(tmp_path
     result = CliRunner().invoke(main, ["diff", str(old), str(new)])
     assert "bin\\x1b[2J.yaml:1:1: this is a binary file" in result.output
     assert "\x1b" not in result.output
+
+
+def test_html_report_escapes_control_characters(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(CSV)
+    result = CliRunner().invoke(main, ["handoffs", str(log), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert not RAW_CONTROL.search(result.stdout), RAW_CONTROL.findall(result.stdout)
+    assert "Desk\\x07" in result.stdout
