@@ -7,8 +7,9 @@ same graph. Branches to a step that does not exist are ignored here (the
 loader reports them).
 
 Absorbing steps (where a way stops) are end steps, dead ends (no usable
-`next`) and traps: steps from which no end and no dead end can be reached,
-which only happens inside or in front of a closed loop. A trap is cut: the
+`next`) and traps: steps from which no end and no dead end can be reached
+(along branches with p > 0), which only happens inside or in front of a
+closed loop. A trap is cut: the
 customer entering it is counted as stuck at the first trap step they enter.
 """
 
@@ -96,14 +97,21 @@ def build_graph(journey: Journey) -> JourneyGraph:
                     reachable[v] = True
                     queue.append(v)
 
-    # Steps that can reach an end or a dead end: backwards from them.
+    # Steps that can reach an end or a dead end: backwards from them, along branches
+    # that are ever taken. A loop whose only way out has p = 0 is a trap (the customer
+    # never leaves it), and the chain's I - Q would be singular if it were not cut.
+    taken_predecessors: list[list[int]] = [[] for _ in range(n)]
+    for u in range(n):
+        for v, p in successors[u]:
+            if p > 0:
+                taken_predecessors[v].append(u)
     can_stop = [False] * n
     queue = deque(u for u in range(n) if is_end[u] or dead_end[u])
     for u in queue:
         can_stop[u] = True
     while queue:
         v = queue.popleft()
-        for u in predecessors[v]:
+        for u in taken_predecessors[v]:
             if not can_stop[u]:
                 can_stop[u] = True
                 queue.append(u)
