@@ -23,6 +23,7 @@ from journeyaudit.model import Journey
 # Branch probabilities of one step must add up to 1 within this tolerance;
 # beyond it (a file the loader already complained about) they are rescaled.
 PROBABILITY_TOLERANCE = 1e-6
+NEVER_TAKEN = 1e-12  # a branch this unlikely is no way out of a loop (see the traps below)
 
 
 @dataclass(slots=True)
@@ -98,12 +99,13 @@ def build_graph(journey: Journey) -> JourneyGraph:
                     queue.append(v)
 
     # Steps that can reach an end or a dead end: backwards from them, along branches
-    # that are ever taken. A loop whose only way out has p = 0 is a trap (the customer
-    # never leaves it), and the chain's I - Q would be singular if it were not cut.
+    # that are ever taken. A loop whose only way out has p = 0 (or p = 1e-300, below
+    # NEVER_TAKEN: a loop walked 1/p times, beyond what floating point can hold) is a
+    # trap: the customer never leaves it, and the chain's I - Q would be singular.
     taken_predecessors: list[list[int]] = [[] for _ in range(n)]
     for u in range(n):
         for v, p in successors[u]:
-            if p > 0:
+            if p > NEVER_TAKEN:
                 taken_predecessors[v].append(u)
     can_stop = [False] * n
     queue = deque(u for u in range(n) if is_end[u] or dead_end[u])

@@ -33,3 +33,12 @@ def test_a_loop_left_only_with_p_0_is_a_trap_not_a_crash(tmp_path):
     assert metrics["success_rate"] == 0.0 and metrics["stuck_rate"] == 1.0
     report = CliRunner().invoke(main, ["report", str(path), "-o", str(tmp_path / "report")])
     assert report.exit_code == 0, report.output
+
+
+def test_a_loop_left_with_p_1e_300_is_a_trap_not_a_crash(tmp_path):
+    # 1 - 1e-300 is 1.0 in floating point: the loop is walked "1e300 times", I - Q is singular
+    path = tmp_path / "resubmit.yaml"
+    path.write_text(JOURNEY.replace("{to: submit, p: 1}, {to: done, p: 0,", "{to: submit, p: 1}, {to: done, p: 1.0e-300,"))
+    result = CliRunner().invoke(main, ["audit", str(path), "--format", "json"])
+    assert "internal error" not in result.output, result.output
+    assert json.loads(result.stdout)["journeys"][0]["metrics"]["stuck_rate"] == 1.0
