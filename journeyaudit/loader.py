@@ -770,6 +770,26 @@ def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
     return Problem(file, line, column, message, "yaml-syntax")
 
 
+_WIDE_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe", "utf-16"),
+)
+
+
+def _utf8_from_bom(data: bytes) -> bytes:
+    """UTF-16 or UTF-32 text with its byte-order mark (PowerShell 5's `>` writes UTF-16;
+    YAML allows both) as UTF-8; anything else unchanged (NUL bytes then mean binary)."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                return data
+    return data
+
+
 def load_bytes(
     data: bytes,
     file: str,
@@ -778,6 +798,7 @@ def load_bytes(
     known_rules: Iterable[str] | None = None,
 ) -> LoadResult:
     """Load a journey from the raw bytes of a file."""
+    data = _utf8_from_bom(data)
     if b"\x00" in data:
         return LoadResult(file, None, [Problem(file, 1, 1, "this is a binary file, not a YAML journey", "binary-file")])
     try:
