@@ -67,3 +67,12 @@ def test_a_config_that_is_not_utf8_names_the_line_and_column(tmp_path):
     result = CliRunner().invoke(main, ["audit", str(tmp_path / "loan-payoff.yaml")])
     assert result.exit_code == 2
     assert "journeyaudit.toml:2:19: the file is not UTF-8 text (byte 0xe9); save it as UTF-8" in result.output
+
+
+def test_a_short_baseline_fingerprint_says_what_a_valid_one_is(tmp_path):
+    shutil.copy(EXAMPLES / "loan-payoff.yaml", tmp_path)
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text('{"version": 1, "findings": [{"fingerprint": "abc"}]}')
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "loan-payoff.yaml"), "--baseline", str(baseline)])
+    assert result.exit_code == 2
+    assert "6 to 64 lowercase hex digits" in result.output  # 'abc' is hex digits: "(hex digits)" misled
