@@ -95,6 +95,7 @@ def run_audit(paths, config=None, *, rules=None, max_bytes=None, progress=None) 
         known_rules=frozenset(rules) or None,
         max_bytes=max_bytes or MAX_FILE_BYTES,
         progress=progress,
+        exclude=config.is_excluded if config.exclude else None,
     )
     journeys = [result.journey for result in results if result.journey is not None]
     return audit_journeys(journeys, config, rules=rules, problems=problems)

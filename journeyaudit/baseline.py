@@ -173,7 +173,12 @@ def load_baseline(path: str) -> Baseline:
             fail(f"baseline entry {index + 1} must be an object with a fingerprint", line, column)
         fingerprint = item.get("fingerprint")
         if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
-            fail(f"baseline entry {index + 1} has no valid fingerprint (hex digits): {fingerprint!r}", line, column)
+            fail(
+                f"baseline entry {index + 1} has no valid fingerprint "
+                f"(6 to 64 lowercase hex digits, as `journeyaudit baseline` writes): {fingerprint!r}",
+                line,
+                column,
+            )
         if fingerprint in seen:
             fail(f"baseline entry {index + 1} repeats fingerprint {fingerprint}", line, column)
         seen.add(fingerprint)

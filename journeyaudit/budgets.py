@@ -157,6 +157,14 @@ def _number(metric: str, value) -> float:
         raise ValueError(f"budget for {metric} must be a number, not {value!r}")
     if not math.isfinite(number):
         raise ValueError(f"budget for {metric} must be a finite number, not {value!r}")
+    # every figure is zero or more, ratios at most 1, the score at most 100: a budget
+    # beyond them could never be met (or never be broken), whatever the journey
+    if number < 0:
+        raise ValueError(f"budget for {metric} must be zero or more, not {value!r}")
+    if kind == "ratio" and number > 1:
+        raise ValueError(f"budget for {metric} is a share: between 0 and 1 (or 0% and 100%), not {value!r}")
+    if metric == "score" and number > 100:
+        raise ValueError(f"budget for score must be between 0 and 100, not {value!r}")
     return number
 
 

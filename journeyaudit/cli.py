@@ -20,6 +20,7 @@ from journeyaudit import commands as commands_package
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
 
 
 def _version_text() -> str:
@@ -40,6 +41,15 @@ class JourneyauditGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("journeyaudit: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # whoever read the output stopped (`journeyaudit rules | head`): stop quietly with
+            # the status of a process ended by SIGPIPE, as other Unix tools do; stdout goes to
+            # /dev/null so the interpreter's last flush does not fail again
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # the last line of defence: never a traceback unless asked
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
@@ -60,6 +70,34 @@ def main(ctx: click.Context, debug: bool) -> None:
     """Audit customer journeys: hand-offs, repeated asks, waits, dead ends."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    _check_source_date_epoch()
+
+
+def _check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH dates the HTML report; a malformed value is a usage error (exit 2).
+
+    Checked before anything is imported: NumPy (under SciPy) reads the variable when
+    it is imported and crashes on a value that is not a whole number of seconds.
+    An empty value means unset, as reproducible-builds.org has it.
+    """
+    import os
+    from datetime import datetime, timezone
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return
+    if not value.strip():
+        del os.environ["SOURCE_DATE_EPOCH"]
+        return
+    try:
+        datetime.fromtimestamp(int(value.strip()), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        click.echo(
+            f"journeyaudit: SOURCE_DATE_EPOCH={value!r} is not a date: give whole seconds since "
+            "1970-01-01 UTC (e.g. `git log -1 --format=%ct`), or unset it",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
 
 
 def _register_commands() -> None:

@@ -18,6 +18,8 @@ Unknown keys, rules and options are errors with "did you mean".
 
 from __future__ import annotations
 
+import fnmatch
+import math
 import os
 import re
 import tomllib
@@ -63,6 +65,22 @@ class Config:
         settings = self.rules.get(rule.id)
         return resolve_options(rule, settings.options if settings else None)
 
+    def is_excluded(self, path: str | os.PathLike) -> bool:
+        """Does an `exclude` glob match the file: its path relative to the configuration
+        file's folder (or the working folder), one of its folders, or its name?"""
+        if not self.exclude:
+            return False
+        base = Path(self.file).resolve().parent if self.file else Path.cwd()
+        absolute = Path(os.path.abspath(path))
+        try:
+            relative = absolute.relative_to(base).as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        parts = relative.split("/")
+        candidates = {relative, parts[-1], *("/".join(parts[:end]) for end in range(1, len(parts)))}
+        patterns = [pattern.rstrip("/") for pattern in self.exclude]
+        return any(fnmatch.fnmatchcase(candidate, pattern) for pattern in patterns for candidate in candidates)
+
 
 def find_config_file(start: str | os.PathLike) -> Path | None:
     """The closest journeyaudit.toml, or pyproject.toml with [tool.journeyaudit], upward from `start`."""
@@ -74,15 +92,29 @@ def find_config_file(start: str | os.PathLike) -> Path | None:
             candidate = candidate_folder / name
             if not candidate.is_file():
                 continue
-            if name == "pyproject.toml":
-                try:
-                    with open(candidate, "rb") as handle:
-                        if "journeyaudit" not in tomllib.load(handle).get("tool", {}):
-                            continue
-                except (OSError, tomllib.TOMLDecodeError):
-                    continue
+            if name == "pyproject.toml" and not _has_our_section(candidate):
+                continue
             return candidate
     return None
+
+
+_OUR_TABLE = re.compile(rb"^[ \t]*\[+[ \t]*[\"']?tool[\"']?[ \t]*\.[ \t]*[\"']?journeyaudit\b", re.MULTILINE)
+
+
+def _has_our_section(pyproject: Path) -> bool:
+    """Does this pyproject.toml configure journeyaudit? One that does not parse counts when
+    it names [tool.journeyaudit]: load_config then reports the syntax error (file:line:column)
+    instead of the configuration being skipped without a word."""
+    try:
+        data = pyproject.read_bytes()
+    except OSError:
+        return False
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return "journeyaudit" in tomllib.loads(data.decode("utf-8")).get("tool", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return bool(_OUR_TABLE.search(data))
 
 
 def _line_of(text: str, key: str) -> tuple[int, int]:
@@ -110,11 +142,20 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
         return Config()
     shown = display_path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 1, 1, "config file not found", "config")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([Problem(shown, 1, 1, f"cannot read the config file: {error}", "config")]) from None
+    except OSError as error:
+        raise ConfigError([Problem(shown, 1, 1, f"cannot read the config file: {error.strerror or error}", "config")]) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte-order mark (Windows editors write one): not TOML, but harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[data.rfind(b"\n", 0, error.start) + 1 : error.start].decode("utf-8", "replace")) + 1
+        message = f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
+        raise ConfigError([Problem(shown, line, column, message, "config")]) from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -191,6 +232,10 @@ def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>",
                 if not _same_type(expected, option_value):
                     problem(option, f"option '{option}' of rule '{rule_id}' must be {_type_name(expected)}, not {option_value!r}")
                     continue
+                wrong = _value_problem(expected, option_value)
+                if wrong:
+                    problem(option, f"option '{option}' of rule '{rule_id}' {wrong}")
+                    continue
             settings.options[option] = option_value
         try:
             resolve_options(rule, settings.options)
@@ -215,6 +260,21 @@ def _same_type(expected: Any, value: Any) -> bool:
     if isinstance(expected, dict):
         return isinstance(value, dict)
     return True
+
+
+def _value_problem(expected: Any, value: Any) -> str | None:
+    """What is wrong with a value of the right type (None when nothing): rules count and
+    compare with their options, so a negative, infinite or NaN limit is never meant."""
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        if not math.isfinite(value):
+            return f"must be a finite number, not {value!r}"
+        if value < 0:
+            return f"must be zero or more, not {value!r}"
+    if isinstance(expected, list) and all(isinstance(item, str) for item in expected):
+        odd = [item for item in value if not isinstance(item, str)]
+        if odd:
+            return f"must be a list of text, not {odd[0]!r} in the list"
+    return None
 
 
 def _type_name(expected: Any) -> str:

@@ -114,6 +114,7 @@ class JourneyDiff:
     fixed_findings: list[Finding] = field(default_factory=list)
     budget_crossings: list[BudgetCheck] = field(default_factory=list)
     regressions: list[str] = field(default_factory=list)  # why this journey got worse, one line each
+    renamed_from: str | None = None  # the old id, when the journey changed its id in the same file
 
     @property
     def verdict(self) -> str:
@@ -130,7 +131,7 @@ class JourneyDiff:
             return "worse"
         if better:
             return "better"
-        return "changed" if (self.steps or self.status in ("added", "removed")) else "unchanged"
+        return "changed" if (self.steps or self.renamed_from or self.status in ("added", "removed")) else "unchanged"
 
     def to_json(self) -> dict:
         return {
@@ -145,6 +146,7 @@ class JourneyDiff:
             "fixed_findings": [f.to_json() for f in self.fixed_findings],
             "budget_crossings": [check.to_json() for check in self.budget_crossings],
             "regressions": list(self.regressions),
+            "renamed_from": self.renamed_from,
         }
 
 
@@ -275,13 +277,59 @@ def _failing(finding: Finding, fail_on: str) -> bool:
     return fail_on != "never" and not finding.waived and severity_at_least(finding.severity, fail_on)
 
 
+def _renames(old_by_id: dict, new_by_id: dict, place) -> dict[str, str]:
+    """new id -> old id for journeys that changed their id but not their place (same file).
+
+    Only one-to-one: an old and a new journey, each without a match by id, that
+    are the only ones at their place.
+    """
+    if place is None:
+        return {}
+    gone: dict[str, list[str]] = {}
+    for journey_id, result in old_by_id.items():
+        if journey_id not in new_by_id:
+            gone.setdefault(place("old", result), []).append(journey_id)
+    came: dict[str, list[str]] = {}
+    for journey_id, result in new_by_id.items():
+        if journey_id not in old_by_id:
+            came.setdefault(place("new", result), []).append(journey_id)
+    return {ids[0]: gone[key][0] for key, ids in came.items() if len(ids) == 1 and len(gone.get(key, [])) == 1}
+
+
+def _by_identity(findings, renamed: bool) -> dict[str, Finding]:
+    """Findings by fingerprint; for a renamed journey by what the fingerprint hashes minus the
+    journey id (the fingerprint covers the id, so every finding would look new and fixed)."""
+    if not renamed:
+        return {f.fingerprint: f for f in findings}
+    keyed: dict[str, Finding] = {}
+    for finding in findings:
+        base = "\x1f".join(
+            [finding.rule, finding.step or "", ",".join(finding.steps), ",".join(finding.data),
+             ",".join(finding.related_journeys), finding.key]
+        )
+        ordinal = 0
+        while f"{base}\x1f#{ordinal}" in keyed:
+            ordinal += 1
+        keyed[f"{base}\x1f#{ordinal}"] = finding
+    return keyed
+
+
 def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str = "error",
-                 tolerance: Tolerance | None = None, old_label: str = "old", new_label: str = "new") -> DiffResult:
-    """Compare two AuditResults (journeys matched by id)."""
+                 tolerance: Tolerance | None = None, old_label: str = "old", new_label: str = "new",
+                 place=None) -> DiffResult:
+    """Compare two AuditResults (journeys matched by id).
+
+    `place(side, journey_result)`, when given, says where a journey lives (its
+    file, relative to what was compared): a journey whose id changed while its
+    place did not is compared with its old self instead of being removed and added.
+    """
     tolerance = tolerance or Tolerance()
     budgets = budgets or []
     old_by_id = {r.journey.id: r for r in old.journeys}
     new_by_id = {r.journey.id: r for r in new.journeys}
+    renames = _renames(old_by_id, new_by_id, place)
+    for new_id, old_id in renames.items():
+        old_by_id[new_id] = old_by_id.pop(old_id)
     old_checks = {(c.journey, c.budget.metric, c.budget.op): c for c in evaluate(old, budgets)}
     new_checks = evaluate(new, budgets)
     journeys = []
@@ -291,16 +339,18 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
         shown = after or before
         status = "added" if before is None else "removed" if after is None else "changed"
         diff = JourneyDiff(journey_id, shown.journey.title, shown.journey.file, status, before, after)
-        old_findings = {f.fingerprint: f for f in (before.findings if before else [])}
-        new_findings = {f.fingerprint: f for f in (after.findings if after else [])}
+        diff.renamed_from = renames.get(journey_id)
+        renamed = diff.renamed_from is not None
+        old_findings = _by_identity(before.findings if before else [], renamed)
+        new_findings = _by_identity(after.findings if after else [], renamed)
         diff.new_findings = [f for fp, f in new_findings.items() if fp not in old_findings]
         diff.fixed_findings = [f for fp, f in old_findings.items() if fp not in new_findings]
         if before and after:
             diff.steps = diff_steps(before.journey, after.journey)
             diff.metrics = diff_metrics(before.metrics, after.metrics, tolerance)
         if after:
-            for finding in after.findings:
-                previous = old_findings.get(finding.fingerprint)
+            for identity, finding in new_findings.items():
+                previous = old_findings.get(identity)
                 if _failing(finding, fail_on) and not (previous and _failing(previous, fail_on)):
                     word = "new" if previous is None else "now failing"
                     where = f" at '{finding.step}'" if finding.step else ""
@@ -308,7 +358,7 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
             for check in new_checks:
                 if check.journey != journey_id or check.passed:
                     continue
-                previous = old_checks.get((journey_id, check.budget.metric, check.budget.op))
+                previous = old_checks.get((diff.renamed_from or journey_id, check.budget.metric, check.budget.op))
                 if previous is None or previous.passed:
                     diff.budget_crossings.append(check)
                     diff.regressions.append(f"crosses a budget: {check.message()}")
@@ -318,7 +368,7 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
                     f"{tolerance.points:g} points" if GATED_METRICS[delta.metric] == "points" else f"{tolerance.percent:g} %"
                 )
                 diff.regressions.append(f"{delta.metric} got worse beyond the tolerance of {limit}: {delta.text()}")
-        if status == "changed" and not (diff.steps or diff.metrics or diff.new_findings or diff.fixed_findings):
+        if status == "changed" and not (diff.steps or diff.metrics or diff.new_findings or diff.fixed_findings or renamed):
             diff.status = "unchanged"
         journeys.append(diff)
     return DiffResult(journeys, old, new, fail_on, tolerance, old_label, new_label)
@@ -328,7 +378,10 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
     """The terminal form of a diff."""
     import click
 
-    def style(text, **kw):
+    from journeyaudit.findings import printable
+
+    def style(text, **kw):  # every line passes here or through printable: journey text is never raw
+        text = printable(text)
         return click.style(text, **kw) if color else text
 
     colours = {"worse": "red", "better": "green", "mixed": "yellow", "changed": "cyan", "unchanged": "bright_black", "new": "cyan", "gone": "cyan"}
@@ -337,16 +390,17 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
         if journey.status == "unchanged":
             continue
         verdict = journey.verdict
+        renamed = f", id was '{journey.renamed_from}'" if journey.renamed_from else ""
         lines.append(
-            style(f"{journey.file}: {journey.title} ({journey.id})", bold=True)
+            style(f"{journey.file}: {journey.title} ({journey.id}{renamed})", bold=True)
             + "  "
             + style(f"[{journey.status}, {verdict}]", fg=colours.get(verdict))
         )
         for change in journey.steps:
             mark = {"added": "+", "removed": "-", "changed": "~"}[change.change]
-            lines.append(f"  {mark} step {change.step} ({change.change}): {change.title}")
+            lines.append(printable(f"  {mark} step {change.step} ({change.change}): {change.title}"))
             for name, (old, new) in change.fields.items():
-                lines.append(f"      {name}: {old} → {new}")
+                lines.append(printable(f"      {name}: {old} → {new}"))
         for delta in journey.metrics:
             arrow = {"better": "better", "worse": "worse", "changed": "changed"}[delta.direction]
             flag = "  (beyond tolerance)" if delta.regression else ""
@@ -382,12 +436,17 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
 def render_html(diff: DiffResult) -> str:
     """A self-contained HTML page (inline CSS, no scripts) from templates/diff.html, autoescaped."""
     from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    from journeyaudit.reports.swimlane import visible
 
     environment = Environment(
         loader=PackageLoader("journeyaudit", "templates"),
         autoescape=select_autoescape(["html"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # as the HTML report: control characters from journeys become visible escapes
+        finalize=lambda value: visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
     )
     template = environment.get_template("diff.html")
     try:  # the HTML report's stylesheet, when that report is installed: same look

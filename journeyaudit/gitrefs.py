@@ -60,7 +60,7 @@ def resolve_ref(ref: str, root: Path) -> str:
         raise GitError(f"unknown git ref '{ref}': no such branch, tag or commit in {display_path(root)}{hint}") from None
 
 
-def files_at_ref(ref: str, paths) -> tuple[str, list[tuple[str, bytes]]]:
+def files_at_ref(ref: str, paths, exclude=None) -> tuple[str, list[tuple[str, bytes]]]:
     """(commit, [(display path, bytes)]) of the journey files under `paths` at `ref`.
 
     A path missing at `ref` gives no files (its journeys are new). Raises GitError.
@@ -82,6 +82,8 @@ def files_at_ref(ref: str, paths) -> tuple[str, list[tuple[str, bytes]]]:
                 continue
             if any(part.startswith(".") for part in Path(name).parts):
                 continue  # hidden folders are skipped, as in the working tree
+            if exclude is not None and exclude(root / name):
+                continue  # as the configuration's exclude does in the working tree
             found.setdefault(name, display_path(root / name))
     files = []
     for name in sorted(found, key=lambda n: found[n]):
@@ -90,9 +92,9 @@ def files_at_ref(ref: str, paths) -> tuple[str, list[tuple[str, bytes]]]:
     return commit, files
 
 
-def load_at_ref(ref: str, paths, *, known_rules=None, max_bytes: int | None = None):
+def load_at_ref(ref: str, paths, *, known_rules=None, max_bytes: int | None = None, exclude=None):
     """Journeys and problems of the files under `paths` at `ref` (same checks as the working tree)."""
-    commit, files = files_at_ref(ref, paths)
+    commit, files = files_at_ref(ref, paths, exclude)
     journeys, problems = [], []
     seen: dict[str, str] = {}
     for shown, data in files:

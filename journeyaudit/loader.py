@@ -17,6 +17,8 @@ import gc
 import math
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -69,6 +71,8 @@ TAG_BOOL = "tag:yaml.org,2002:bool"
 TAG_INT = "tag:yaml.org,2002:int"
 TAG_FLOAT = "tag:yaml.org,2002:float"
 TAG_MERGE = "tag:yaml.org,2002:merge"
+# YAML 1.2 numbers with an exponent and no dot (1e-3): YAML 1.1 reads them as text
+PLAIN_NUMBER = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 TRUE_WORDS = {"true", "yes", "on", "y"}
 FALSE_WORDS = {"false", "no", "off", "n"}
 
@@ -178,6 +182,7 @@ class _Reader:
         self.file = file
         self.known_rules = known_rules
         self.problems: list[Problem] = []
+        self._reported: set[tuple] = set()
         self.visits = 0
         # Keys suggested by "did you mean": their absence is already explained.
         self.suggested: set[tuple[int, str]] = set()
@@ -185,7 +190,11 @@ class _Reader:
     # -- reporting ------------------------------------------------------------
     def problem(self, node_or_location, message: str, code: str) -> None:
         location = node_or_location if isinstance(node_or_location, Location) else _location(node_or_location)
-        self.problems.append(Problem(self.file, location.line, location.column, message, code))
+        problem = Problem(self.file, location.line, location.column, message, code)
+        key = (problem.line, problem.column, message, code)
+        if key not in self._reported:  # an alias repeats its node: say it once
+            self._reported.add(key)
+            self.problems.append(problem)
 
     def _count(self, n: int = 1) -> None:
         self.visits += n
@@ -279,7 +288,7 @@ class _Reader:
             self.problem(
                 node,
                 f"{what} '{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
-                + (f" (e.g. '{_slugify(value)}')" if _slugify(value) else ""),
+                + (f" (e.g. '{slugify(value)}')" if slugify(value) else ""),
                 "bad-id",
             )
             return None
@@ -309,13 +318,21 @@ class _Reader:
         return None
 
     def number(self, node, what: str) -> float | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag in (TAG_INT, TAG_FLOAT):
+        """A number; also `1e-3`, which YAML 1.1 reads as text (its floats need a dot) but everyone means as a number."""
+        plain_exponent = (
+            isinstance(node, yaml.ScalarNode) and not node.style and node.tag == TAG_STR and PLAIN_NUMBER.match(node.value)
+        )
+        if isinstance(node, yaml.ScalarNode) and (node.tag in (TAG_INT, TAG_FLOAT) or plain_exponent):
+            text = node.value.replace("_", "")
             try:
-                value = float(node.value.replace("_", ""))
+                value = math.nan if text.lower().lstrip("+-") in (".inf", ".nan") else float(text)
             except ValueError:
                 value = None
             if value is not None and math.isfinite(value):
                 return value
+            if value is not None:
+                self.problem(node, f"{what} must be a finite number, found {node.value}", "wrong-type")
+                return None
         self.problem(node, f"{what} must be a number, found {_kind_of(node)}", "wrong-type")
         return None
 
@@ -353,6 +370,18 @@ class _Reader:
                 "not-a-mapping",
             )
             return None
+        keys = [k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode) and k.tag != TAG_MERGE]
+        if keys and not any(key in TOP_KEYS or did_you_mean(key, TOP_KEYS) for key in keys):
+            # another YAML file in an audited folder (a CI config, a baseline saved as .yaml):
+            # one line saying so, not a missing version, missing keys and every key unknown
+            shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+            self.problem(
+                root,
+                f"not a journey file: none of its keys ({shown}) belongs to the format; a journey starts "
+                "with `journeyaudit: 1` (keep other YAML files out of the audited folders)",
+                "not-a-journey",
+            )
+            return None
         top = self.mapping(root, "the journey", TOP_KEYS)
         root_location = _location(root)
 
@@ -371,7 +400,7 @@ class _Reader:
             else:
                 self.problem(
                     root_location,
-                    f"the file name gives the journey id '{default_id}', which is not a valid id; add `id: {_slugify(default_id) or 'my-journey'}`",
+                    f"the file name gives the journey id '{default_id}', which is not a valid id; add `id: {slugify(default_id) or 'my-journey'}`",
                     "bad-id",
                 )
         else:
@@ -439,6 +468,10 @@ class _Reader:
         node = top["journeyaudit"][1]
         if isinstance(node, yaml.ScalarNode) and node.tag == TAG_INT and node.value.strip() == str(FORMAT_VERSION):
             return
+        if isinstance(node, yaml.ScalarNode) and node.style and node.value.strip() == str(FORMAT_VERSION):
+            self.problem(node, f"the format version is the number {FORMAT_VERSION}, not the text {node.value!r}: "
+                               f"write `journeyaudit: {FORMAT_VERSION}` without quotes", "bad-version")
+            return
         shown = node.value if isinstance(node, yaml.ScalarNode) else _kind_of(node)
         self.problem(
             node,
@@ -462,7 +495,7 @@ class _Reader:
                 self.problem(
                     key_node,
                     f"'{key}' under {what} is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
-                    + (f" (e.g. '{_slugify(key)}')" if _slugify(key) else ""),
+                    + (f" (e.g. '{slugify(key)}')" if slugify(key) else ""),
                     "bad-id",
                 )
                 continue
@@ -696,7 +729,9 @@ class _Reader:
             previous = step.channel
 
 
-def _slugify(text: str) -> str:
+def slugify(text: str) -> str:
+    """A valid id close to `text` ('' when none): accents dropped (Ünï → uni), the rest as '-'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")
     slug = re.sub(r"^[^a-z]+", "", slug)
     return slug
@@ -735,6 +770,26 @@ def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
     return Problem(file, line, column, message, "yaml-syntax")
 
 
+_WIDE_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\xff\xfe", "utf-16"),
+)
+
+
+def _utf8_from_bom(data: bytes) -> bytes:
+    """UTF-16 or UTF-32 text with its byte-order mark (PowerShell 5's `>` writes UTF-16;
+    YAML allows both) as UTF-8; anything else unchanged (NUL bytes then mean binary)."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                return data
+    return data
+
+
 def load_bytes(
     data: bytes,
     file: str,
@@ -743,6 +798,7 @@ def load_bytes(
     known_rules: Iterable[str] | None = None,
 ) -> LoadResult:
     """Load a journey from the raw bytes of a file."""
+    data = _utf8_from_bom(data)
     if b"\x00" in data:
         return LoadResult(file, None, [Problem(file, 1, 1, "this is a binary file, not a YAML journey", "binary-file")])
     try:
@@ -839,7 +895,18 @@ def load_file(
     """Load one journey file; never raises for bad input."""
     shown = display_path(path)
     try:
-        with open(path, "rb") as handle:
+        # non-blocking, and only regular files: a named pipe or a device called x.yaml
+        # would otherwise hang the run or read forever
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+                    raise IsADirectoryError(path)
+                return LoadResult(shown, None, [Problem(shown, 1, 1, NOT_REGULAR, "not-found")])
+        except BaseException:
+            os.close(descriptor)
+            raise
+        with os.fdopen(descriptor, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except IsADirectoryError:
         return LoadResult(shown, None, [Problem(shown, 1, 1, "is a folder, not a journey file", "not-found")])
@@ -865,11 +932,15 @@ def load_file(
     return load_bytes(data, shown, default_id=journey_id_from_path(path), known_rules=known_rules)
 
 
-def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
+NOT_REGULAR = "not a regular file (a pipe, a socket or a device): nothing to audit"
+
+
+def find_journey_files(paths: Iterable[str | os.PathLike], exclude=None) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders (recursively, `*.yaml`/`*.yml`) into a sorted, de-duplicated list.
 
     Hidden folders are skipped; symlinked folders are followed once (a
-    symlink loop is visited once, not forever).
+    symlink loop is visited once, not forever). `exclude(path)`, when given,
+    drops files (the configuration's `exclude` globs).
     """
     files: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -879,7 +950,12 @@ def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
             files.setdefault(os.path.realpath(path), path)
         elif path.is_dir():
             seen_dirs: set[str] = set()
-            for folder, dirnames, filenames in os.walk(path, followlinks=True):
+
+            def unreadable(error: OSError) -> None:  # os.walk would skip the folder silently
+                shown = display_path(error.filename or path)
+                problems.append(Problem(shown, 1, 1, f"cannot read the folder: {error.strerror or error}", "not-found"))
+
+            for folder, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
                 real = os.path.realpath(folder)
                 if real in seen_dirs:
                     dirnames[:] = []
@@ -890,10 +966,12 @@ def find_journey_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
                     if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
                         candidate = Path(folder) / name
                         files.setdefault(os.path.realpath(candidate), candidate)
+        elif path.exists():
+            problems.append(Problem(display_path(path), 1, 1, NOT_REGULAR, "not-found"))
         else:
             shown = display_path(path)
             problems.append(Problem(shown, 1, 1, "no such file or folder", "not-found"))
-    ordered = sorted(files.values(), key=lambda p: display_path(p))
+    ordered = sorted((p for p in files.values() if exclude is None or not exclude(p)), key=lambda p: display_path(p))
     return ordered, problems
 
 
@@ -903,6 +981,7 @@ def load_paths(
     known_rules: Iterable[str] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     progress=None,
+    exclude=None,
 ) -> tuple[list[LoadResult], list[Problem]]:
     """Load every journey file under `paths`; problems of one file never stop the others.
 
@@ -910,7 +989,7 @@ def load_paths(
     run: missing paths, unreadable or invalid files, and journey ids used by
     two files. `progress`, when given, is called once per file.
     """
-    files, problems = find_journey_files(paths)
+    files, problems = find_journey_files(paths, exclude)
     rules = frozenset(known_rules) if known_rules is not None else None
     results = []
     first_file_of: dict[str, LoadResult] = {}

@@ -7,8 +7,9 @@ same graph. Branches to a step that does not exist are ignored here (the
 loader reports them).
 
 Absorbing steps (where a way stops) are end steps, dead ends (no usable
-`next`) and traps: steps from which no end and no dead end can be reached,
-which only happens inside or in front of a closed loop. A trap is cut: the
+`next`) and traps: steps from which no end and no dead end can be reached
+(along branches with p > 0), which only happens inside or in front of a
+closed loop. A trap is cut: the
 customer entering it is counted as stuck at the first trap step they enter.
 """
 
@@ -22,6 +23,7 @@ from journeyaudit.model import Journey
 # Branch probabilities of one step must add up to 1 within this tolerance;
 # beyond it (a file the loader already complained about) they are rescaled.
 PROBABILITY_TOLERANCE = 1e-6
+NEVER_TAKEN = 1e-12  # a branch this unlikely is no way out of a loop (see the traps below)
 
 
 @dataclass(slots=True)
@@ -96,14 +98,22 @@ def build_graph(journey: Journey) -> JourneyGraph:
                     reachable[v] = True
                     queue.append(v)
 
-    # Steps that can reach an end or a dead end: backwards from them.
+    # Steps that can reach an end or a dead end: backwards from them, along branches
+    # that are ever taken. A loop whose only way out has p = 0 (or p = 1e-300, below
+    # NEVER_TAKEN: a loop walked 1/p times, beyond what floating point can hold) is a
+    # trap: the customer never leaves it, and the chain's I - Q would be singular.
+    taken_predecessors: list[list[int]] = [[] for _ in range(n)]
+    for u in range(n):
+        for v, p in successors[u]:
+            if p > NEVER_TAKEN:
+                taken_predecessors[v].append(u)
     can_stop = [False] * n
     queue = deque(u for u in range(n) if is_end[u] or dead_end[u])
     for u in queue:
         can_stop[u] = True
     while queue:
         v = queue.popleft()
-        for u in predecessors[v]:
+        for u in taken_predecessors[v]:
             if not can_stop[u]:
                 can_stop[u] = True
                 queue.append(u)

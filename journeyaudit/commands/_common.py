@@ -65,7 +65,7 @@ def run_with_progress(paths, config, max_bytes: int):
 
     if not stderr_is_terminal():
         return run_audit(paths, config, max_bytes=max_bytes)
-    files, _ = find_journey_files(paths)
+    files, _ = find_journey_files(paths, config.is_excluded if config is not None and config.exclude else None)
     if len(files) < 20:
         return run_audit(paths, config, max_bytes=max_bytes)
     from rich.console import Console
@@ -90,5 +90,18 @@ def write_output(text: str, output: str | None) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as error:
-        click.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
+        click.echo(cannot_write(output, error), err=True)
         raise SystemExit(2) from None
+
+
+def cannot_write(path, error: OSError) -> str:
+    """`PATH: cannot write: why`, naming a parent that is a file (the OS only says "File exists"
+    or "Not a directory" for `-o report.json/x`)."""
+    from pathlib import Path
+
+    for parent in Path(path).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"{path}: cannot write: '{parent}' is a file, not a folder"
+            break
+    return f"{path}: cannot write: {error.strerror or error}"

@@ -50,7 +50,9 @@ def read_options(case_key, activity_key, timestamp_key, department_key, engine, 
 
 
 def fail(message: str) -> None:
-    click.echo(f"journeyaudit: error: {message}", err=True)
+    from journeyaudit.findings import printable
+
+    click.echo(printable(f"journeyaudit: error: {message}"), err=True)  # names from the log may hold control characters
     raise SystemExit(EXIT_USAGE)
 
 
@@ -80,4 +82,6 @@ def write_text(text: str, output: str | None) -> None:
         with open(output, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except OSError as error:
-        fail(f"{output}: cannot write: {error.strerror or error}")
+        from journeyaudit.commands._common import cannot_write
+
+        fail(cannot_write(output, error))

@@ -45,7 +45,13 @@ def command(paths, output_format, output, html_dir, config_path, fail_on, exit_z
     if html_dir:
         from journeyaudit.reports.html import write_report
 
-        written = write_report(result, html_dir, config=config)
+        try:
+            written = write_report(result, html_dir, config=config)
+        except OSError as error:
+            from journeyaudit.commands._common import cannot_write
+
+            click.echo(cannot_write(html_dir, error), err=True)
+            raise SystemExit(EXIT_USAGE) from None
         click.echo(f"HTML report: {written}", err=True)
     if result.problems:
         raise SystemExit(EXIT_USAGE)

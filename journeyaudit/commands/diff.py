@@ -9,6 +9,7 @@ import click
 
 from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import echo_problems, resolve_config, write_output
+from journeyaudit.findings import printable
 from journeyaudit.loader import MAX_FILE_BYTES
 
 
@@ -34,6 +35,25 @@ def render_diff(name: str, diff, config, color: bool) -> str:
 
         return render_html(diff)
     return output_formats()[name].render_diff(diff, RenderOptions(config=config, command="diff"))
+
+
+def _place_function(old_paths, new_paths):
+    """Where a journey lives, comparable between the two sides: its file relative to the folder
+    compared (`diff OLD/ NEW/`), nothing when two files are compared (they are the same journey),
+    its path in the working tree with --base-ref (old files keep their working-tree paths)."""
+    import os
+
+    if old_paths is None:
+        return lambda side, result: os.path.abspath(result.journey.file)
+    roots = {"old": old_paths[0], "new": new_paths[0]}
+
+    def place(side, result):
+        root = roots[side]
+        if not os.path.isdir(root):
+            return ""
+        return os.path.relpath(os.path.abspath(result.journey.file), os.path.abspath(root))
+
+    return place
 
 
 @click.command("diff")
@@ -81,9 +101,12 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
         from journeyaudit.gitrefs import GitError, load_at_ref
 
         try:
-            commit, journeys, old_problems = load_at_ref(base_ref, new_paths, known_rules=known_rule_ids(), max_bytes=max_bytes)
+            commit, journeys, old_problems = load_at_ref(
+                base_ref, new_paths, known_rules=known_rule_ids(), max_bytes=max_bytes,
+                exclude=config.is_excluded if config.exclude else None,
+            )
         except GitError as error:
-            click.echo(f"journeyaudit: {error}", err=True)
+            click.echo(printable(f"journeyaudit: {error}"), err=True)
             raise SystemExit(EXIT_USAGE) from None
         old = audit_journeys(journeys, config, problems=old_problems)
         old_label, new_label = f"{base_ref} ({commit[:10]})", "working tree"
@@ -91,12 +114,13 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
         old = run_audit(old_paths, config, max_bytes=max_bytes)
         old_label, new_label = old_paths[0], new_paths[0]
     for problem in old.problems:
-        click.echo(f"{problem.format()} (in the old version: ignored, its journey counts as new)", err=True)
+        click.echo(printable(f"{problem.format()} (in the old version: ignored, its journey counts as new)"), err=True)
     echo_problems(new.problems, err=True)
 
     diff = diff_results(
         old,
         new,
+        place=_place_function(old_paths, new_paths),
         budgets=budgets,
         fail_on=config.fail_on,
         tolerance=Tolerance(points=tolerance, percent=tolerance_percent),

@@ -22,8 +22,10 @@ from journeyaudit.commands._eventlog_options import (
               help="Drop a branch under this share of a step's outgoing transitions (case ends count), renormalise the rest.")
 @click.option("--title", help="Journey title [default: 'Journey discovered from LOG'].")
 @click.option("--channel", default="web", show_default=True, help="Channel written on every step (logs do not record it).")
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @one_line_errors
-def command(log, output, case_key, activity_key, timestamp_key, department_key, engine, lifecycle, min_share, title, channel):
+def command(log, output, case_key, activity_key, timestamp_key, department_key, engine, lifecycle, min_share, title, channel,
+            force):
     """Discover a journey from an event log: XES (.xes, .xes.gz) or CSV.
 
     Steps are activities (department: the activity's most frequent one);
@@ -37,6 +39,9 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
 
     if not channel.strip() or any(c.isspace() for c in channel.strip()):
         fail(f"--channel {channel!r}: one word, e.g. web, phone, branch")
+    if output and os.path.exists(output) and not force:
+        # a discovered journey is a draft the user enriches by hand (as `import bpmn` and `init`)
+        fail(f"{output}: already exists; use --force to overwrite")
     event_log = read_log(log, read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle))
     try:
         # the id follows the output file's name, as the loader's default would

@@ -17,7 +17,9 @@ command = click.Group("import", help="Draft journey files from other formats, to
 
 
 def _fail(message: str) -> None:
-    click.echo(f"journeyaudit import: {message}", err=True)
+    from journeyaudit.findings import printable
+
+    click.echo(printable(f"journeyaudit import: {message}"), err=True)  # names from the model may hold control characters
     sys.exit(EXIT_USAGE)
 
 
@@ -75,4 +77,6 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
             target.write_text(text, encoding="utf-8")
             click.echo(f"wrote {target}", err=True)
     except OSError as exc:
-        _fail(f"{output}: cannot write: {exc.strerror}")
+        from journeyaudit.commands._common import cannot_write
+
+        _fail(cannot_write(output, exc))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import click
+import yaml
 
 from journeyaudit.cli import EXIT_USAGE
+from journeyaudit.loader import SLUG, slugify
 
 STARTER = """\
 # yaml-language-server: $schema=journey.schema.json
@@ -67,6 +70,14 @@ steps:
 """
 
 
+def _reads_back(title: str) -> bool:
+    """Does `title: TITLE`, unquoted, read back as that text?"""
+    try:
+        return yaml.safe_load(f"title: {title}") == {"title": title}
+    except yaml.YAMLError:
+        return False
+
+
 @click.command("init")
 @click.argument("name", required=False, default="my-journey")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -77,11 +88,23 @@ def command(name: str, force: bool) -> None:
         click.echo(f"{path}: already exists; use --force to overwrite", err=True)
         raise SystemExit(EXIT_USAGE)
     stem = path.name.rsplit(".", 1)[0]
+    if not stem.strip():
+        click.echo(f"'{name}': give the journey a file name, e.g. `journeyaudit init cancel-card`", err=True)
+        raise SystemExit(EXIT_USAGE)
     title = re.sub(r"[-_]+", " ", stem).strip().capitalize() or "My journey"
+    # the starter must validate whatever the name: an id when the file name is not one,
+    # a quoted title when the name would mean something else to YAML ("a: b", "#1", "no")
+    if not _reads_back(title):
+        title = json.dumps(title, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    text = STARTER.format(file=path.as_posix(), title=title)
+    if not SLUG.match(stem):
+        text = text.replace("journeyaudit: 1\n", f"journeyaudit: 1\nid: {slugify(stem) or 'my-journey'}\n", 1)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(STARTER.format(file=path.as_posix(), title=title), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as error:
-        click.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
+        from journeyaudit.commands._common import cannot_write
+
+        click.echo(cannot_write(path, error), err=True)
         raise SystemExit(EXIT_USAGE) from None
     click.echo(f"wrote {path.as_posix()}: edit it, then run `journeyaudit audit {path.as_posix()}`")

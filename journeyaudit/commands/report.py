@@ -46,7 +46,9 @@ def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None
     try:
         index = write_report(result, output_dir, config=config, full_diagram=full_diagram)
     except OSError as error:
-        click.echo(f"{output_dir}: cannot write the report: {error.strerror or error}", err=True)
+        from journeyaudit.commands._common import cannot_write
+
+        click.echo(cannot_write(output_dir, error), err=True)
         raise SystemExit(EXIT_USAGE) from None
     click.echo(f"HTML report: {index} ({len(result.journeys)} journey{'s' if len(result.journeys) != 1 else ''})", err=True)
     raise SystemExit(EXIT_USAGE if result.problems else EXIT_OK)

@@ -20,8 +20,9 @@ def command(output: str | None) -> None:
     `# yaml-language-server: $schema=journey.schema.json`.
     """
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(schema_text())
+        from journeyaudit.commands._common import write_output
+
+        write_output(schema_text(), output)  # exit 2 with a message when it cannot be written
         click.echo(f"wrote {output}")
     else:
         click.echo(schema_text(), nl=False)

@@ -7,7 +7,7 @@ import json
 import click
 
 from journeyaudit.cli import EXIT_OK, EXIT_USAGE
-from journeyaudit.commands._common import echo_problems, known_rule_ids
+from journeyaudit.commands._common import echo_problems, known_rule_ids, resolve_config
 from journeyaudit.loader import MAX_FILE_BYTES, load_paths
 
 
@@ -28,7 +28,13 @@ def command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> N
     every file is valid, 2 otherwise; every valid file is still read when
     another is broken.
     """
-    results, problems = load_paths(paths, known_rules=known_rule_ids(), max_bytes=max_file_size * 1024 * 1024)
+    config = resolve_config(paths, None, None)  # for its exclude globs
+    results, problems = load_paths(
+        paths,
+        known_rules=known_rule_ids(),
+        max_bytes=max_file_size * 1024 * 1024,
+        exclude=config.is_excluded if config.exclude else None,
+    )
     valid = sum(1 for result in results if result.ok)
     if output_format == "json":
         document = {

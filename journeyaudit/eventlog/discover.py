@@ -320,9 +320,14 @@ def _repair(start_kept: dict, kept: dict, dropped: dict) -> set[str]:
                 if target is END or target in can_end:
                     if best is None or count > best[2]:
                         best = (a, target, count)
-        if best is None:  # cannot happen with a log: every case ends; keep going safely
-            a = stuck[0]
-            target, count = max(dropped[a].items(), key=lambda item: item[1])
+        if best is None:
+            # No dropped outcome of a stuck step leads to an end directly: restore the
+            # likeliest dropped outcome of any stuck step (a step before the end, say,
+            # when a high --min-share dropped both branches of a loop) and look again.
+            candidates = [(count, a, target) for a in stuck for target, count in dropped[a].items()]
+            if not candidates:  # nothing left to restore: the steps are what the log gives
+                return reachable
+            count, a, target = max(candidates, key=lambda item: (item[0], item[1], str(item[2])))
             best = (a, target, count)
         a, target, count = best
         kept[a][target] = dropped[a].pop(target)

@@ -198,6 +198,11 @@ def _sniff_format(path: str, head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<"):
         return "xes"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows exports)
+        decoded = head[: len(head) // 2 * 2].decode("utf-16", "replace").lstrip(" \t\r\n")
+        if decoded.startswith("<"):
+            return "xes"  # expat reads UTF-16 XML itself
+        raise EventLogError(f"{_where(path, 1, 1)}: the file is UTF-16 text: save it as UTF-8 (CSV logs are read as UTF-8)")
     lowered = path.lower()
     if lowered.endswith((".xes", ".xes.gz", ".xml", ".xml.gz")):
         raise EventLogError(f"{_where(path, 1, 1)}: not XML (an XES log starts with '<')")
@@ -345,6 +350,10 @@ class _Builder:
         self.cases.append(Case(case_id, events))
 
     def finish(self, *, event_keys: set[str], case_keys: set[str], suggest_prefix: str = "") -> EventLog:
+        if not any(case.events for case in self.cases):
+            # said first: "no event has the attribute org:group" would send the user looking for a column
+            what = "a header and no rows" if self.fmt == "csv" else "no trace with an event"
+            raise EventLogError(f"{self.path}: the log has no events ({what}): nothing to measure")
         department_key = self.department_key
         fallback_used = False
         if self.case_level:

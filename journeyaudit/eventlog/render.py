@@ -6,6 +6,7 @@ import json
 import os
 
 from journeyaudit.eventlog.handoffs import MISSING_TREATMENT, HandoffReport
+from journeyaudit.findings import printable
 
 MATRIX_LIMIT = 12  # departments shown as a square matrix in text; more: a list of pairs
 HTML_MATRIX_LIMIT = 40
@@ -55,7 +56,8 @@ def render_text(report: HandoffReport, top: int) -> str:
         lines.append(f"  {case.case}: {case.handoffs} hand-offs in {case.events} events{flag}: {_path(case.path)}")
     if not report.worst:
         lines.append("  none")
-    return "\n".join(lines) + "\n"
+    # departments and case ids come from the log: control characters shown as \xNN
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def print_rich(report: HandoffReport, top: int) -> None:
@@ -64,28 +66,30 @@ def print_rich(report: HandoffReport, top: int) -> None:
 
     console = Console()
     for line in summary_lines(report):
-        console.print(line, markup=False, highlight=False)
-    departments = report.departments
+        console.print(printable(line), markup=False, highlight=False)
+    departments = [printable(d) for d in report.departments]
+    raw_departments = report.departments
     if 1 < len(departments) <= MATRIX_LIMIT:
         table = Table(title="Hand-off matrix (row: from, column: to)", title_justify="left")
         table.add_column("from \\ to", style="bold")
         for department in departments:
             table.add_column(department, justify="right")
-        for a in departments:
-            table.add_row(a, *[str(report.matrix.get((a, b), "")) if a != b else "·" for b in departments])
+        for a, shown in zip(raw_departments, departments):
+            table.add_row(shown, *[str(report.matrix.get((a, b), "")) if a != b else "·" for b in raw_departments])
         console.print(table)
     pairs = Table(title=f"Top hand-offs ({min(top, len(report.matrix))} of {len(report.matrix)} pairs)", title_justify="left")
     pairs.add_column("from")
     pairs.add_column("to")
     pairs.add_column("hand-offs", justify="right")
     for a, b, count in report.top_pairs(top):
-        pairs.add_row(a, b, str(count))
+        pairs.add_row(printable(a), printable(b), str(count))
     console.print(pairs)
     worst = Table(title="Worst cases", title_justify="left")
     for name, justify in (("case", "left"), ("hand-offs", "right"), ("events", "right"), ("ping-pong", "center"), ("departments", "left")):
         worst.add_column(name, justify=justify)
     for case in report.worst:
-        worst.add_row(case.case, str(case.handoffs), str(case.events), "yes" if case.ping_pong else "", _path(case.path))
+        worst.add_row(printable(case.case), str(case.handoffs), str(case.events), "yes" if case.ping_pong else "",
+                      printable(_path(case.path)))
     console.print(worst)
 
 
@@ -96,11 +100,17 @@ def render_json(report: HandoffReport, top: int) -> str:
 def render_html(report: HandoffReport, top: int) -> str:
     import jinja2
 
+    from markupsafe import Markup
+
+    from journeyaudit.reports.swimlane import visible
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("journeyaudit", "templates"),
         autoescape=True,  # department names and case ids come from the log
         trim_blocks=True,
         lstrip_blocks=True,
+        # as the HTML report: control characters become visible escapes
+        finalize=lambda value: visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
     )
     template = environment.get_template("handoffs.html")
     departments = report.departments

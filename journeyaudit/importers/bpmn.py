@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
@@ -202,11 +202,17 @@ def parse_xml(path: Path) -> Element:
         raise BpmnImportError(f"{path}: is a directory, not a BPMN file") from None
     except OSError as exc:
         raise BpmnImportError(f"{path}: cannot read: {exc.strerror}") from None
+    parser = SafeElementTree.DefusedXMLParser(
+        target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
     try:
-        root = SafeElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        parser.feed(data)
+        root = parser.close()
     except DefusedXmlException as exc:
+        expat = getattr(parser, "parser", None)  # where the declaration is, as for XML syntax errors
+        where = f"{path}:{expat.CurrentLineNumber}:{expat.CurrentColumnNumber + 1}" if expat is not None else f"{path}"
         raise BpmnImportError(
-            f"{path}: refused: the XML declares entities or external references "
+            f"{where}: refused: the XML declares entities or external references "
             f"({type(exc).__name__}); BPMN files never need them, and they can be an attack"
         ) from None
     except ParseError as exc:

@@ -65,9 +65,9 @@ class DiagramResult:
     handoff_edges: int = 0
 
 
-# Control characters (YAML's "\x07", "\e[31m") are shown as escapes: HTML
-# cannot hold most of them and Graphviz rejects some. Whitespace stays.
-_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x20), 0x7F] if code not in (0x09, 0x0A, 0x0D)}
+# Control characters (YAML's "\x07", "\e[31m", C1 like "\x85") are shown as
+# escapes: HTML cannot hold them and Graphviz rejects some. Whitespace stays.
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (0x09, 0x0A, 0x0D)}
 
 
 def visible(text: str) -> str:

@@ -217,7 +217,7 @@ def test_github_escapes_a_hostile_message():
     assert line.startswith("::error file=journeys/odd%2C name%3A 100%25.yaml,line=3,col=5,title=journeyaudit long-wait%3A j/s::")
     message = line.split("::", 2)[2]
     assert "\r" not in line and "\n" not in line
-    assert message == 'bad %25 value%0D%0Aline two: a, b <tag> & "quotes" \x01 ]]> ::error::x'
+    assert message == 'bad %25 value%0D%0Aline two: a, b <tag> & "quotes" \\x01 ]]> ::error::x'
     properties = line.split("::")[1]
     assert properties.count(",") == 3  # only the separators: commas in values are escaped
 

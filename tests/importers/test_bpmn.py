@@ -999,3 +999,15 @@ def test_the_writer_keeps_any_text_intact(title: str, when: str, note: str):
     text = dump_journey(journey, {("steps", "a", "title"): note, ("departments", "d"): note}, [note])
     assert yaml.safe_load(text) == journey
     assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == journey  # what the loader uses
+
+
+@pytest.mark.parametrize(
+    "data, line",
+    [(BILLION_LAUGHS, 3), (EXTERNAL_ENTITY, 2)],
+)
+def test_refused_entities_give_line_and_column(tmp_path: Path, data: bytes, line: int):
+    """QA: the entity declaration is located like any other XML problem."""
+    path = write(tmp_path, "attack.bpmn", data)
+    result = run_cli(str(path))
+    assert result.exit_code == 2
+    assert re.search(rf"attack\.bpmn:{line}:\d+: refused", result.output), result.output

@@ -12,6 +12,7 @@ in properties.
 
 from __future__ import annotations
 
+from journeyaudit.findings import printable
 from journeyaudit.reports.formats._common import repo_relative, status, worst_first
 
 NAME = "github"
@@ -22,7 +23,9 @@ COMMANDS = {"error": "error", "warning": "warning"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escapes, then other control characters as visible `\\xNN` (an
+    ESC in a title would otherwise colour or clear the job log)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -42,15 +45,32 @@ def annotation(finding) -> str:
     return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(finding.message)}"
 
 
-def annotate(findings, what: str = "findings") -> str:
+def problem_annotation(problem) -> str:
+    """A file that could not be used (the reason of exit 2), on the file itself."""
+    properties = ",".join(
+        [
+            f"file={escape_property(repo_relative(problem.file))}",
+            f"line={max(problem.line, 1)}",
+            f"col={max(problem.column, 1)}",
+            f"title={escape_property(f'journeyaudit: {problem.code}')}",
+        ]
+    )
+    return f"::error {properties}::{escape_data(problem.message)}"
+
+
+def annotate(findings, what: str = "findings", problems=()) -> str:
     candidates = worst_first(findings)
     lines, shown = [], {"error": 0, "warning": 0}
+    for problem in list(problems)[:LIMIT_PER_LEVEL]:  # first: they are why the step failed
+        shown["error"] += 1
+        lines.append(problem_annotation(problem))
+    annotated_problems = shown["error"]
     for finding in candidates:
         if finding.severity not in COMMANDS or shown[finding.severity] >= LIMIT_PER_LEVEL:
             continue
         shown[finding.severity] += 1
         lines.append(annotation(finding))
-    annotated = sum(shown.values())
+    annotated = sum(shown.values()) - annotated_problems
     more = len(candidates) - annotated
     summary = f"journeyaudit: {len(candidates)} {what}, {annotated} annotated"
     if more:
@@ -61,7 +81,7 @@ def annotate(findings, what: str = "findings") -> str:
 
 def render(result, options) -> str:
     findings = [f for f in result.all_findings() if status(f, options) == "open"]
-    return annotate(findings)
+    return annotate(findings, problems=result.problems)
 
 
 def render_diff(diff, options) -> str:

@@ -1,6 +1,7 @@
 """GitLab Code Quality: one JSON array of Code Climate issues (no BOM).
 
-Severity: error → critical, warning → major, info → minor. The fingerprint
+Severity: error → critical, warning → major, info → minor; a file that could
+not be used (a problem: exit 2) is a blocker. The fingerprint
 is ours (unique per finding within a run, stable across runs), so the
 merge-request widget shows what appeared and what was fixed. Waived findings
 are left out (they are accepted); baselined ones stay in (GitLab compares
@@ -32,8 +33,31 @@ def issue(finding) -> dict:
     }
 
 
+def problem_issue(problem) -> dict:
+    """A file that could not be used (exit 2): a blocker, so the merge-request widget shows why."""
+    import hashlib
+
+    path = repo_relative(problem.file)
+    material = "\x1f".join(["problem", path, problem.code, problem.message])  # no line: stable as lines move
+    return {
+        "type": "issue",
+        "description": f"{problem.message} [{problem.code}]",
+        "check_name": f"journeyaudit/{problem.code}",
+        "fingerprint": hashlib.sha256(material.encode("utf-8")).hexdigest()[:12],
+        "severity": "blocker",
+        "categories": ["Bug Risk"],
+        "location": {"path": path, "lines": {"begin": max(problem.line, 1)}},
+    }
+
+
 def render(result, options) -> str:
     issues, seen = [], set()
+    for problem in result.problems:
+        entry = problem_issue(problem)
+        if entry["fingerprint"] in seen:
+            entry["fingerprint"] = f"{entry['fingerprint']}-{len(seen)}"
+        seen.add(entry["fingerprint"])
+        issues.append(entry)
     for finding in result.all_findings():
         if status(finding, options) == "waived":
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from journeyaudit.durations import format_duration, format_duration_exact, format_figure, format_shares
+from journeyaudit.findings import printable
 from journeyaudit.reports.formats._common import baseline_match, fail_on, is_failing, status
 
 NAME = "markdown"
@@ -27,7 +28,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # what formats inline text; line s
 
 def md(text) -> str:
     """Escape text for a Markdown table cell or paragraph: no formatting, no HTML, no mentions."""
-    text = str(text).replace("\r", " ").replace("\n", " ")
+    text = printable(str(text).replace("\r", " ").replace("\n", " "))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("@", "&#64;")
@@ -37,19 +38,19 @@ def html_text(text) -> str:
     """Escape text for HTML lines (`<summary>`), where Markdown escapes would show."""
     import html
 
-    return html.escape(str(text).replace("\n", " "), quote=True).replace("@", "&#64;")
+    return html.escape(printable(str(text).replace("\r", " ").replace("\n", " ")), quote=True).replace("@", "&#64;")
 
 
 def code(text) -> str:
     """Inline code that survives backticks and pipes in the text."""
-    text = str(text).replace("\n", " ").replace("|", "\\|")
+    text = printable(str(text).replace("\r", " ").replace("\n", " ")).replace("|", "\\|")
     fence = "``" if "`" in text else "`"
     return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
 def mermaid_label(text) -> str:
     """A Mermaid label inside "...": entity codes for what would end or break it."""
-    text = str(text).replace("\r", " ").replace("\n", " ")
+    text = printable(str(text).replace("\r", " ").replace("\n", " "))
     replacements = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
                     "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "|": "#124;"}
     return "".join(replacements.get(ch, ch) for ch in text)
@@ -218,6 +219,8 @@ def render_diff(diff, options) -> str:
     for journey in changed:
         lines.append(f"#### {md(journey.title)} ({code(journey.id)}): {journey.status}, {journey.verdict}")
         lines.append("")
+        if journey.renamed_from:
+            lines.append(f"- id changed: {code(journey.renamed_from)} → {code(journey.id)}")
         for reason in journey.regressions:
             lines.append(f"- 🔴 **regression:** {md(reason)}")
         if journey.metrics:

@@ -6,7 +6,9 @@ an `inSource` suppression whose justification is the waiver's reason; with
 `check --baseline`, results carry `baselineState` (`unchanged` for findings in
 the baseline, `new` for the others). Our fingerprint goes under
 `partialFingerprints["journeyaudit/v1"]`; `primaryLocationLineHash` is left
-to GitHub's upload action, which computes it.
+to GitHub's upload action, which computes it. A run holds at most 25,000
+results (GitHub rejects more): the least severe are left out, and a
+tool notification says how many.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from journeyaudit.reports.formats._common import (
     status,
     uri,
     version,
+    worst_first,
 )
 
 NAME = "sarif"
@@ -29,6 +32,7 @@ DESCRIPTION = "SARIF 2.1.0 for GitHub code scanning and other SARIF viewers"
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
 FINGERPRINT_KEY = "journeyaudit/v1"
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
 
 
 def _rule_descriptor(info) -> dict:
@@ -86,6 +90,17 @@ def _result(finding, rule_index: dict[str, int], options) -> dict:
     return result
 
 
+def _within_limit(findings: list, options) -> tuple[list, int]:
+    """At most MAX_RESULTS findings, in their order: open ones before waived or baselined,
+    then errors before warnings before infos (GitHub rejects a larger run outright)."""
+    if len(findings) <= MAX_RESULTS:
+        return findings, 0
+    open_first = worst_first([f for f in findings if status(f, options) == "open"])
+    open_first += worst_first([f for f in findings if status(f, options) != "open"])
+    kept = {id(f) for f in open_first[:MAX_RESULTS]}
+    return [f for f in findings if id(f) in kept], len(findings) - MAX_RESULTS
+
+
 def build(result, options) -> dict:
     catalog = rule_catalog(getattr(options, "config", None))
     # A rule of another package that the catalog does not know still gets a descriptor.
@@ -97,7 +112,8 @@ def build(result, options) -> dict:
             catalog.append(RuleInfo(finding.rule, finding.rule, finding.rule, finding.fix, finding.severity))
             known.add(finding.rule)
     rule_index = {info.id: index for index, info in enumerate(catalog)}
-    results = [_result(finding, rule_index, options) for finding in result.all_findings()]
+    findings, left_out = _within_limit(result.all_findings(), options)
+    results = [_result(finding, rule_index, options) for finding in findings]
     notifications = [
         {
             "level": "error",
@@ -114,6 +130,18 @@ def build(result, options) -> dict:
         }
         for problem in result.problems
     ]
+    if left_out:
+        notifications.append(
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{left_out} of {len(findings) + left_out} results left out, the least severe first: "
+                    f"GitHub code scanning rejects a run of more than {MAX_RESULTS:,} results; "
+                    "the JSON output (--format json) has them all"
+                },
+                "descriptor": {"id": "results-limit"},
+            }
+        )
     run = {
         "tool": {
             "driver": {

@@ -1,0 +1,62 @@
+"""QA: numbers written as people write them; impossible ones named as such."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from journeyaudit.cli import main
+
+JOURNEY = """\
+journeyaudit: 1
+title: Tiny chances
+departments: {{a: {{title: A}}}}
+steps:
+  s:
+    title: S
+    department: a
+    next: [{{to: rare, p: {p}}}, {{to: done}}]
+  rare: {{title: Rare, department: a, end: failure}}
+  done: {{title: Done, department: a, end: success}}
+"""
+
+
+@pytest.mark.parametrize("p", ["1e-300", "1E-3", "+5e-1"])
+def test_a_probability_with_an_exponent_and_no_dot_is_a_number(tmp_path, p):
+    # YAML 1.1 reads 1e-300 as text; the user wrote a number
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p=p))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    audit = CliRunner().invoke(main, ["audit", str(path), "--format", "json"])
+    metrics = json.loads(audit.stdout)["journeys"][0]["metrics"]
+    assert metrics["success_rate"] == pytest.approx(1 - float(p))
+
+
+@pytest.mark.parametrize("p", [".nan", ".inf", "-.inf", "1e400"])
+def test_a_non_finite_probability_says_so(tmp_path, p):
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p=p))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert f"j.yaml:8:26: the probability p of a branch of next of step 's' must be a finite number, found {p}" in result.output
+
+
+def test_a_quoted_exponent_is_still_text(tmp_path):
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p='"1e-3"'))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "must be a number, found the text '1e-3'" in result.output
+
+
+@pytest.mark.parametrize("version", ['"1"', "'1'"])
+def test_a_quoted_format_version_is_not_called_unsupported(tmp_path, version):
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p="0.5").replace("journeyaudit: 1", f"journeyaudit: {version}"))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "j.yaml:1:15: the format version is the number 1, not the text '1'" in result.output
+    assert "unsupported" not in result.output
