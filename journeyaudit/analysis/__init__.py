@@ -32,7 +32,7 @@ class JourneyAnalysis:
 
     # --- graph structure -------------------------------------------------
     reachable: frozenset[str]  # steps some way from the start reaches (structurally)
-    can_succeed: frozenset[str]  # steps from which a `success` end is reachable
+    can_succeed: frozenset[str]  # steps from which a `success` end is reachable (along branches with p > 0)
     dead_ends: tuple[str, ...]  # steps with neither next nor end, file order
     traps: frozenset[str]  # reachable steps with no way to any end (closed loops)
     # (nor to a dead end: a step that can reach a dead end gets stuck there instead)

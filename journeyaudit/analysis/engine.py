@@ -42,7 +42,7 @@ def analyze(journey: Journey) -> JourneyAnalysis:
             found = names_cache[bits] = dataflow.names(bits)
         return found
 
-    succeeding = can_reach(graph, [u for u in range(n) if success[u]])
+    succeeding = can_reach(graph, [u for u in range(n) if success[u]], taken_only=True)
     return JourneyAnalysis(
         reachable=frozenset(ids[u] for u in range(n) if graph.reachable[u]),
         can_succeed=frozenset(ids[u] for u in range(n) if succeeding[u]),

@@ -228,8 +228,12 @@ def bfs_distance(graph: JourneyGraph) -> list[int]:
     return distance
 
 
-def can_reach(graph: JourneyGraph, targets) -> list[bool]:
-    """Steps from which some step of `targets` can be reached (targets included)."""
+def can_reach(graph: JourneyGraph, targets, taken_only: bool = False) -> list[bool]:
+    """Steps from which some step of `targets` can be reached (targets included).
+
+    With `taken_only`, only along branches that are ever taken (p > NEVER_TAKEN),
+    as for traps: an exit with `p: 0` is no way out.
+    """
     result = [False] * graph.size
     queue = deque(targets)
     for u in queue:
@@ -237,6 +241,8 @@ def can_reach(graph: JourneyGraph, targets) -> list[bool]:
     while queue:
         v = queue.popleft()
         for u in graph.predecessors[v]:
+            if taken_only and all(p <= NEVER_TAKEN for w, p in graph.successors[u] if w == v):
+                continue
             if not result[u]:
                 result[u] = True
                 queue.append(u)

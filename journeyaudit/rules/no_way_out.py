@@ -95,7 +95,7 @@ steps:
         }
         for step_id in reported:
             if step_id in analysis.traps:
-                message = f"{q(step_id)} is caught in a loop with no way out: no way from it reaches any end"
+                message = f"{q(step_id)} is caught in a loop with no way out: no branch customers take from it leads to an end"
             else:
                 kinds = [kind for kind, steps in ahead.items() if step_id in steps]
                 what = " and ".join(kinds) if kinds else "no end"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .helpers import journey, run
+from .helpers import context_of, journey, run
 
 
 def test_unreachable_steps_in_file_order():
@@ -62,5 +62,21 @@ def test_trap_loop_and_failure_only_branches():
     found = {f.step: f.message for f in run("no-way-out", text)}
     # `a` can succeed; `stuck` has no next (dead-end's job); `lost` is unreachable.
     assert set(found) == {"loop1", "loop2", "fail1"}
-    assert found["loop1"] == "'loop1' is caught in a loop with no way out: no way from it reaches any end"
+    assert found["loop1"] == "'loop1' is caught in a loop with no way out: no branch customers take from it leads to an end"
     assert found["fail1"] == "no way from 'fail1' reaches a successful end: only abandoned ends and dead ends ahead"
+
+
+def test_a_loop_whose_only_exit_has_probability_zero_is_a_trap():
+    text = """\
+journeyaudit: 1
+title: Loop with a closed exit
+departments: {d: {}}
+steps:
+  a: {title: A, department: d, next: b}
+  b: {title: B, department: d, next: [{to: a, p: 1}, {to: done, p: 0}]}
+  done: {title: Done, department: d, end: success}
+"""
+    findings = run("no-way-out", text)
+    assert [f.step for f in findings] == ["a", "b"]
+    assert all("loop with no way out" in f.message for f in findings)
+    assert context_of(text).analysis.metrics["success_rate"] == 0.0
