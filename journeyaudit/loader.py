@@ -274,7 +274,7 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} must be text, found {_kind_of(node)}", "wrong-type")
             return None
-        if node.tag == TAG_NULL and not node.style:
+        if (node.tag == TAG_NULL and not node.style) or (required and not node.value.strip()):
             if required:
                 self.problem(node, f"{what} is empty; write a value", "missing-value")
             return None

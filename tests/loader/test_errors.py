@@ -86,6 +86,7 @@ CASES = [
     ("boolean as text", "customer_facing: false", "customer_facing: nope", "wrong-type", 5, 50, ["true or false"]),
     ("step that is not a mapping", "  done:\n    title: Confirmation letter\n    department: support\n    channel: mail\n    actor: system\n    kind: notification\n    end: success\n", "  done: Confirmation letter\n", "wrong-type", 28, 9, ["step 'done' must be a mapping"]),
     ("empty next list", "    next: visit", "    next: []", "missing-value", 16, 11, ["empty list"]),
+    ("blank title", "    title: A technician replaces the meter", "    title: '   '", "missing-value", 18, 12, ["the title of step 'visit' is empty"]),
     ("start naming a missing step", "departments:\n", "start: begin\ndepartments:\n", "unknown-reference", 3, 8, ["start names unknown step 'begin'"]),
 ]
 
