@@ -24,10 +24,21 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
 
 
 def _version_text() -> str:
+    """What `--version` prints: asked of the loader itself at the time of the call, so it
+    names the YAML loader journeys are really read with."""
     import yaml
 
-    loader = "C loader (libyaml)" if getattr(yaml, "__with_libyaml__", False) else "pure-Python loader (libyaml missing: slower)"
+    from journeyaudit import loader as _loader
+
+    loader = "C loader (libyaml)" if _loader.C_LOADER else "pure-Python loader (libyaml missing: slower)"
     return f"journeyaudit {__version__}, PyYAML {yaml.__version__} with the {loader}"
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(_version_text())
+    ctx.exit()
 
 
 class JourneyauditGroup(click.Group):
@@ -63,7 +74,14 @@ class JourneyauditGroup(click.Group):
 
 
 @click.group(cls=JourneyauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", message=_version_text())
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and whether the C YAML loader is in use, and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:

@@ -84,9 +84,19 @@ def test_schema_prints_json_schema(tmp_path):
     assert json.loads((tmp_path / "s.json").read_text()) == json.loads(result.stdout)
 
 
-def test_version_says_whether_the_c_loader_is_used():
+def test_version_says_whether_the_c_loader_is_used(monkeypatch):
+    from journeyaudit import __version__, loader
+
     result = run("--version")
-    assert "C loader" in result.output or "pure-Python loader" in result.output
+    assert result.exit_code == 0
+    assert result.output.startswith(f"journeyaudit {__version__}")
+    # it says what the loader really uses, not merely one of the two texts
+    assert ("with the C loader" in result.output) is loader.C_LOADER
+    assert ("pure-Python loader" in result.output) is (not loader.C_LOADER)
+    monkeypatch.setattr(loader, "C_LOADER", not loader.C_LOADER)
+    flipped = run("--version").output
+    assert ("with the C loader" in flipped) is loader.C_LOADER
+    assert ("pure-Python loader" in flipped) is (not loader.C_LOADER)
 
 
 def test_python_dash_m_runs_the_cli():
