@@ -61,6 +61,29 @@ def test_fingerprints_do_not_move_with_lines(tmp_path):
     assert any(lines_before[fp] != lines_after[fp] for fp in lines_before)  # lines did move
 
 
+def test_fingerprints_do_not_move_when_titles_and_other_steps_are_edited(tmp_path):
+    """Wording is not identity: renamed departments, data and steps change the messages,
+    a slower call changes wait figures, and every fingerprint stays (output.md)."""
+    original = (EXAMPLES / "loan-payoff.yaml").read_text(encoding="utf-8")
+    edited = (
+        original.replace("{title: Loan servicing}", "{title: Personal loans team}")
+        .replace("{title: Full name}", "{title: Name as on the ID}")
+        .replace("title: Call the hotline and wait for an agent", "title: Phone the bank")
+        .replace("    wait: 18m\n", "    wait: 25m\n")
+    )
+    assert edited.count("Personal loans team") == 1 and "wait: 25m" in edited
+    write(tmp_path, "before/loan-payoff.yaml", original)
+    write(tmp_path, "after/loan-payoff.yaml", edited)
+    before = run_audit([tmp_path / "before"]).all_findings()
+    after = run_audit([tmp_path / "after"]).all_findings()
+    by_identity = lambda findings: {(f.rule, f.step, f.steps, f.data): f for f in findings}  # noqa: E731
+    old, new = by_identity(before), by_identity(after)
+    assert set(old) == set(new)
+    assert {f.message for f in before} != {f.message for f in after}  # the wording did change
+    for identity, finding in old.items():
+        assert new[identity].fingerprint == finding.fingerprint, identity
+
+
 def test_baseline_file_is_sorted_deterministic_and_free_of_lines(tmp_path):
     first = run_cli("baseline", EXAMPLES, "-o", tmp_path / "one.json")
     second = run_cli("baseline", EXAMPLES, "-o", tmp_path / "two.json")
