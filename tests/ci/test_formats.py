@@ -146,6 +146,12 @@ def test_junit_parses_back_with_one_testcase_per_journey(result):
     assert sorted(case.get("name") for case in cases) == sorted(r.journey.id for r in result.journeys)
     keys = [(case.get("classname"), case.get("name")) for case in cases]
     assert len(keys) == len(set(keys))
+    # GitLab reads classname, name, file and time of every test case (ci-conventions.md)
+    files = {r.journey.id: r.journey.file for r in result.journeys}
+    for case in cases:
+        assert case.get("classname")
+        assert case.get("file") == files[case.get("name")].replace("\\", "/")
+        assert float(case.get("time")) >= 0
     by_name = {case.get("name"): case for case in cases}
     payoff = by_name["loan-payoff"]
     failures = payoff.findall("failure")
