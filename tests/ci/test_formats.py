@@ -254,3 +254,26 @@ def test_github_clean_run_prints_only_the_notice(tmp_path, monkeypatch):
     write(tmp_path, "clean.yaml", CLEAN)
     audit = run_audit(["clean.yaml"], Config())
     assert render("github", audit, RenderOptions(config=Config())) == "::notice::journeyaudit: 0 findings, 0 annotated\n"
+
+
+# --- Markdown (pull-request comment, $GITHUB_STEP_SUMMARY) -------------------------------
+
+
+def test_markdown_stays_under_the_step_summary_limit(result):
+    """GitHub takes at most 1 MiB per step summary (ci-conventions.md): a huge run is cut, and says so."""
+    for journey in result.journeys:
+        for index in range(300):
+            journey.findings.append(
+                Finding("handoffs", "warning", journey.journey.id, None, f"finding {index} " + "x" * 4000,
+                        journey.journey.file, 10 + index, 1, fingerprint=f"{index:012x}")
+            )  # fmt: skip
+    text = render("markdown", result, RenderOptions(config=Config()))
+    assert len(text.encode("utf-8")) < 1024 * 1024
+    assert "cut to stay under GitHub's 1 MiB step-summary limit" in text.splitlines()[-1]
+    assert text.startswith("### journeyaudit")  # the summary table comes first and survives the cut
+
+
+def test_markdown_of_a_small_run_is_not_cut(result):
+    text = render("markdown", result, RenderOptions(config=Config()))
+    assert "cut to stay under" not in text
+    assert text.rstrip().endswith("</details>")  # every journey's block is complete
