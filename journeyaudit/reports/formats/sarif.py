@@ -7,12 +7,13 @@ an `inSource` suppression whose justification is the waiver's reason; with
 the baseline, `new` for the others). Our fingerprint goes under
 `partialFingerprints["journeyaudit/v1"]`; `primaryLocationLineHash` is left
 to GitHub's upload action, which computes it. A run holds at most 25,000
-results (GitHub rejects more): the least severe are left out, and a
-tool notification says how many.
+results and at most 10 MB gzipped (GitHub rejects more or larger): the least
+severe are left out, and a tool notification says how many.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 
 from journeyaudit.reports.formats._common import (
@@ -33,6 +34,7 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
 FINGERPRINT_KEY = "journeyaudit/v1"
 MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
+MAX_GZIP_BYTES = 10_000_000  # ... and an upload over 10 MB gzipped
 
 
 def _rule_descriptor(info) -> dict:
@@ -90,18 +92,19 @@ def _result(finding, rule_index: dict[str, int], options) -> dict:
     return result
 
 
-def _within_limit(findings: list, options) -> tuple[list, int]:
-    """At most MAX_RESULTS findings, in their order: open ones before waived or baselined,
-    then errors before warnings before infos (GitHub rejects a larger run outright)."""
-    if len(findings) <= MAX_RESULTS:
+def _within_limit(findings: list, options, limit: int | None = None) -> tuple[list, int]:
+    """At most `limit` (MAX_RESULTS) findings, in their order: open ones before waived or
+    baselined, then errors before warnings before infos (GitHub rejects a larger run outright)."""
+    limit = MAX_RESULTS if limit is None else limit
+    if len(findings) <= limit:
         return findings, 0
     open_first = worst_first([f for f in findings if status(f, options) == "open"])
     open_first += worst_first([f for f in findings if status(f, options) != "open"])
-    kept = {id(f) for f in open_first[:MAX_RESULTS]}
-    return [f for f in findings if id(f) in kept], len(findings) - MAX_RESULTS
+    kept = {id(f) for f in open_first[:limit]}
+    return [f for f in findings if id(f) in kept], len(findings) - limit
 
 
-def build(result, options) -> dict:
+def build(result, options, limit: int | None = None) -> dict:
     catalog = rule_catalog(getattr(options, "config", None))
     # A rule of another package that the catalog does not know still gets a descriptor.
     known = {info.id for info in catalog}
@@ -112,7 +115,7 @@ def build(result, options) -> dict:
             catalog.append(RuleInfo(finding.rule, finding.rule, finding.rule, finding.fix, finding.severity))
             known.add(finding.rule)
     rule_index = {info.id: index for index, info in enumerate(catalog)}
-    findings, left_out = _within_limit(result.all_findings(), options)
+    findings, left_out = _within_limit(result.all_findings(), options, limit)
     results = [_result(finding, rule_index, options) for finding in findings]
     notifications = [
         {
@@ -136,7 +139,8 @@ def build(result, options) -> dict:
                 "level": "warning",
                 "message": {
                     "text": f"{left_out} of {len(findings) + left_out} results left out, the least severe first: "
-                    f"GitHub code scanning rejects a run of more than {MAX_RESULTS:,} results; "
+                    f"GitHub code scanning rejects a run of more than {MAX_RESULTS:,} results "
+                    f"or a file over {MAX_GZIP_BYTES // 1_000_000} MB gzipped; "
                     "the JSON output (--format json) has them all"
                 },
                 "descriptor": {"id": "results-limit"},
@@ -159,5 +163,23 @@ def build(result, options) -> dict:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def _dump(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gzipped_size(text: str) -> int:
+    return len(gzip.compress(text.encode("utf-8"), compresslevel=6))
+
+
 def render(result, options) -> str:
-    return json.dumps(build(result, options), indent=2, ensure_ascii=False) + "\n"
+    text = _dump(build(result, options))
+    size = _gzipped_size(text)
+    if size <= MAX_GZIP_BYTES:
+        return text
+    # Too large for GitHub's upload: keep fewer results (the worst), shrinking until it fits.
+    kept = len(build(result, options)["runs"][0]["results"])
+    while size > MAX_GZIP_BYTES and kept > 0:
+        kept = min(kept - 1, int(kept * MAX_GZIP_BYTES / size * 0.95))
+        text = _dump(build(result, options, limit=max(kept, 0)))
+        size = _gzipped_size(text)
+    return text
