@@ -277,3 +277,10 @@ def test_markdown_of_a_small_run_is_not_cut(result):
     text = render("markdown", result, RenderOptions(config=Config()))
     assert "cut to stay under" not in text
     assert text.rstrip().endswith("</details>")  # every journey's block is complete
+
+
+def test_github_notice_counts_the_waived_findings_it_does_not_annotate(result):
+    text = render("github", result, RenderOptions(config=Config()))
+    waived = [f for f in result.all_findings() if f.waived]
+    assert len(waived) == 1 and waived[0].message not in text  # the waived dead-end is not annotated
+    assert text.splitlines()[-1].endswith("; 1 waived in the journey files (not annotated, listed as waived in the job summary)")

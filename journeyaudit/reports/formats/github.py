@@ -5,7 +5,8 @@
 step, so the worst are annotated first (errors, then warnings, by file and
 line) and a final `::notice::` line says how many more findings are in the
 summary (`--format markdown >> $GITHUB_STEP_SUMMARY`). Waived and baselined
-findings and infos are never annotated; with `diff`, only new findings are.
+findings and infos are never annotated (the notice counts the waived ones);
+with `diff`, only new findings are.
 Escaping follows the runner: `%`, CR and LF in messages, plus `:` and `,`
 in properties.
 """
@@ -58,7 +59,7 @@ def problem_annotation(problem) -> str:
     return f"::error {properties}::{escape_data(problem.message)}"
 
 
-def annotate(findings, what: str = "findings", problems=()) -> str:
+def annotate(findings, what: str = "findings", problems=(), waived: int = 0) -> str:
     candidates = worst_first(findings)
     lines, shown = [], {"error": 0, "warning": 0}
     for problem in list(problems)[:LIMIT_PER_LEVEL]:  # first: they are why the step failed
@@ -75,13 +76,16 @@ def annotate(findings, what: str = "findings", problems=()) -> str:
     summary = f"journeyaudit: {len(candidates)} {what}, {annotated} annotated"
     if more:
         summary += f"; {more} more (infos, or beyond GitHub's 10 errors + 10 warnings per step) are in the job summary"
+    if waived:
+        summary += f"; {waived} waived in the journey files (not annotated, listed as waived in the job summary)"
     lines.append(f"::notice::{escape_data(summary)}")
     return "\n".join(lines) + "\n"
 
 
 def render(result, options) -> str:
     findings = [f for f in result.all_findings() if status(f, options) == "open"]
-    return annotate(findings, problems=result.problems)
+    waived = sum(status(f, options) == "waived" for f in result.all_findings())
+    return annotate(findings, problems=result.problems, waived=waived)
 
 
 def render_diff(diff, options) -> str:
