@@ -170,3 +170,13 @@ steps:
     svg = parse(render_pages(audit_texts(text))["journey-0.html"]).find("svg", cls="swimlane")
     assert {g.attrs["id"] for g in svg.find_all("g", cls="step")} == {"step-corner_ll", "step-corner_ur"}
     assert svg.find("g", cls="lanes") is not None
+
+
+@pytest.mark.parametrize("n_steps, department_map", [(300, False), (301, True)])
+def test_the_department_map_starts_over_300_steps(n_steps, department_map):
+    """docs/report.md: journeys over 300 steps get the department map instead of the step graph."""
+    result = audit_texts(make_journey(n_steps, n_departments=6, seed=3))
+    assert len(result.journeys[0].journey.steps) == n_steps
+    tree = parse(render_pages(result)["journey-0.html"])
+    assert (tree.find("svg", cls="department-map") is not None) is department_map
+    assert (tree.find("svg", cls="swimlane") is None) is department_map
