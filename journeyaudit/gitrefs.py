@@ -48,7 +48,21 @@ def repo_root(start: str | os.PathLike) -> Path:
 
 
 def resolve_ref(ref: str, root: Path) -> str:
-    """The commit id of `ref`; GitError with a readable message when there is none."""
+    """The commit id of `ref`; GitError with a readable message when there is none.
+
+    `REF...` (git's three dots, as in `git diff main...`) is the merge base of REF and
+    HEAD: what a pull request branched from, so changes made on the target branch
+    since then are not counted as the pull request's (Lighthouse CI compares so too).
+    """
+    if ref.endswith("...") and len(ref) > 3:
+        target = resolve_ref(ref[:-3], root)
+        try:
+            return _git(["merge-base", target, "HEAD"], root).decode().strip()
+        except GitError:
+            raise GitError(
+                f"'{ref[:-3]}' and HEAD have no common ancestor in {display_path(root)} "
+                "(in CI, fetch the history first: actions/checkout with fetch-depth: 0)"
+            ) from None
     if not ref or ref.startswith("-"):
         raise GitError(f"'{ref}' is not a git ref")
     try:

@@ -58,7 +58,7 @@ def _place_function(old_paths, new_paths):
 
 @click.command("diff")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--base-ref", metavar="REF", help="Compare PATH... with their versions at this git ref (e.g. origin/main).")
+@click.option("--base-ref", metavar="REF", help="Compare PATH... with their versions at this git ref (e.g. origin/main); REF... (three dots) means the merge base of REF and HEAD.")
 @click.option("--format", "output_format", type=click.Choice(diff_formats()), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest to the new journeys).")

@@ -76,3 +76,35 @@ def test_not_a_repository_exits_2(tmp_path):
     result = run_cli("diff", "--base-ref", "HEAD", "journeys", cwd=folder, env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
     assert result.returncode == 2
     assert "not inside a git repository" in result.stderr
+
+
+def test_three_dots_compare_with_the_merge_base_not_the_target_branch_tip(repo):
+    """A pull request is judged on its own changes: main improved a journey after the
+    branch was made; REF... (merge base) does not blame the pull request for that."""
+    write(repo, "journeys/address.yaml", WORSE)
+    git(repo, "commit", "-q", "-am", "the journey as it was when the branch was made")
+    git(repo, "checkout", "-q", "-b", "feature")
+    git(repo, "checkout", "-q", "main")
+    write(repo, "journeys/address.yaml", CLEAN)
+    git(repo, "commit", "-q", "-am", "main fixes the journey meanwhile")
+    git(repo, "checkout", "-q", "feature")
+    write(repo, "journeys/other.yaml", CLEAN.replace("Change the delivery address", "Another journey"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "the pull request only adds a journey")
+    tip = run_cli("diff", "--base-ref", "main", "journeys", "--fail-on-regression", "--format", "json", cwd=repo)
+    assert tip.returncode == 1  # against main's tip, main's fix looks undone by the pull request
+    merge_base = run_cli("diff", "--base-ref", "main...", "journeys", "--fail-on-regression", "--format", "json", cwd=repo)
+    assert merge_base.returncode == 0, merge_base.stdout + merge_base.stderr
+    import json
+
+    statuses = {j["id"]: j["status"] for j in json.loads(merge_base.stdout)["journeys"]}
+    assert statuses == {"address": "unchanged", "other": "added"}
+
+
+def test_three_dots_without_a_common_ancestor_or_with_an_unknown_ref_exit_2(repo):
+    result = run_cli("diff", "--base-ref", "no-such-branch...", "journeys", cwd=repo)
+    assert result.returncode == 2 and "unknown git ref 'no-such-branch'" in result.stderr
+    git(repo, "checkout", "-q", "--orphan", "unrelated")
+    git(repo, "commit", "-q", "-m", "no common history")
+    result = run_cli("diff", "--base-ref", "main...", "journeys", cwd=repo)
+    assert result.returncode == 2 and "no common ancestor" in result.stderr
