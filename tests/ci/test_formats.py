@@ -271,6 +271,7 @@ def test_markdown_stays_under_the_step_summary_limit(result):
     assert len(text.encode("utf-8")) < 1024 * 1024
     assert "cut to stay under GitHub's 1 MiB step-summary limit" in text.splitlines()[-1]
     assert text.startswith("### journeyaudit")  # the summary table comes first and survives the cut
+    assert text.count("<details>") == text.count("</details>")  # the note is not folded into a cut block
 
 
 def test_markdown_of_a_small_run_is_not_cut(result):

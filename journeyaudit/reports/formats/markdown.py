@@ -150,6 +150,8 @@ def _cap(text: str) -> str:
         return text
     cut = data[:MAX_BYTES].decode("utf-8", "ignore")
     cut = cut[: cut.rfind("\n") + 1]
+    if cut.count("<details>") > cut.count("</details>"):  # close the block cut in half, or the note hides in it
+        cut += "\n</details>\n"
     return cut + "\n\n… (cut to stay under GitHub's 1 MiB step-summary limit; see the JSON output)\n"
 
 
