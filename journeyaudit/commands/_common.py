@@ -7,6 +7,32 @@ import sys
 import click
 
 from journeyaudit.findings import Problem, printable
+from journeyaudit.loader import MAX_FILE_BYTES
+
+
+# Options several commands share, defined once so their names, defaults and help agree.
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).",
+)
+FAIL_ON_OPTION = click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Lowest severity that makes the exit code 1 (default: the config's, else error).",
+)
+MAX_FILE_SIZE_OPTION = click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=MAX_FILE_BYTES // (1024 * 1024),
+    show_default=True,
+    help="Largest journey file read, in MiB.",
+)
+COLOR_OPTION = click.option(
+    "--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal)."
+)
+OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
 
 
 def known_rule_ids() -> frozenset[str] | None:

@@ -8,26 +8,30 @@ import click
 
 from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import (
+    COLOR_OPTION,
+    CONFIG_OPTION,
+    FAIL_ON_OPTION,
+    MAX_FILE_SIZE_OPTION,
+    OUTPUT_OPTION,
     echo_problems,
     failing_findings,
     resolve_config,
     run_with_progress,
     write_output,
 )
-from journeyaudit.loader import MAX_FILE_BYTES
 from journeyaudit.reports import RenderOptions, output_formats, render
 
 
 @click.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(list(output_formats())), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@OUTPUT_OPTION
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write the HTML report into this folder.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: the config's, else error).")
+@CONFIG_OPTION
+@FAIL_ON_OPTION
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are at or above fail-on (input problems still exit 2).")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
+@MAX_FILE_SIZE_OPTION
+@COLOR_OPTION
 def command(paths, output_format, output, html_dir, config_path, fail_on, exit_zero, max_file_size, color) -> None:
     """Audit journeys: figures, findings and an exit code for CI.
 

@@ -6,15 +6,21 @@ import click
 
 from journeyaudit.baseline import DEFAULT_BASELINE, dumps, entries_for
 from journeyaudit.cli import EXIT_OK, EXIT_USAGE
-from journeyaudit.commands._common import echo_problems, resolve_config, run_with_progress, write_output
-from journeyaudit.loader import MAX_FILE_BYTES
+from journeyaudit.commands._common import (
+    CONFIG_OPTION,
+    MAX_FILE_SIZE_OPTION,
+    echo_problems,
+    resolve_config,
+    run_with_progress,
+    write_output,
+)
 
 
 @click.command("baseline")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--output", default=DEFAULT_BASELINE, show_default=True, type=click.Path(dir_okay=False), help="The baseline file to write ('-' prints it).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
+@CONFIG_OPTION
+@MAX_FILE_SIZE_OPTION
 def command(paths, output, config_path, max_file_size) -> None:
     """Write the findings of PATH... (not waived, any severity) to a baseline file.
 

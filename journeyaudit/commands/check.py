@@ -8,13 +8,17 @@ import click
 
 from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import (
+    COLOR_OPTION,
+    CONFIG_OPTION,
+    FAIL_ON_OPTION,
+    MAX_FILE_SIZE_OPTION,
+    OUTPUT_OPTION,
     echo_problems,
     failing_findings,
     resolve_config,
     run_with_progress,
     write_output,
 )
-from journeyaudit.loader import MAX_FILE_BYTES
 from journeyaudit.reports import RenderOptions, output_formats, render
 
 
@@ -42,12 +46,12 @@ def resolve_budgets(config, budget_arguments) -> list:
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Fail only on findings not in this baseline file (see `journeyaudit baseline`).")
 @click.option("--budget", "budget_arguments", multiple=True, metavar="METRIC=VALUE", help="A budget, e.g. max_handoffs=3, score>=70, expected_duration_s=1h, loan-payoff:max_handoffs=5 (repeatable; replaces the config's).")
 @click.option("--format", "output_format", type=click.Choice(list(output_formats())), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: the config's, else error).")
+@OUTPUT_OPTION
+@CONFIG_OPTION
+@FAIL_ON_OPTION
 @click.option("--fail-on-stale-baseline", is_flag=True, help="Also exit 1 when baseline entries no longer occur.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
+@MAX_FILE_SIZE_OPTION
+@COLOR_OPTION
 def command(paths, baseline_path, budget_arguments, output_format, output, config_path, fail_on,
             fail_on_stale_baseline, max_file_size, color) -> None:
     """Gate CI on journeys: findings at or above fail-on, budgets, new findings beyond a baseline.

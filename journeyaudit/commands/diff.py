@@ -8,9 +8,15 @@ import sys
 import click
 
 from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from journeyaudit.commands._common import echo_problems, resolve_config, write_output
+from journeyaudit.commands._common import (
+    COLOR_OPTION,
+    MAX_FILE_SIZE_OPTION,
+    OUTPUT_OPTION,
+    echo_problems,
+    resolve_config,
+    write_output,
+)
 from journeyaudit.findings import printable
-from journeyaudit.loader import MAX_FILE_BYTES
 
 
 def diff_formats() -> list[str]:
@@ -60,15 +66,15 @@ def _place_function(old_paths, new_paths):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--base-ref", metavar="REF", help="Compare PATH... with their versions at this git ref (e.g. origin/main); REF... (three dots) means the merge base of REF and HEAD.")
 @click.option("--format", "output_format", type=click.Choice(diff_formats()), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@OUTPUT_OPTION
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest to the new journeys).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity of a new finding that is a regression (default: the config's, else error).")
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when a journey got worse (new failing finding, budget crossed, figure worse beyond the tolerance).")
 @click.option("--budget", "budget_arguments", multiple=True, metavar="METRIC=VALUE", help="A budget (as for check); crossing it is a regression.")
 @click.option("--tolerance", type=click.FloatRange(min=0), default=2.0, show_default=True, help="Score points a journey may lose before it is a regression.")
 @click.option("--tolerance-percent", type=click.FloatRange(min=0), default=5.0, show_default=True, help="How much (in % of the old value) expected_duration_s, expected_handoffs, max_handoffs may grow or success_rate shrink before it is a regression.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal).")
+@MAX_FILE_SIZE_OPTION
+@COLOR_OPTION
 def command(paths, base_ref, output_format, output, config_path, fail_on, fail_on_regression, budget_arguments,
             tolerance, tolerance_percent, max_file_size, color) -> None:
     """Compare journeys: steps added/removed/changed, figures better or worse, findings new and fixed.

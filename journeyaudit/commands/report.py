@@ -5,8 +5,13 @@ from __future__ import annotations
 import click
 
 from journeyaudit.cli import EXIT_OK, EXIT_USAGE
-from journeyaudit.commands._common import echo_problems, resolve_config, run_with_progress
-from journeyaudit.loader import MAX_FILE_BYTES
+from journeyaudit.commands._common import (
+    CONFIG_OPTION,
+    MAX_FILE_SIZE_OPTION,
+    echo_problems,
+    resolve_config,
+    run_with_progress,
+)
 
 
 @click.command("report")
@@ -25,8 +30,8 @@ from journeyaudit.loader import MAX_FILE_BYTES
     is_flag=True,
     help="Also draw every step of journeys over 300 steps (they get a department map by default).",
 )
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES // (1024 * 1024), show_default=True, help="Largest journey file read, in MiB.")
+@CONFIG_OPTION
+@MAX_FILE_SIZE_OPTION
 def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None:
     """Write the HTML report of journeys: a portfolio index and one page per journey.
 

@@ -7,20 +7,14 @@ import json
 import click
 
 from journeyaudit.cli import EXIT_OK, EXIT_USAGE
-from journeyaudit.commands._common import echo_problems, known_rule_ids, resolve_config
-from journeyaudit.loader import MAX_FILE_BYTES, load_paths
+from journeyaudit.commands._common import MAX_FILE_SIZE_OPTION, echo_problems, known_rule_ids, resolve_config
+from journeyaudit.loader import load_paths
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=MAX_FILE_BYTES // (1024 * 1024),
-    show_default=True,
-    help="Largest journey file read, in MiB.",
-)
+@MAX_FILE_SIZE_OPTION
 def command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> None:
     """Check journey files (or folders, recursively *.yaml / *.yml) against the format.
 
