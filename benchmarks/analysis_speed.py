@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import ladder, make_journey  # noqa: E402
-from journeyaudit.analysis import analyze  # noqa: E402
-from journeyaudit.loader import load_text  # noqa: E402
+from benchmarks.synthetic import ladder, make_journey
+from journeyaudit.analysis import analyze
+from journeyaudit.loading import load_text
 
 
 def load(text: str):

@@ -21,8 +21,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import ladder, make_journey  # noqa: E402
-from journeyaudit.audit import run_audit  # noqa: E402
+from benchmarks.synthetic import ladder, make_journey
+from journeyaudit.audit import run_audit
 
 
 def best_of(repeat: int, job) -> float:

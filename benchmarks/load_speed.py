@@ -19,7 +19,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from journeyaudit.loader import C_LOADER, load_file  # noqa: E402
+from journeyaudit.loading import C_LOADER, load_file
 
 CHANNELS = ["phone", "web", "app", "email", "chat", "branch", "mail"]
 

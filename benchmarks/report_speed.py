@@ -15,11 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from journeyaudit.audit import audit_journeys  # noqa: E402
-from journeyaudit.loader import load_text  # noqa: E402
-from journeyaudit.reports.html import write_report  # noqa: E402
-
-from benchmarks.synthetic import make_journey  # noqa: E402  (the analysis benchmarks' generator)
+from benchmarks.synthetic import make_journey
+from journeyaudit.audit import audit_journeys
+from journeyaudit.loading import load_text
+from journeyaudit.reports.html import write_report
 
 
 def measure(n_steps: int, n_departments: int, full_diagram: bool = False) -> tuple[float, float, float]:

@@ -11,16 +11,17 @@ import importlib
 import pkgutil
 import sys
 import traceback
+from datetime import UTC
 
 import click
 
 from journeyaudit import __version__
 from journeyaudit import commands as commands_package
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
+from journeyaudit.common.exit_codes import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+)
 
 
 def _version_text() -> str:
@@ -28,7 +29,7 @@ def _version_text() -> str:
     names the YAML loader journeys are really read with."""
     import yaml
 
-    from journeyaudit import loader as _loader
+    from journeyaudit import loading as _loader
 
     loader = "C loader (libyaml)" if _loader.C_LOADER else "pure-Python loader (libyaml missing: slower)"
     return f"journeyaudit {__version__}, PyYAML {yaml.__version__} with the {loader}"
@@ -51,7 +52,7 @@ class JourneyauditGroup(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("journeyaudit: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # whoever read the output stopped (`journeyaudit rules | head`): stop quietly with
             # the status of a process ended by SIGPIPE, as other Unix tools do; stdout goes to
@@ -99,7 +100,7 @@ def _check_source_date_epoch() -> None:
     An empty value means unset, as reproducible-builds.org has it.
     """
     import os
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
@@ -108,7 +109,7 @@ def _check_source_date_epoch() -> None:
         del os.environ["SOURCE_DATE_EPOCH"]
         return
     try:
-        datetime.fromtimestamp(int(value.strip()), tz=timezone.utc)
+        datetime.fromtimestamp(int(value.strip()), tz=UTC)
     except (ValueError, OverflowError, OSError):
         click.echo(
             f"journeyaudit: SOURCE_DATE_EPOCH={value!r} is not a date: give whole seconds since "

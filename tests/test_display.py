@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeyaudit.durations import format_duration, format_figure, format_share
+from journeyaudit.common.durations import format_duration, format_figure, format_share
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_an_upper_bound_reads_as_one():
 
 
 def test_a_figure_never_reads_like_the_promise_it_breaks():
-    from journeyaudit.durations import duration_against, figure_against
+    from journeyaudit.common.durations import duration_against, figure_against
 
     assert duration_against(109560, 30 * 3600) == "1d 6h 26m"  # not "1d 6h" against "1d 6h"
     assert duration_against(109560, 3600) == "1d 6h"
@@ -60,7 +60,7 @@ def test_a_figure_never_reads_like_the_promise_it_breaks():
 
 
 def test_the_branches_of_a_step_add_up_to_100_percent():
-    from journeyaudit.durations import format_shares
+    from journeyaudit.common.durations import format_shares
 
     assert format_shares([1 / 3] * 3) == ["34%", "33%", "33%"]  # largest remainder, ties in order
     assert format_shares([0.7, 0.3]) == ["70%", "30%"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from journeyaudit.loader import load_text
+from journeyaudit.loading import load_text
 from tests.conftest import PROJECT
 
 PAGES = ["README.md", "docs/format.md", "docs/metrics.md", "docs/report.md", "docs/journeys.md", "docs/ci.md"]

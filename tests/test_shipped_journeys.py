@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit.loader import load_paths
+from journeyaudit.loading import load_paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 JOURNEYS = PROJECT / "journeys"
 STAGES = {"acquire", "onboard", "use", "support", "leave"}
-SCHEMA_LINE = "# yaml-language-server: $schema=../journeyaudit/journey.schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema=../journeyaudit/loading/journey.schema.json"
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_every_file_validates_against_the_json_schema_it_names():
 
     import yaml
 
-    schema = json.loads((PROJECT / "journeyaudit" / "journey.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((PROJECT / "journeyaudit" / "loading" / "journey.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     for path in sorted(JOURNEYS.glob("*.yaml")):
         errors = [error.message for error in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]

@@ -20,7 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeyaudit.analysis.graph import JourneyGraph, ancestor_bits, bfs_distance, reverse_post_order
+from journeyaudit.analysis.graph import (
+    JourneyGraph,
+    ancestor_bits,
+    bfs_distance,
+    reverse_post_order,
+)
 from journeyaudit.model import Journey
 
 

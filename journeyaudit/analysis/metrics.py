@@ -89,7 +89,7 @@ def effort_points(
 
 def score_from_effort(effort: float) -> int:
     """100 for no effort, 50 at SCORE_HALF_EFFORT points, towards 0 beyond; rounded half up."""
-    return int(math.floor(100.0 * SCORE_HALF_EFFORT / (SCORE_HALF_EFFORT + max(effort, 0.0)) + 0.5))
+    return math.floor(100.0 * SCORE_HALF_EFFORT / (SCORE_HALF_EFFORT + max(effort, 0.0)) + 0.5)
 
 
 def channel_switch(source, target) -> bool:
@@ -193,7 +193,7 @@ def compute_metrics(
         "departments": len({s.department for s in steps}),
         "expected_steps": tidy(expected_steps),
         "expected_handoffs": tidy(expected_handoffs),
-        "max_handoffs": int(round(worst_handoffs.value)),
+        "max_handoffs": round(worst_handoffs.value),
         "expected_duration_s": tidy(expected_duration),
         "worst_duration_s": tidy(worst_duration.value),
         "expected_wait_s": tidy(expected_wait),

@@ -26,7 +26,7 @@ structure of the journey:
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.graph import JourneyGraph, build_graph

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from journeyaudit.findings import Problem, printable
-from journeyaudit.loader import MAX_FILE_BYTES
-
+from journeyaudit.common.text import printable
+from journeyaudit.loading import MAX_FILE_BYTES
+from journeyaudit.model.findings import Problem
 
 # Options several commands share, defined once so their names, defaults and help agree.
 CONFIG_OPTION = click.option(
@@ -57,7 +57,7 @@ def resolve_config(paths, config_path: str | None, fail_on: str | None):
 
     Exits 2 with located messages when the file is wrong.
     """
-    from journeyaudit.config import ConfigError, find_config_file, load_config
+    from journeyaudit.loading.config import ConfigError, find_config_file, load_config
     from journeyaudit.rules.registry import all_rules
 
     path = config_path
@@ -77,7 +77,7 @@ def resolve_config(paths, config_path: str | None, fail_on: str | None):
 
 def failing_findings(result, fail_on: str) -> list:
     """Findings that make the run fail: not waived, at or above `fail_on`."""
-    from journeyaudit.findings import severity_at_least
+    from journeyaudit.model.findings import severity_at_least
 
     if fail_on == "never":
         return []
@@ -87,7 +87,7 @@ def failing_findings(result, fail_on: str) -> list:
 def run_with_progress(paths, config, max_bytes: int):
     """run_audit, with a progress bar on stderr when many files are audited on a terminal."""
     from journeyaudit.audit import run_audit
-    from journeyaudit.loader import find_journey_files
+    from journeyaudit.loading import find_journey_files
 
     if not stderr_is_terminal():
         return run_audit(paths, config, max_bytes=max_bytes)

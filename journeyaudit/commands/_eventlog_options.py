@@ -7,6 +7,7 @@ import os
 
 import click
 
+from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.eventlog.reader import (
     DEFAULT_ACTIVITY_KEY,
     DEFAULT_CASE_KEY,
@@ -14,8 +15,6 @@ from journeyaudit.eventlog.reader import (
     EventLogError,
     ReadOptions,
 )
-
-EXIT_USAGE = 2
 
 
 def log_options(function):
@@ -50,7 +49,7 @@ def read_options(case_key, activity_key, timestamp_key, department_key, engine, 
 
 
 def fail(message: str) -> None:
-    from journeyaudit.findings import printable
+    from journeyaudit.common.text import printable
 
     click.echo(printable(f"journeyaudit: error: {message}"), err=True)  # names from the log may hold control characters
     raise SystemExit(EXIT_USAGE)

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import (
     COLOR_OPTION,
     CONFIG_OPTION,
@@ -19,6 +18,8 @@ from journeyaudit.commands._common import (
     run_with_progress,
     write_output,
 )
+from journeyaudit.common.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from journeyaudit.common.text import no_journey_files
 from journeyaudit.reports import RenderOptions, output_formats, render
 
 
@@ -60,7 +61,7 @@ def command(paths, output_format, output, html_dir, config_path, fail_on, exit_z
     if result.problems:
         raise SystemExit(EXIT_USAGE)
     if not result.journeys:
-        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+        click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
     if failing_findings(result, config.fail_on) and not exit_zero:
         raise SystemExit(EXIT_FINDINGS)

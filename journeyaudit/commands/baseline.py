@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from journeyaudit.baseline import DEFAULT_BASELINE, dumps, entries_for
-from journeyaudit.cli import EXIT_OK, EXIT_USAGE
+from journeyaudit.audit.baseline import DEFAULT_BASELINE, dumps, entries_for
 from journeyaudit.commands._common import (
     CONFIG_OPTION,
     MAX_FILE_SIZE_OPTION,
@@ -14,6 +13,8 @@ from journeyaudit.commands._common import (
     run_with_progress,
     write_output,
 )
+from journeyaudit.common.exit_codes import EXIT_OK, EXIT_USAGE
+from journeyaudit.common.text import no_journey_files
 
 
 @click.command("baseline")
@@ -38,7 +39,7 @@ def command(paths, output, config_path, max_file_size) -> None:
         click.echo("baseline not written: fix the problems above first (a partial baseline would hide nothing)", err=True)
         raise SystemExit(EXIT_USAGE)
     if not result.journeys:
-        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+        click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
     entries = entries_for(result.all_findings())
     write_output(dumps(entries), output)

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import (
     COLOR_OPTION,
     CONFIG_OPTION,
@@ -19,12 +18,19 @@ from journeyaudit.commands._common import (
     run_with_progress,
     write_output,
 )
+from journeyaudit.common.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from journeyaudit.common.text import no_journey_files
 from journeyaudit.reports import RenderOptions, output_formats, render
 
 
 def resolve_budgets(config, budget_arguments) -> list:
     """Budgets of the config, replaced per metric by --budget values; exits 2 on a bad one."""
-    from journeyaudit.budgets import BudgetError, budgets_from_config, merge_budgets, parse_budget_argument
+    from journeyaudit.audit.budgets import (
+        BudgetError,
+        budgets_from_config,
+        merge_budgets,
+        parse_budget_argument,
+    )
 
     try:
         from_config = budgets_from_config(config)
@@ -60,8 +66,14 @@ def command(paths, baseline_path, budget_arguments, output_format, output, confi
     the baseline is at or above fail-on, or a budget is broken; 2 when a file,
     the config, the baseline, a --budget or the command line could not be used.
     """
-    from journeyaudit.baseline import BaselineError, load_baseline, match
-    from journeyaudit.budgets import BUDGET_RULE, add_findings, budget_findings, evaluate, unknown_budget_journeys
+    from journeyaudit.audit.baseline import BaselineError, load_baseline, match
+    from journeyaudit.audit.budgets import (
+        BUDGET_RULE,
+        add_findings,
+        budget_findings,
+        evaluate,
+        unknown_budget_journeys,
+    )
 
     config = resolve_config(paths, config_path, fail_on)
     budgets = resolve_budgets(config, budget_arguments)
@@ -136,7 +148,7 @@ def command(paths, baseline_path, budget_arguments, output_format, output, confi
     if result.problems:
         raise SystemExit(EXIT_USAGE)
     if not result.journeys:
-        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+        click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
     if failing or broken or (fail_on_stale_baseline and baseline_match is not None and baseline_match.stale):
         raise SystemExit(EXIT_FINDINGS)

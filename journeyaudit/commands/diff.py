@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from journeyaudit.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import (
     COLOR_OPTION,
     MAX_FILE_SIZE_OPTION,
@@ -16,7 +15,8 @@ from journeyaudit.commands._common import (
     resolve_config,
     write_output,
 )
-from journeyaudit.findings import printable
+from journeyaudit.common.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from journeyaudit.common.text import no_journey_files, printable
 
 
 def diff_formats() -> list[str]:
@@ -29,7 +29,7 @@ def diff_formats() -> list[str]:
 
 
 def render_diff(name: str, diff, config, color: bool) -> str:
-    from journeyaudit.diffing import render_text
+    from journeyaudit.audit.diff import render_text
     from journeyaudit.reports import RenderOptions, output_formats
 
     if name == "text":
@@ -37,7 +37,7 @@ def render_diff(name: str, diff, config, color: bool) -> str:
     if name == "json":
         return json.dumps(diff.to_json(), indent=2, ensure_ascii=False) + "\n"
     if name == "html":
-        from journeyaudit.diffing import render_html
+        from journeyaudit.audit.diff import render_html
 
         return render_html(diff)
     return output_formats()[name].render_diff(diff, RenderOptions(config=config, command="diff"))
@@ -86,8 +86,8 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
     Problems in the old versions are shown as warnings: the journey counts as new.
     """
     from journeyaudit.audit import audit_journeys, run_audit
+    from journeyaudit.audit.diff import Tolerance, diff_results
     from journeyaudit.commands.check import resolve_budgets
-    from journeyaudit.diffing import Tolerance, diff_results
 
     max_bytes = max_file_size * 1024 * 1024
     if base_ref is not None:
@@ -104,7 +104,7 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
     new = run_audit(new_paths, config, max_bytes=max_bytes)
     if base_ref is not None:
         from journeyaudit.commands._common import known_rule_ids
-        from journeyaudit.gitrefs import GitError, load_at_ref
+        from journeyaudit.loading.gitrefs import GitError, load_at_ref
 
         try:
             commit, journeys, old_problems = load_at_ref(
@@ -142,7 +142,7 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
     if new.problems:
         raise SystemExit(EXIT_USAGE)
     if not new.journeys and not old.journeys:
-        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(new_paths)}", err=True)
+        click.echo(no_journey_files(new_paths), err=True)
         raise SystemExit(EXIT_USAGE)
     if fail_on_regression and regressions:
         raise SystemExit(EXIT_FINDINGS)

@@ -34,7 +34,12 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
     """
     import os
 
-    from journeyaudit.eventlog.discover import DiscoverError, DiscoverOptions, discover, journey_id_for
+    from journeyaudit.eventlog.discover import (
+        DiscoverError,
+        DiscoverOptions,
+        discover,
+        journey_id_for,
+    )
     from journeyaudit.eventlog.reader import read_log
 
     if not channel.strip() or any(c.isspace() for c in channel.strip()):

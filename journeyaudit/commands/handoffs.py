@@ -6,7 +6,12 @@ import sys
 
 import click
 
-from journeyaudit.commands._eventlog_options import log_options, one_line_errors, read_options, write_text
+from journeyaudit.commands._eventlog_options import (
+    log_options,
+    one_line_errors,
+    read_options,
+    write_text,
+)
 
 
 @click.command("handoffs")
@@ -26,7 +31,12 @@ def command(log, output_format, output, case_key, activity_key, timestamp_key, d
     repeats collapsed, contains x, y, x. See docs/event-logs.md.
     """
     from journeyaudit.eventlog.handoffs import handoffs_from_file
-    from journeyaudit.eventlog.render import print_rich, render_html, render_json, render_text
+    from journeyaudit.eventlog.render import (
+        print_rich,
+        render_html,
+        render_json,
+        render_text,
+    )
 
     options = read_options(case_key, activity_key, timestamp_key, department_key, engine)
     options.require_activity = False  # hand-offs need no activity

@@ -7,17 +7,16 @@ from pathlib import Path
 
 import click
 
+from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.importers.bpmn import BpmnImportError, import_bpmn
 from journeyaudit.importers.bpmn_yaml import dump_journey
-
-EXIT_USAGE = 2
 
 # Other importers (event logs, ...) add their subcommand to this group.
 command = click.Group("import", help="Draft journey files from other formats, to enrich by hand.")
 
 
 def _fail(message: str) -> None:
-    from journeyaudit.findings import printable
+    from journeyaudit.common.text import printable
 
     click.echo(printable(f"journeyaudit import: {message}"), err=True)  # names from the model may hold control characters
     sys.exit(EXIT_USAGE)

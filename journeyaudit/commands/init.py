@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 import yaml
 
-from journeyaudit.cli import EXIT_USAGE
-from journeyaudit.loader import SLUG, slugify
+from journeyaudit.common.exit_codes import EXIT_USAGE
+from journeyaudit.common.text import SLUG, slugify
 
 STARTER = """\
 # yaml-language-server: $schema=journey.schema.json

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from journeyaudit.cli import EXIT_OK, EXIT_USAGE
 from journeyaudit.commands._common import (
     CONFIG_OPTION,
     MAX_FILE_SIZE_OPTION,
@@ -12,6 +11,8 @@ from journeyaudit.commands._common import (
     resolve_config,
     run_with_progress,
 )
+from journeyaudit.common.exit_codes import EXIT_OK, EXIT_USAGE
+from journeyaudit.common.text import no_journey_files
 
 
 @click.command("report")
@@ -46,7 +47,7 @@ def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
     echo_problems(result.problems, err=True)
     if not result.journeys and not result.problems:
-        click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+        click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
     try:
         index = write_report(result, output_dir, config=config, full_diagram=full_diagram)

@@ -7,9 +7,8 @@ import sys
 
 import click
 
+from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.rules.docs import ordered_rules, rule_json, rule_text
-
-EXIT_USAGE = 2
 
 
 @click.command("rules")
@@ -39,7 +38,7 @@ def rules_command(output_format: str) -> None:
 @click.argument("rule_id", metavar="RULE")
 def explain_command(rule_id: str) -> None:
     """Print a rule's documentation: what it reports and why, options, fix, examples."""
-    from journeyaudit.loader import did_you_mean
+    from journeyaudit.common.text import did_you_mean
 
     rules = {rule.id: rule for rule in ordered_rules()}
     rule = rules.get(rule_id.strip())

@@ -8,7 +8,7 @@ import click
 
 
 def schema_text() -> str:
-    return resources.files("journeyaudit").joinpath("journey.schema.json").read_text(encoding="utf-8")
+    return resources.files("journeyaudit.loading").joinpath("journey.schema.json").read_text(encoding="utf-8")
 
 
 @click.command("schema")

@@ -6,9 +6,15 @@ import json
 
 import click
 
-from journeyaudit.cli import EXIT_OK, EXIT_USAGE
-from journeyaudit.commands._common import MAX_FILE_SIZE_OPTION, echo_problems, known_rule_ids, resolve_config
-from journeyaudit.loader import load_paths
+from journeyaudit.commands._common import (
+    MAX_FILE_SIZE_OPTION,
+    echo_problems,
+    known_rule_ids,
+    resolve_config,
+)
+from journeyaudit.common.exit_codes import EXIT_OK, EXIT_USAGE
+from journeyaudit.common.text import no_journey_files
+from journeyaudit.loading import load_paths
 
 
 @click.command("validate")
@@ -48,5 +54,5 @@ def command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> N
             summary += f", {len(problems)} problem{'s' if len(problems) != 1 else ''}"
         click.echo(summary, err=True)
         if not results and not problems:
-            click.echo(f"no journey files (*.yaml, *.yml) found in {', '.join(paths)}", err=True)
+            click.echo(no_journey_files(paths), err=True)
     raise SystemExit(EXIT_USAGE if problems or not results else EXIT_OK)

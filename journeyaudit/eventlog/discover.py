@@ -28,13 +28,16 @@ Definitions (docs/event-logs.md repeats them with examples):
 
 from __future__ import annotations
 
-import re
 import statistics
-import unicodedata
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 
-from journeyaudit.eventlog.journey_yaml import format_duration, round_probabilities, write_journey
+from journeyaudit.common.text import slugify
+from journeyaudit.eventlog.journey_yaml import (
+    format_duration,
+    round_probabilities,
+    write_journey,
+)
 from journeyaudit.eventlog.reader import EventLog
 
 END = None  # the outcome "the case ends here"
@@ -74,15 +77,6 @@ def journey_id_for(file_name: str) -> str:
     return slugify(stem, "journey")
 
 
-def slugify(text: str, prefix: str = "step") -> str:
-    # accents off first, so "Åtgärd" gives "atgard" rather than "tg-rd"
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-_")
-    if not slug:
-        return prefix
-    if not slug[0].isalpha():
-        slug = f"{prefix}-{slug}"
-    return slug
 
 
 class _Ids:
@@ -296,7 +290,7 @@ def _repair(start_kept: dict, kept: dict, dropped: dict) -> set[str]:
     """Restore dropped outcomes until every reachable step can reach an end; return the reachable steps."""
     while True:
         reachable: set[str] = set()
-        todo = [a for a in start_kept]
+        todo = list(start_kept)
         while todo:
             activity = todo.pop()
             if activity in reachable:
@@ -317,9 +311,8 @@ def _repair(start_kept: dict, kept: dict, dropped: dict) -> set[str]:
         best = None
         for a in stuck:
             for target, count in dropped[a].items():
-                if target is END or target in can_end:
-                    if best is None or count > best[2]:
-                        best = (a, target, count)
+                if (target is END or target in can_end) and (best is None or count > best[2]):
+                    best = (a, target, count)
         if best is None:
             # No dropped outcome of a stuck step leads to an end directly: restore the
             # likeliest dropped outcome of any stuck step (a step before the end, say,

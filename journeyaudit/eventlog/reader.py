@@ -32,9 +32,13 @@ import os
 import pyexpat
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.common import (
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 
 DEFAULT_CASE_KEY = "case:concept:name"
 DEFAULT_ACTIVITY_KEY = "concept:name"
@@ -84,7 +88,7 @@ def parse_timestamp(value: str | None) -> float | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
 
 
@@ -97,7 +101,7 @@ class _CleanCache(dict):
 
 
 _fromisoformat = datetime.fromisoformat
-_UTC = timezone.utc
+_UTC = UTC
 
 
 def _parse_timestamp_fast(value: str | None) -> float | None:
@@ -177,7 +181,7 @@ class EventLog:
 def _open_binary(path: str):
     """(stream of the content, decompressed when gzip; the raw file, to close)."""
     try:
-        raw = open(path, "rb")
+        raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
     except FileNotFoundError:
         raise EventLogError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+from journeyaudit.common.text import printable
 from journeyaudit.eventlog.handoffs import MISSING_TREATMENT, HandoffReport
-from journeyaudit.findings import printable
 
 MATRIX_LIMIT = 12  # departments shown as a square matrix in text; more: a list of pairs
 HTML_MATRIX_LIMIT = 40
@@ -99,7 +99,6 @@ def render_json(report: HandoffReport, top: int) -> str:
 
 def render_html(report: HandoffReport, top: int) -> str:
     import jinja2
-
     from markupsafe import Markup
 
     from journeyaudit.reports.swimlane import visible

@@ -23,7 +23,6 @@ XML is parsed with defusedxml: DTD entities and external references are refused.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -31,7 +30,8 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
-from journeyaudit.durations import DurationError, parse_duration
+from journeyaudit.common.durations import DurationError, parse_duration
+from journeyaudit.common.text import slugify
 
 ACTIVITY_TAGS = {
     "task",
@@ -165,22 +165,9 @@ def clean_text(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
-
-
-def slugify(text: str, prefix: str = "s") -> str:
-    """A journey id: lowercase ASCII letters, digits, '-' and '_', starting with a letter."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    # "1st level support" -> "first-level-support": an id must start with a letter.
-    ascii_text = re.sub(r"^\s*(1st|2nd|3rd|4th|5th)\b", lambda m: ORDINALS[m.group(1).lower()], ascii_text, flags=re.I)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > 48:
-        slug = slug[:48].rsplit("-", 1)[0] or slug[:48]
-    if not slug:
-        slug = prefix
-    if not slug[0].isalpha():
-        slug = f"{prefix}-{slug}"
-    return slug
+def bpmn_id(text: str, prefix: str = "s") -> str:
+    """A journey id: lowercase ASCII letters, digits and '-', starting with a letter, at most 48 characters."""
+    return slugify(text, prefix, keep_underscores=False, max_length=48)
 
 
 def _unique(slug: str, taken: set[str]) -> str:
@@ -352,8 +339,9 @@ class _Model:
                         percent = float(match.group(1)) / 100
                         break
                 self.seq_flows.append((element.get("id", ""), source, target, name or None, percent))
-            if tag in GATEWAY_TAGS | ACTIVITY_TAGS and element.get("default"):
-                self.defaults.add(element.get("default"))
+            default = element.get("default")
+            if tag in GATEWAY_TAGS | ACTIVITY_TAGS and default:
+                self.defaults.add(default)
 
     def _mark_inner(self, container: Element, owner: str) -> None:
         for element in container.iter():
@@ -451,14 +439,14 @@ class _Model:
     def has_flow_nodes(self, process_id: str) -> bool:
         return any(node.process == process_id for node in self.nodes.values())
 
-    def resolve(self, ref: str) -> tuple[str, str | None]:
-        """A message-flow end: ("node", id), ("pool", participant id) or ("none", None)."""
+    def resolve(self, ref: str) -> tuple[str, str]:
+        """A message-flow end: ("node", id), ("pool", participant id) or ("none", "")."""
         ref = self.inner_owner.get(ref, ref)
         if ref in self.nodes:
             return "node", ref
         if ref in self.participants:
             return "pool", ref
-        return "none", None
+        return "none", ""
 
     def black_box_pools(self) -> dict[str, str]:
         """Participant id -> name for pools without a process of their own."""
@@ -710,7 +698,8 @@ class _JourneyBuilder:
             own = [f for f in flows if f.kind == "seq"]
             if not messages or len(own) != 1 or len(own) + len(messages) != len(flows):
                 continue
-            chain, current = [], own[0].target
+            chain: list[str] = []
+            current = own[0].target
             while True:
                 node = self.nodes.get(current)
                 if node is None or not node.is_activity or incoming.get(current, 0) != 1 or current in chain:
@@ -945,7 +934,7 @@ class _JourneyBuilder:
         for node_id in step_nodes:
             node = self.nodes[node_id]
             prefix = "wait" if node.is_catch else "end" if node.is_end else "step"
-            step_id[node_id] = _unique(slugify(self._title_of(node)[0], prefix), taken)
+            step_id[node_id] = _unique(bpmn_id(self._title_of(node)[0], prefix), taken)
 
         has_customer_info = bool(self.customer_pools or self.customer_processes)
         for node_id in step_nodes:
@@ -953,7 +942,7 @@ class _JourneyBuilder:
             sid = step_id[node_id]
             title, title_note = self._title_of(node)
             department_title, department_note = self._department_of(node)
-            department_id = slugify(department_title, "dept")
+            department_id = bpmn_id(department_title, "dept")
             if department_id not in departments:
                 departments[department_id] = {"title": department_title}
                 if department_note:
@@ -1036,7 +1025,7 @@ class _JourneyBuilder:
             journey["departments"][department_id] = departments[department_id]
             if department_id in department_comments:
                 comments[("departments", department_id)] = department_comments[department_id]
-        if list(steps)[0] == step_id[journey_start]:
+        if next(iter(steps)) == step_id[journey_start]:
             del journey["start"]  # the first step is the default start
         header = [f"Imported from {self.source_name} by `journeyaudit import bpmn`."]
         names = [self.model.process_name(pid) for pid in self.process_ids]
@@ -1063,7 +1052,7 @@ class _JourneyBuilder:
     def _channel_actor(
         self, node: _Node, touching: list[str], has_customer_info: bool
     ) -> tuple[str, str | None, str, str | None, str | None]:
-        kind = None
+        kind: str | None = None
         if node.tag == "businessRuleTask":
             kind = "decision"
         if node.is_end or node.is_catch or node.tag == "startEvent":
@@ -1167,7 +1156,7 @@ def import_bpmn(path: Path | str, process: str | None = None, flatten: bool = Fa
             pid
             for pid in with_nodes
             if process in (pid, model.participant_of(pid)[0])
-            or slugify(process) in (slugify(model.process_name(pid)), slugify(pid))
+            or bpmn_id(process) in (bpmn_id(model.process_name(pid)), bpmn_id(pid))
         ]
         if not wanted:
             choices = ", ".join(f"{pid} ({model.process_name(pid)})" for pid in with_nodes)
@@ -1191,6 +1180,6 @@ def import_bpmn(path: Path | str, process: str | None = None, flatten: bool = Fa
             title = model.title
         else:
             title = name if named else file_title
-        journey_name = _unique(slugify(name if named else file_title, "journey"), taken)
+        journey_name = _unique(bpmn_id(name if named else file_title, "journey"), taken)
         journeys.append(builder.build(journey_name, title))
     return journeys

@@ -16,7 +16,7 @@ from typing import Any
 
 @dataclass(slots=True)
 class RenderOptions:
-    config: Any = None  # journeyaudit.config.Config
+    config: Any = None  # journeyaudit.loading.config.Config
     color: bool = False
     command: str = "audit"
     # Extra figures some formats show (budget results of `check`, baseline state).

@@ -21,7 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from journeyaudit import __version__
-from journeyaudit.durations import (
+from journeyaudit.common.durations import (
     duration_against,
     figure_against,
     format_duration,
@@ -29,7 +29,7 @@ from journeyaudit.durations import (
     format_share,
     format_shares,
 )
-from journeyaudit.findings import SEVERITIES, SEVERITY_RANK
+from journeyaudit.model.findings import SEVERITIES, SEVERITY_RANK
 from journeyaudit.reports import swimlane
 
 # Above this many steps the journey page shows the department map instead of
@@ -433,7 +433,7 @@ def _information_rows(journey, analysis) -> list[dict]:
 
 def _gate(result, config) -> dict:
     """What `audit`/`check` would say in CI: findings at or above fail-on, not waived."""
-    from journeyaudit.findings import severity_at_least
+    from journeyaudit.model.findings import severity_at_least
 
     fail_on = getattr(config, "fail_on", None) or "error"
     if fail_on == "never":

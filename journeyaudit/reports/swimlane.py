@@ -22,7 +22,8 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from journeyaudit.durations import format_duration, format_share, format_shares
+from journeyaudit.common.durations import format_duration, format_share, format_shares
+from journeyaudit.common.text import printable
 
 # Severity colours, the same as the page's CSS (report.css).
 SEVERITY_FILL = {"error": "#fef3f2", "warning": "#fffaeb", "info": "#eff8ff", "waived": "#f2f4f7", None: "#ffffff"}
@@ -65,13 +66,9 @@ class DiagramResult:
     handoff_edges: int = 0
 
 
-# Control characters (YAML's "\x07", "\e[31m", C1 like "\x85") are shown as
-# escapes: HTML cannot hold them and Graphviz rejects some. Whitespace stays.
-_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (0x09, 0x0A, 0x0D)}
-
-
 def visible(text: str) -> str:
-    return text.translate(_CONTROL)
+    """Control characters as visible escapes (HTML cannot hold them, Graphviz rejects some); line breaks kept."""
+    return printable(text, keep_line_breaks=True)
 
 
 def esc(text: str) -> str:

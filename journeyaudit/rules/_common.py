@@ -5,11 +5,10 @@ The leading underscore keeps the registry from looking for rules here.
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from journeyaudit.durations import format_duration, format_figure
+from journeyaudit.common.durations import format_duration, format_figure
 from journeyaudit.model import Journey
 
 

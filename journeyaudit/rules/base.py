@@ -15,8 +15,9 @@ does not; tests run both).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from journeyaudit.analysis import JourneyAnalysis
 from journeyaudit.model import Journey
@@ -93,7 +94,7 @@ def resolve_options(rule: Rule, overrides: dict[str, Any] | None = None) -> dict
     Raises ValueError (with a message naming the option) for a bad duration;
     unknown option names are checked by the configuration layer, not here.
     """
-    from journeyaudit.durations import parse_duration
+    from journeyaudit.common.durations import parse_duration
 
     merged = dict(rule.options)
     merged.update(overrides or {})

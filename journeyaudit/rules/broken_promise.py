@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from journeyaudit.durations import duration_against, figure_against
+from journeyaudit.common.durations import duration_against, figure_against
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
 

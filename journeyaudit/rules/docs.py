@@ -99,7 +99,7 @@ def rule_json(rule: Rule) -> dict:
         "default_severity": rule.default_severity,
         "category": rule.category,
         "summary": rule.summary,
-        "options": {name: value for name, value in rule.options.items()},
+        "options": dict(rule.options.items()),
         "extra_options": rule.extra_options,
         "portfolio": rule.portfolio,
     }

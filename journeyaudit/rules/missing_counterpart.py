@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.loader import did_you_mean
+from journeyaudit.common.text import did_you_mean
 from journeyaudit.rules.base import PortfolioRule, RawFinding
 
 

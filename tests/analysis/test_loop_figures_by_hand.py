@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from journeyaudit.analysis import analyze
-from journeyaudit.loader import load_file
+from journeyaudit.loading import load_file
 from journeyaudit.rules._common import duration, number
 from tests.conftest import JOURNEYS
 

@@ -9,11 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journeyaudit.analysis import analyze
-from journeyaudit.analysis.metrics import METRIC_KEYS, effort_points, score_from_effort, tidy
-from journeyaudit.loader import load_file
+from journeyaudit.analysis.metrics import (
+    METRIC_KEYS,
+    effort_points,
+    score_from_effort,
+    tidy,
+)
+from journeyaudit.loading import load_file
 from tests.analysis.builders import journey
 from tests.conftest import OUTPUT_MD_LOAN_PAYOFF
-
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import pytest
@@ -28,7 +29,7 @@ def small_journeys(draw):
     ids = [f"s{i}" for i in range(n)]
     steps = {}
     weights = {}
-    for i, step_id in enumerate(ids):
+    for _i, step_id in enumerate(ids):
         role = draw(st.sampled_from(["next", "next", "next", "success", "failure", "dead"]))
         spec = {
             "dept": draw(st.sampled_from(["a", "b", "c"])),
@@ -148,7 +149,7 @@ def test_worst_ways_equal_brute_force_over_every_loop_free_way(case):
         return sum(steps[u]["wait"] + steps[u]["duration"] for u in way)
 
     def handoffs_of(way):
-        return sum(steps[u]["dept"] != steps[v]["dept"] for u, v in zip(way, way[1:]))
+        return sum(steps[u]["dept"] != steps[v]["dept"] for u, v in itertools.pairwise(way))
 
     ways = []
 
@@ -173,7 +174,7 @@ def test_worst_ways_equal_brute_force_over_every_loop_free_way(case):
 @settings(max_examples=300, deadline=None)
 @given(small_journeys())
 def test_held_data_equals_exploring_every_walk(case):
-    steps, weights, known = case
+    steps, _weights, known = case
     ids = list(steps)
     a = analyze(journey(steps, known=known))
     # Every (step, held before it asks) a walk from the start can be in, loops included.
@@ -226,7 +227,7 @@ def test_rule_defined_worst_way_to_success_ends_equals_brute_force(case):
     from journeyaudit.analysis.worstcase import worst_way
 
     steps, weights, known = case
-    transitions, absorbing, reachable, _ = exact_chain(steps, weights)
+    transitions, absorbing, _reachable, _ = exact_chain(steps, weights)
     j = journey(steps, known=known)
     successes = [u for u in steps if steps[u].get("end") == "success"]
     way = worst_way(
@@ -239,7 +240,7 @@ def test_rule_defined_worst_way_to_success_ends_equals_brute_force(case):
 
     def weight(w):
         return sum(steps[u]["wait"] for u in w) + sum(
-            100 * (steps[u]["channel"] != steps[v]["channel"]) for u, v in zip(w, w[1:])
+            100 * (steps[u]["channel"] != steps[v]["channel"]) for u, v in itertools.pairwise(w)
         )
 
     ways = []

@@ -6,7 +6,7 @@ import time
 
 from benchmarks.synthetic import ladder, make_journey
 from journeyaudit.analysis import analyze
-from journeyaudit.loader import load_text
+from journeyaudit.loading import load_text
 
 
 def test_same_seed_same_journey_and_it_loads_without_problems():

@@ -12,7 +12,6 @@ from journeyaudit.cli import main
 from tests.conftest import EXAMPLES, OUTPUT_MD_LOAN_PAYOFF
 
 
-
 def audit(*args, cwd=None):
     runner = CliRunner()
     return runner.invoke(main, ["audit", *args], catch_exceptions=False)

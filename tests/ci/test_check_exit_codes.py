@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from tests.ci.helpers import CLEAN, EXAMPLES, WAIVED_ONLY, WARNINGS_ONLY, WITH_ERROR, run_cli, write
+from tests.ci.helpers import (
+    CLEAN,
+    EXAMPLES,
+    WAIVED_ONLY,
+    WARNINGS_ONLY,
+    WITH_ERROR,
+    run_cli,
+    write,
+)
 
 
 def test_clean_journey_exits_0(tmp_path):

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from journeyaudit.audit import run_audit
-from journeyaudit.config import Config
-from journeyaudit.diffing import Tolerance, diff_results, render_html
-from journeyaudit.reports.formats.markdown import mermaid_label, render_diff
+from journeyaudit.audit.diff import Tolerance, diff_results, render_html
+from journeyaudit.loading.config import Config
 from journeyaudit.reports import RenderOptions
+from journeyaudit.reports.formats.markdown import mermaid_label, render_diff
 from tests.ci.helpers import CLEAN, EXAMPLES, WARNINGS_ONLY, run_cli, write
 
 # CLEAN with a hand-off to a back office that phones the customer: worse on every count.
@@ -71,7 +71,7 @@ def test_the_reverse_change_is_better_and_fixes_findings(tmp_path):
     assert journey.regressions == []
     assert {f.rule for f in journey.fixed_findings} >= {"long-wait", "repeated-ask"}
     assert {c.change for c in journey.steps} == {"removed", "changed"}
-    from journeyaudit.budgets import METRICS
+    from journeyaudit.audit.budgets import METRICS
 
     assert {d.direction for d in journey.metrics if METRICS[d.metric][0]} == {"better"}
 
@@ -95,7 +95,7 @@ def test_tolerance_decides_what_is_a_regression(tmp_path):
 
 
 def test_budget_crossing_is_a_regression(tmp_path):
-    from journeyaudit.budgets import parse_budget_argument
+    from journeyaudit.audit.budgets import parse_budget_argument
 
     budgets = parse_budget_argument("max_handoffs=1")
     diff = _diff(tmp_path, {"a.yaml": CLEAN}, {"a.yaml": WORSE}, budgets=budgets, tolerance=Tolerance(100, 1000))
@@ -204,7 +204,7 @@ def test_diff_of_the_shared_examples_against_themselves_is_empty(tmp_path):
 
 
 def test_metric_changes_show_the_signed_difference_in_the_figures_unit():
-    from journeyaudit.diffing import MetricDelta
+    from journeyaudit.audit.diff import MetricDelta
 
     assert MetricDelta("expected_duration_s", 1000.0, 3640.0, "worse").change_text() == "+44m"
     assert MetricDelta("score", 25, 24, "worse").change_text() == "-1"

@@ -7,8 +7,14 @@ import json
 import pytest
 
 from journeyaudit.audit import run_audit
-from journeyaudit.baseline import BaselineError, dumps, entries_for, load_baseline, match
-from journeyaudit.budgets import (
+from journeyaudit.audit.baseline import (
+    BaselineError,
+    dumps,
+    entries_for,
+    load_baseline,
+    match,
+)
+from journeyaudit.audit.budgets import (
     Budget,
     BudgetError,
     budgets_for,
@@ -16,7 +22,7 @@ from journeyaudit.budgets import (
     merge_budgets,
     parse_budget_argument,
 )
-from journeyaudit.config import Config
+from journeyaudit.loading.config import Config
 from tests.ci.helpers import EXAMPLES, run_cli, write
 
 UNRELATED_STEP = """\

@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 
 from journeyaudit.audit import run_audit
-from journeyaudit.baseline import Baseline, BaselineEntry, match
-from journeyaudit.config import Config
-from journeyaudit.findings import Finding
+from journeyaudit.audit.baseline import Baseline, BaselineEntry, match
+from journeyaudit.loading.config import Config
+from journeyaudit.model.findings import Finding
 from journeyaudit.reports import RenderOptions, output_formats, render
 from journeyaudit.reports.formats import github
 from tests.ci.helpers import EXAMPLES, SARIF_SCHEMA, WAIVED_ONLY, WITH_ERROR, write

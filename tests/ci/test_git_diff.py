@@ -8,7 +8,6 @@ import subprocess
 import pytest
 
 from tests.ci.helpers import CLEAN, run_cli, write
-
 from tests.ci.test_diff import WORSE
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

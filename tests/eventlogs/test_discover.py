@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from journeyaudit.commands.discover import command as discover_command
 from journeyaudit.eventlog.journey_yaml import format_duration, round_probabilities
-from journeyaudit.loader import load_text
+from journeyaudit.loading import load_text
 
 LOGS = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "logs"
 
@@ -133,7 +133,7 @@ def test_journey_id_is_valid_even_for_a_file_name_starting_with_a_digit(tmp_path
     out = tmp_path / "08_receipt.yaml"
     result = CliRunner().invoke(discover_command, [str(csv_log(tmp_path, name="08_receipt.csv")), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    from journeyaudit.loader import load_paths
+    from journeyaudit.loading import load_paths
 
     results, problems = load_paths([str(out)])
     assert problems == [] and results[0].journey.id == "journey-08_receipt"

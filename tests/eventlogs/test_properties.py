@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections import Counter
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from journeyaudit.eventlog.discover import DiscoverOptions, discover
 from journeyaudit.eventlog.handoffs import measure_handoffs
 from journeyaudit.eventlog.reader import EventLogError, read_log
-from journeyaudit.loader import load_text
+from journeyaudit.loading import load_text
 
 DEPARTMENTS = ["Sales", "Ops", "Legal", None, "EMPTY", "", "NaN"]
 ACTIVITIES = ["Call", "Check", "Decide", "Send"]
@@ -54,7 +55,7 @@ def reference(cases):
         ordered = [d for _, _, d in sorted(events, key=lambda e: e[0])]
         missing += sum(1 for d in ordered if d in (None, "", "EMPTY", "NaN"))
         known = [d for d in ordered if d not in (None, "", "EMPTY", "NaN")]
-        pairs = [(a, b) for a, b in zip(known, known[1:]) if a != b]
+        pairs = [(a, b) for a, b in itertools.pairwise(known) if a != b]
         matrix.update(pairs)
         with_handoff += bool(pairs)
         collapsed = [d for i, d in enumerate(known) if i == 0 or d != known[i - 1]]

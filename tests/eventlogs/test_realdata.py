@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import json
 import re
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.dom import minidom
 
@@ -43,7 +44,7 @@ def matrix_of(report: dict) -> Counter:
 
 def moment(text: str) -> datetime:
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def reference(cases: list[list[tuple[datetime, str | None]]]):
@@ -53,7 +54,7 @@ def reference(cases: list[list[tuple[datetime, str | None]]]):
     for events in cases:
         ordered = [d for _, d in sorted(events, key=lambda e: e[0])]  # stable: ties keep file order
         known = [d for d in ordered if d not in (None, "", "EMPTY") and d.lower() != "nan"]
-        pairs = [(a, b) for a, b in zip(known, known[1:]) if a != b]
+        pairs = [(a, b) for a, b in itertools.pairwise(known) if a != b]
         matrix.update(pairs)
         with_handoff += bool(pairs)
         collapsed = [d for i, d in enumerate(known) if i == 0 or d != known[i - 1]]
@@ -62,7 +63,8 @@ def reference(cases: list[list[tuple[datetime, str | None]]]):
 
 
 def minidom_cases(name: str, key: str) -> list[list[tuple[datetime, str | None]]]:
-    document = minidom.parseString(gzip.open(log_path(name)).read())
+    with gzip.open(log_path(name)) as stream:
+        document = minidom.parseString(stream.read())
     cases = []
     for trace in document.getElementsByTagName("trace"):
         events = []
@@ -78,7 +80,8 @@ TRACE = re.compile(r"<trace>(.*?)</trace>", re.S)
 
 
 def regex_cases(name: str, key: str) -> list[list[tuple[datetime, str | None]]]:
-    text = gzip.open(log_path(name), "rt", encoding="utf-8").read()
+    with gzip.open(log_path(name), "rt", encoding="utf-8") as stream:
+        text = stream.read()
     value_of = re.compile(rf'key="{re.escape(key)}"\s+value="([^"]*)"')
     stamp_of = re.compile(r'key="time:timestamp"\s+value="([^"]*)"')
     cases = []

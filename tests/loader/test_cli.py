@@ -85,7 +85,8 @@ def test_schema_prints_json_schema(tmp_path):
 
 
 def test_version_says_whether_the_c_loader_is_used(monkeypatch):
-    from journeyaudit import __version__, loader
+    from journeyaudit import __version__
+    from journeyaudit import loading as loader
 
     result = run("--version")
     assert result.exit_code == 0

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from journeyaudit.loader import load_bytes, load_text
+from journeyaudit.loading import load_bytes, load_text
 
 VALID = textwrap.dedent(
     """\
@@ -162,7 +162,7 @@ def test_binary_junk_is_refused_as_binary():
 
 
 def test_text_that_is_not_utf8_names_the_byte_and_where_it_is():
-    data = "journeyaudit: 1\ntitle: Caf".encode() + b"\xe9 au lait\n"
+    data = b"journeyaudit: 1\ntitle: Caf" + b"\xe9 au lait\n"
     result = load_bytes(data, "latin1.yaml")
     problem = result.problems[0]
     assert problem.code == "encoding"

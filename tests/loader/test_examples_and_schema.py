@@ -10,7 +10,7 @@ import yaml
 
 from journeyaudit.commands.init import STARTER
 from journeyaudit.commands.schema import schema_text
-from journeyaudit.loader import load_file, load_text
+from journeyaudit.loading import load_file, load_text
 from tests.conftest import EXAMPLES, JOURNEYS
 
 SCHEMA = json.loads(schema_text())

@@ -7,7 +7,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journeyaudit.loader import load_bytes, load_text
+from journeyaudit.loading import load_bytes, load_text
 from tests.conftest import EXAMPLES
 
 SOURCES = [(EXAMPLES / name).read_text(encoding="utf-8") for name in ("loan-payoff.yaml", "loan-application.yaml")]

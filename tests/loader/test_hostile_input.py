@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from journeyaudit.loader import find_journey_files, load_file, load_text
+from journeyaudit.loading import find_journey_files, load_file, load_text
 
 BASE = """\
 journeyaudit: 1

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from journeyaudit.audit import audit_journeys, run_audit
-from journeyaudit.loader import load_text
+from journeyaudit.loading import load_text
 
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT.parent / "shared" / "examples"  # read in place, never copied
@@ -31,7 +31,7 @@ def audit_texts(*texts: str):
 
 
 class Element:
-    __slots__ = ("tag", "attrs", "children", "parent")
+    __slots__ = ("attrs", "children", "parent", "tag")
 
     def __init__(self, tag, attrs, parent):
         self.tag = tag

@@ -162,8 +162,9 @@ def test_handoff_edges_highlighted_counted_and_branches_labelled(trees, examples
 
 
 def test_loop_edges_dashed():
-    from .helpers import audit_texts, parse
     from journeyaudit.reports.html import render_pages
+
+    from .helpers import audit_texts, parse
 
     text = """journeyaudit: 1
 title: Call back
@@ -219,8 +220,9 @@ def test_information_table_marks_repeats_and_where_first_given(trees):
 
 
 def test_first_given_at_an_earlier_step():
-    from .helpers import audit_texts, parse
     from journeyaudit.reports.html import render_pages
+
+    from .helpers import audit_texts, parse
 
     text = """journeyaudit: 1
 title: Ask twice
@@ -319,7 +321,7 @@ def test_waived_findings_are_shown_as_waived_with_their_reason():
 
 
 def test_index_tells_the_ci_gate(examples_result):
-    from journeyaudit.config import Config
+    from journeyaudit.loading.config import Config
     from journeyaudit.reports.html import render_pages
 
     from .helpers import parse

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from journeyaudit.analysis import analyze
-from journeyaudit.loader import load_file, load_text
+from journeyaudit.loading import load_file, load_text
 from journeyaudit.rules.base import JourneyContext, RawFinding, resolve_options
 from journeyaudit.rules.registry import all_rules
 

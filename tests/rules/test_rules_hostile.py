@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .helpers import journey, run
 
-
 # --- long-wait ---------------------------------------------------------------
 
 def test_wait_equal_to_the_limit_is_fine_longer_reports():

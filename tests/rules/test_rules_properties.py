@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,5 +74,5 @@ def test_rules_never_fail_and_point_at_real_steps(text):
                 way = finding.steps
                 # No step twice (silence-gap and ping-pong may come back to where they began).
                 assert len(set(way[:-1])) == len(way[:-1]) and len(set(way[1:])) == len(way[1:])
-                for source, target in zip(way, way[1:]):
+                for source, target in itertools.pairwise(way):
                     assert target in {edge.target for edge in steps[source].next}, (rule_id, way)

@@ -1,10 +1,10 @@
 """Helpers the CI formats share (not a format: the registry skips `_` modules).
 
 `options.extra` carries what `check` and `diff` add to an audit:
-- "baseline": a `journeyaudit.baseline.BaselineMatch` (findings covered by the
+- "baseline": a `journeyaudit.audit.baseline.BaselineMatch` (findings covered by the
   baseline are reported as such and never fail a check);
 - "budgets": the list of `BudgetCheck`s (failed ones are also findings of rule `budget`);
-- "diff": a `journeyaudit.diffing.DiffResult` (only formats with `render_diff`).
+- "diff": a `journeyaudit.audit.diff.DiffResult` (only formats with `render_diff`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from journeyaudit import __version__
-from journeyaudit.findings import SEVERITY_RANK, severity_at_least
+from journeyaudit.model.findings import SEVERITY_RANK, severity_at_least
 
 TOOL_NAME = "journeyaudit"
 INFORMATION_URI = "https://pypi.org/project/journeyaudit/"
@@ -33,7 +33,7 @@ class RuleInfo:
 
 def rule_catalog(config=None) -> list[RuleInfo]:
     """Every rule (sorted by id) plus `budget`: stable ids and indexes from run to run."""
-    from journeyaudit.budgets import BUDGET_RULE
+    from journeyaudit.audit.budgets import BUDGET_RULE
     from journeyaudit.rules.registry import all_rules
 
     catalog = []

@@ -13,7 +13,7 @@ in properties.
 
 from __future__ import annotations
 
-from journeyaudit.findings import printable
+from journeyaudit.common.text import printable
 from journeyaudit.reports.formats._common import repo_relative, status, worst_first
 
 NAME = "github"

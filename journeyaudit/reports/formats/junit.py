@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from journeyaudit.reports.formats._common import TOOL_NAME, is_failing, repo_relative, status
+from journeyaudit.reports.formats._common import (
+    TOOL_NAME,
+    is_failing,
+    repo_relative,
+    status,
+)
 
 NAME = "junit"
 DESCRIPTION = "JUnit XML: one test case per journey, for GitLab/Jenkins test reports"

@@ -13,9 +13,19 @@ from __future__ import annotations
 
 import re
 
-from journeyaudit.durations import format_duration, format_duration_exact, format_figure, format_shares
-from journeyaudit.findings import printable
-from journeyaudit.reports.formats._common import baseline_match, fail_on, is_failing, status
+from journeyaudit.common.durations import (
+    format_duration,
+    format_duration_exact,
+    format_figure,
+    format_shares,
+)
+from journeyaudit.common.text import printable
+from journeyaudit.reports.formats._common import (
+    baseline_match,
+    fail_on,
+    is_failing,
+    status,
+)
 
 NAME = "markdown"
 DESCRIPTION = "GitHub-flavoured Markdown for pull-request comments and $GITHUB_STEP_SUMMARY"

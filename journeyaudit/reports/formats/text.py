@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from journeyaudit.durations import format_duration, format_figure, format_share
-from journeyaudit.findings import printable as safe
+from journeyaudit.common.durations import format_duration, format_figure, format_share
+from journeyaudit.common.text import printable as safe
 
 NAME = "text"
 DESCRIPTION = "findings grouped by journey, for people (coloured on a terminal)"

@@ -5,16 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-# Journey text may carry control characters (YAML's "\e[31m" escapes): printed
-# as visible escapes so a title can never drive the terminal (C1 controls too:
-# U+009B is a one-character CSI for some terminals), a CI log or a Markdown page.
-_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code != 0x09}
-
-
-def printable(text: str) -> str:
-    return text.translate(_CONTROL)
-
-
 SEVERITIES = ("error", "warning", "info")  # most severe first
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeyaudit.findings import SEVERITIES, Problem
-from journeyaudit.loader import did_you_mean, display_path
+from journeyaudit.common.text import did_you_mean, display_path
+from journeyaudit.model.findings import SEVERITIES, Problem
 from journeyaudit.rules.base import Rule, resolve_options
 
 CONFIG_NAMES = ("journeyaudit.toml", "pyproject.toml")
@@ -180,7 +180,7 @@ def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>",
     config = Config(file=shown)
     if not isinstance(section, dict):
         raise ConfigError([Problem(shown, 1, 1, "the journeyaudit configuration must be a table", "config")])
-    for key, value in section.items():
+    for key in section:
         if key not in TOP_KEYS:
             problem(key, f"unknown setting '{key}'{did_you_mean(key, TOP_KEYS)} (settings: {', '.join(TOP_KEYS)})")
     fail_on = section.get("fail-on", "error")

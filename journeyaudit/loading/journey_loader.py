@@ -12,21 +12,25 @@ column and a fix hint.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import math
 import os
 import re
 import stat
-import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
-from journeyaudit.durations import DurationError, parse_duration
-from journeyaudit.findings import Problem
+from journeyaudit.common.durations import DurationError, parse_duration
+from journeyaudit.common.text import (
+    SLUG,
+    YAML_SUFFIXES,
+    did_you_mean,
+    display_path,
+    slugify,
+)
 from journeyaudit.model import (
     ACTORS,
     DEFAULT_CHANNEL,
@@ -43,6 +47,7 @@ from journeyaudit.model import (
     Step,
     Waiver,
 )
+from journeyaudit.model.findings import Problem
 
 try:  # libyaml keeps marks and composes 4-7x faster than the pure-Python loader
     from yaml import CSafeLoader as _YamlLoader
@@ -61,9 +66,7 @@ MAX_NODE_VISITS = 2_000_000
 # libyaml's composer recurses per nesting level and crashes the process far
 # below Python's limits; deeper documents are refused before composing.
 MAX_NESTING = 1000
-YAML_SUFFIXES = (".yaml", ".yml")
 
-SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 TAG_STR = "tag:yaml.org,2002:str"
 TAG_NULL = "tag:yaml.org,2002:null"
@@ -131,29 +134,6 @@ class _Abort(Exception):
     """Stops reading a file whose remaining content cannot be trusted."""
 
 
-def display_path(path: str | os.PathLike) -> str:
-    """The path as users see it in messages, `/`-separated.
-
-    A relative path stays as given (normalised); an absolute one is shown
-    relative to the working folder when it lies inside it (SARIF and GitLab
-    want repository-relative paths), else absolute.
-    """
-    text = os.fspath(path)
-    if os.path.isabs(text):
-        try:
-            relative = os.path.relpath(text)
-        except ValueError:  # another drive on Windows
-            relative = text
-        shown = text if relative.startswith("..") else relative
-    else:
-        shown = os.path.normpath(text)
-    return shown.replace(os.sep, "/")
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """"; did you mean 'x'?" or "" — the hint every unknown-name message carries."""
-    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
 
 
 def _location(node) -> Location:
@@ -729,13 +709,6 @@ class _Reader:
             previous = step.channel
 
 
-def slugify(text: str) -> str:
-    """A valid id close to `text` ('' when none): accents dropped (Ünï → uni), the rest as '-'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")
-    slug = re.sub(r"^[^a-z]+", "", slug)
-    return slug
-
 
 def _nesting_too_deep(data: bytes) -> bool:
     """A cheap, conservative test for nesting that would crash libyaml's composer."""
@@ -951,7 +924,7 @@ def find_journey_files(paths: Iterable[str | os.PathLike], exclude=None) -> tupl
         elif path.is_dir():
             seen_dirs: set[str] = set()
 
-            def unreadable(error: OSError) -> None:  # os.walk would skip the folder silently
+            def unreadable(error: OSError, path: Path = path) -> None:  # os.walk would skip the folder silently
                 shown = display_path(error.filename or path)
                 problems.append(Problem(shown, 1, 1, f"cannot read the folder: {error.strerror or error}", "not-found"))
 

@@ -28,9 +28,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeyaudit.durations import DurationError, format_duration, format_duration_exact, parse_duration
-from journeyaudit.findings import Finding, Problem
-from journeyaudit.loader import did_you_mean
+from journeyaudit.common.durations import (
+    DurationError,
+    format_duration,
+    format_duration_exact,
+    parse_duration,
+)
+from journeyaudit.common.text import did_you_mean
+from journeyaudit.model.findings import Finding, Problem
 
 BUDGET_RULE = "budget"  # the rule id budget failures are reported under
 
@@ -130,7 +135,7 @@ def _unknown_metric(metric: str) -> str:
 
 def _number(metric: str, value) -> float:
     """A budget value: a number, a duration with a unit for *_s metrics, a percentage for ratios."""
-    direction, kind = METRICS[metric]
+    _direction, kind = METRICS[metric]
     if isinstance(value, bool):
         raise ValueError(f"budget for {metric} must be a number, not {value!r}")
     if isinstance(value, (int, float)):

@@ -11,8 +11,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from journeyaudit.findings import Problem
-from journeyaudit.loader import YAML_SUFFIXES, display_path, journey_id_from_path, load_bytes
+from journeyaudit.common.text import YAML_SUFFIXES, display_path
+from journeyaudit.loading import journey_id_from_path, load_bytes
+from journeyaudit.model.findings import Problem
 
 
 class GitError(Exception):
@@ -22,7 +23,7 @@ class GitError(Exception):
 def _git(args: list[str], cwd: str | os.PathLike) -> bytes:
     try:
         completed = subprocess.run(
-            ["git", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, timeout=60
+            ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60
         )
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); --base-ref needs it") from None

@@ -1,7 +1,7 @@
 """Compare two audits of the same journeys: what changed, and did it get worse for customers.
 
 Journeys are matched by id, steps by step id, findings by fingerprint. Every
-figure has a better direction (`journeyaudit.budgets.METRICS`: lower is better
+figure has a better direction (`journeyaudit.audit.budgets.METRICS`: lower is better
 for hand-offs, durations, asks, switches and effort; higher for success_rate,
 value_added_ratio and score; none for step counts). A journey *regresses*
 (`diff --fail-on-regression` exits 1) when:
@@ -23,9 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from journeyaudit.budgets import METRICS, Budget, BudgetCheck, evaluate, format_value
-from journeyaudit.durations import format_duration_exact
-from journeyaudit.findings import Finding, severity_at_least
+from journeyaudit.audit.budgets import (
+    METRICS,
+    Budget,
+    BudgetCheck,
+    evaluate,
+    format_value,
+)
+from journeyaudit.common.durations import format_duration_exact
+from journeyaudit.model.findings import Finding, severity_at_least
 
 # metric -> how its worsening is measured for the regression gate
 GATED_METRICS: dict[str, str] = {
@@ -194,7 +200,7 @@ class DiffResult:
 
 
 def _step_fields(journey, step) -> dict[str, object]:
-    from journeyaudit.durations import format_duration
+    from journeyaudit.common.durations import format_duration
 
     return {
         "title": step.title,
@@ -378,7 +384,7 @@ def render_text(diff: DiffResult, color: bool = False) -> str:
     """The terminal form of a diff."""
     import click
 
-    from journeyaudit.findings import printable
+    from journeyaudit.common.text import printable
 
     def style(text, **kw):  # every line passes here or through printable: journey text is never raw
         text = printable(text)

@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeyaudit.findings import Finding, Problem
-from journeyaudit.loader import display_path
+from journeyaudit.common.text import display_path
+from journeyaudit.model.findings import Finding, Problem
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".journeyaudit-baseline.json"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from journeyaudit.analysis import JourneyAnalysis
-from journeyaudit.findings import Finding, Problem, Summary
 from journeyaudit.model import Journey
+from journeyaudit.model.findings import Finding, Problem, Summary
 
 
 @dataclass(slots=True)
@@ -84,8 +84,8 @@ def run_audit(paths, config=None, *, rules=None, max_bytes=None, progress=None) 
     audited. A rule that fails unexpectedly becomes a problem too, never a
     traceback.
     """
-    from journeyaudit.config import Config
-    from journeyaudit.loader import MAX_FILE_BYTES, load_paths
+    from journeyaudit.loading import MAX_FILE_BYTES, load_paths
+    from journeyaudit.loading.config import Config
     from journeyaudit.rules.registry import all_rules
 
     config = config or Config()
@@ -104,8 +104,8 @@ def run_audit(paths, config=None, *, rules=None, max_bytes=None, progress=None) 
 def audit_journeys(journeys, config=None, *, rules=None, problems=None) -> AuditResult:
     """Audit already-loaded journeys together (portfolio rules see them all)."""
     from journeyaudit.analysis import analyze
-    from journeyaudit.config import Config
-    from journeyaudit.findings import assign_fingerprints
+    from journeyaudit.loading.config import Config
+    from journeyaudit.model.findings import assign_fingerprints
     from journeyaudit.rules.base import JourneyContext, PortfolioRule
     from journeyaudit.rules.registry import all_rules
 

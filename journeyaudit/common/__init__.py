@@ -1,0 +1,1 @@
+"""What every stage shares: text helpers, durations, exit codes. Imports nothing else of journeyaudit."""

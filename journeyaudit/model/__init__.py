@@ -1,0 +1,43 @@
+"""The typed model every stage reads: the journey (`journey.py`) and what an audit says of it (`findings.py`)."""
+
+from journeyaudit.model.journey import (
+    ACTORS,
+    DEFAULT_CHANNEL,
+    ENDS,
+    HOLD_CHANNELS,
+    INTERNAL_CHANNELS,
+    KINDS,
+    KNOWN_CHANNELS,
+    MAX_HOLD_S,
+    STAGES,
+    VALUES,
+    DataItem,
+    Department,
+    Edge,
+    Journey,
+    Location,
+    Promise,
+    Step,
+    Waiver,
+)
+
+__all__ = [
+    "ACTORS",
+    "DEFAULT_CHANNEL",
+    "ENDS",
+    "HOLD_CHANNELS",
+    "INTERNAL_CHANNELS",
+    "KINDS",
+    "KNOWN_CHANNELS",
+    "MAX_HOLD_S",
+    "STAGES",
+    "VALUES",
+    "DataItem",
+    "Department",
+    "Edge",
+    "Journey",
+    "Location",
+    "Promise",
+    "Step",
+    "Waiver",
+]
