@@ -25,11 +25,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeyaudit.common.text import did_you_mean, display_path
 from journeyaudit.model.findings import SEVERITIES, Problem
-from journeyaudit.rules.base import Rule, resolve_options
+
+if TYPE_CHECKING:  # the rules stage sits below loading: imported where options are resolved
+    from journeyaudit.rules.base import Rule
 
 CONFIG_NAMES = ("journeyaudit.toml", "pyproject.toml")
 LEVELS = SEVERITIES  # error, warning, info
@@ -62,6 +64,8 @@ class Config:
         return settings.severity if settings and settings.severity else rule.default_severity
 
     def options(self, rule: Rule) -> dict[str, Any]:
+        from journeyaudit.rules.base import resolve_options
+
         settings = self.rules.get(rule.id)
         return resolve_options(rule, settings.options if settings else None)
 
@@ -171,6 +175,8 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
 
 
 def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>", text: str = "") -> Config:
+    from journeyaudit.rules.base import resolve_options
+
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
