@@ -57,6 +57,13 @@ def kind_of(node: yaml.Node) -> str:
     return f"the text '{node.value}'"
 
 
+def _not_an_id(value: str) -> str:
+    example = slugify(value)
+    return "is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter" + (
+        f" (e.g. '{example}')" if example else ""
+    )
+
+
 class NodeReader:
     """Reads the nodes of one composed document, collecting located problems."""
 
@@ -145,12 +152,7 @@ class NodeReader:
         result = []
         for key, (key_node, value_node) in entries.items():
             if not SLUG.match(key):
-                self.problem(
-                    key_node,
-                    f"'{key}' under {what} is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
-                    + (f" (e.g. '{slugify(key)}')" if slugify(key) else ""),
-                    "bad-id",
-                )
+                self.problem(key_node, f"'{key}' under {what} {_not_an_id(key)}", "bad-id")
                 continue
             result.append((key, key_node, value_node))
         if isinstance(node, yaml.MappingNode) and not node.value:
@@ -180,12 +182,7 @@ class NodeReader:
         if value is None:
             return None
         if not SLUG.match(value):
-            self.problem(
-                node,
-                f"{what} '{value}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
-                + (f" (e.g. '{slugify(value)}')" if slugify(value) else ""),
-                "bad-id",
-            )
+            self.problem(node, f"{what} '{value}' {_not_an_id(value)}", "bad-id")
             return None
         return value
 
