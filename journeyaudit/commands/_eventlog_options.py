@@ -8,7 +8,7 @@ import os
 import click
 
 from journeyaudit.common.exit_codes import EXIT_USAGE
-from journeyaudit.eventlog.reader import (
+from journeyaudit.eventlog.cases import (
     DEFAULT_ACTIVITY_KEY,
     DEFAULT_CASE_KEY,
     DEFAULT_TIMESTAMP_KEY,

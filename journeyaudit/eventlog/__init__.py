@@ -1,10 +1,10 @@
 """Event logs (XES, CSV): read them, measure hand-offs, discover journeys."""
 
-from journeyaudit.eventlog.reader import (  # noqa: F401
+from journeyaudit.eventlog.cases import (  # noqa: F401
     Case,
     Event,
     EventLog,
     EventLogError,
     ReadOptions,
-    read_log,
 )
+from journeyaudit.eventlog.reader import read_log  # noqa: F401

@@ -33,12 +33,12 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 
 from journeyaudit.common.text import slugify
+from journeyaudit.eventlog.cases import EventLog
 from journeyaudit.eventlog.journey_yaml import (
     format_duration,
     round_probabilities,
     write_journey,
 )
-from journeyaudit.eventlog.reader import EventLog
 
 END = None  # the outcome "the case ends here"
 # Synthetic start and end steps are markers, not work: the customer's own
@@ -206,8 +206,7 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
     steps: dict[str, dict] = {}
     end_steps: dict[str, str] = {}
     for activity in step_ids:
-        outcomes = kept[activity]
-        if END in outcomes and len(outcomes) > 1:
+        if END in kept[activity] and len(kept[activity]) > 1:
             end_steps[activity] = ids.take(f"{step_ids[activity]}-end")
 
     def branches(outcomes: dict, source: str | None, total: int) -> list:
@@ -216,11 +215,15 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
         units = round_probabilities([count for _, count in ordered])
         result = []
         for (target, count), unit in zip(ordered, units):
-            to = end_steps[source] if target is END else step_ids[target]
+            if target is END:
+                assert source is not None  # the start distribution holds activities, never the end
+                to = end_steps[source]
+            else:
+                to = step_ids[target]
             result.append((to, unit, 1000, f"{count} of {total}"))
         return result
 
-    if synthetic_start:
+    if start_id is not None:
         first = max(start_kept, key=lambda a: (start_kept[a], a))
         steps[start_id] = {
             "title": "Case opens",
@@ -231,8 +234,8 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
             "note": f"synthetic: cases start at {len(starts)} activities, {len(start_kept)} kept",
         }
     for activity, step_id in step_ids.items():
-        outcomes = kept[activity]
-        step = {
+        step_outcomes = kept[activity]
+        step: dict[str, object] = {
             "title": activity,
             "department": department_of(activity),
             "channel": options.channel,
@@ -240,10 +243,10 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
             "duration": format_duration(_median(durations.get(activity))),
             "note": f"{occurrences[activity]} events",
         }
-        if list(outcomes) == [END]:
+        if list(step_outcomes) == [END]:
             step["end"] = "success"
         else:
-            step["next"] = branches(outcomes, activity, sum(follows[activity].values()))
+            step["next"] = branches(step_outcomes, activity, sum(follows[activity].values()))
         steps[step_id] = step
         if activity in end_steps:
             steps[end_steps[activity]] = {
@@ -255,7 +258,7 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
                 "note": "synthetic end",
             }
 
-    start = start_id if synthetic_start else step_ids[next(iter(start_kept))]
+    start = start_id if start_id is not None else step_ids[next(iter(start_kept))]
     ordered_steps = _bfs_order(start, steps)
     departments_used = {d: department_titles[d] for d in sorted({s["department"] for s in ordered_steps.values()})}
     document = {

@@ -18,7 +18,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from journeyaudit.eventlog.reader import EventLog, ReadOptions, read_log
+from journeyaudit.eventlog.cases import EventLog, ReadOptions
+from journeyaudit.eventlog.reader import read_log
 
 MISSING_TREATMENT = (
     "events without a department are left out of the department sequence: "

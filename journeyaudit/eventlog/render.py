@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Literal
 
 from journeyaudit.common.text import printable
 from journeyaudit.eventlog.handoffs import MISSING_TREATMENT, HandoffReport
@@ -85,7 +86,9 @@ def print_rich(report: HandoffReport, top: int) -> None:
         pairs.add_row(printable(a), printable(b), str(count))
     console.print(pairs)
     worst = Table(title="Worst cases", title_justify="left")
-    for name, justify in (("case", "left"), ("hand-offs", "right"), ("events", "right"), ("ping-pong", "center"), ("departments", "left")):
+    columns: tuple[tuple[str, Literal["left", "center", "right"]], ...] = (
+        ("case", "left"), ("hand-offs", "right"), ("events", "right"), ("ping-pong", "center"), ("departments", "left"))
+    for name, justify in columns:
         worst.add_column(name, justify=justify)
     for case in report.worst:
         worst.add_row(printable(case.case), str(case.handoffs), str(case.events), "yes" if case.ping_pong else "",

@@ -1,0 +1,120 @@
+"""CSV event logs (plain or gzip; comma, semicolon or tab), read into a `CaseBuilder`.
+
+One row is one event; the header names the columns (the XES keys by default).
+Rows are grouped by case id in the order their cases first appear.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from journeyaudit.eventlog.cases import (
+    CASE_PREFIX,
+    DEFAULT_DEPARTMENT_KEY,
+    FALLBACK_DEPARTMENT_KEY,
+    LIFECYCLE_KEY,
+    CaseBuilder,
+    EventLog,
+    EventLogError,
+    ReadOptions,
+    clean,
+    did_you_mean_column,
+    where,
+)
+
+
+def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
+    builder = CaseBuilder(path, "csv", options)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        first = text.readline()
+        delimiter = max((",", ";", "\t"), key=first.count)
+        reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
+        try:
+            header = [column.strip() for column in next(reader)]
+        except StopIteration:
+            raise EventLogError(f"{path}: empty file") from None
+        columns = {name: i for i, name in enumerate(header)}
+
+        standard = (options.case_key, options.activity_key, options.timestamp_key, DEFAULT_DEPARTMENT_KEY)
+
+        def column(key: str, flag: str, role: str) -> int:
+            if key in columns:
+                return columns[key]
+            taken = tuple(c for c in standard if c in columns and c != key)
+            raise EventLogError(
+                f"{path}: no column {key!r} (pass {flag} to name it){did_you_mean_column(key, header, role, taken)}"
+                f" (columns: {', '.join(header)})"
+            )
+
+        case_col = column(options.case_key, "--case-key", "case")
+        if options.require_activity or options.activity_key in columns:
+            activity_col = column(options.activity_key, "--activity-key", "activity")
+        else:
+            activity_col = None
+        timestamp_col = column(options.timestamp_key, "--timestamp-key", "timestamp")
+        lifecycle_col = columns.get(LIFECYCLE_KEY)
+        fallback_col = None
+        if builder.default_department:
+            group_col = columns.get(DEFAULT_DEPARTMENT_KEY)
+            fallback_col = columns.get(FALLBACK_DEPARTMENT_KEY)
+            if group_col is not None:
+                department_col = group_col
+            elif fallback_col is not None:
+                department_col, fallback_col = fallback_col, None
+                builder.department_key = FALLBACK_DEPARTMENT_KEY
+            else:
+                raise EventLogError(
+                    f"{path}: no column {DEFAULT_DEPARTMENT_KEY!r} or {FALLBACK_DEPARTMENT_KEY!r} "
+                    f"(pass --department-key to name it) (columns: {', '.join(header)})"
+                )
+        else:
+            department_col = column(builder.department_key, "--department-key", "department")
+        width = len(header)
+        by_case: dict[str, list] = {}
+        skipped = 0
+        for row in reader:
+            if len(row) < width:
+                if not any(cell.strip() for cell in row):
+                    continue  # blank line
+                row = row + [""] * (width - len(row))
+            case_id = clean(row[case_col])
+            if case_id is None:
+                skipped += 1
+                continue
+            events = by_case.get(case_id)
+            if events is None:
+                events = by_case[case_id] = []
+            department = row[department_col]
+            events.append(
+                (
+                    row[activity_col] if activity_col is not None else None,
+                    row[lifecycle_col] if lifecycle_col is not None else None,
+                    row[timestamp_col],
+                    department,
+                    row[fallback_col] if fallback_col is not None else None,
+                )
+            )
+    except UnicodeDecodeError as exc:
+        raise EventLogError(f"{path}: not UTF-8 text (byte {exc.start}): is it really a CSV event log?") from None
+    except csv.Error as exc:
+        raise EventLogError(f"{where(path, reader.line_num)}: bad CSV: {exc}") from None
+    finally:
+        text.detach()  # read_log closes the stream itself
+    for case_id, events in by_case.items():
+        # a case column: the first value given in the case holds for all its events
+        value = builder.case_value(None, False, events) if builder.case_level else None
+        builder.add_case(case_id, events, value)
+    event_keys = set(header) if not builder.case_level else set()
+    event_keys.add(builder.department_key)
+    log = builder.finish(event_keys=event_keys, case_keys={c for c in header if c.startswith(CASE_PREFIX)})
+    log.rows_without_case = skipped
+    if skipped:
+        log.notes.append(f"{skipped} rows without a case id were skipped")
+    return log
+
+
+def _chain_first(first: str, rest):
+    yield first
+    yield from rest
