@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from journeyaudit.common.exit_codes import EXIT_USAGE
-from journeyaudit.importers.bpmn import BpmnImportError, import_bpmn
-from journeyaudit.importers.bpmn_yaml import dump_journey
+from journeyaudit.importers.bpmn import YAML_LAYOUT, BpmnImportError, import_bpmn
+from journeyaudit.importers.journey_writer import write_journey
 
 # Other importers (event logs, ...) add their subcommand to this group.
 command = click.Group("import", help="Draft journey files from other formats, to enrich by hand.")
@@ -49,7 +49,7 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
     except BpmnImportError as exc:
         _fail(str(exc))
         return
-    texts = [(j.name, dump_journey(j.journey, j.comments, j.header)) for j in journeys]
+    texts = [(j.name, write_journey(j.journey, j.comments, j.header, YAML_LAYOUT)) for j in journeys]
 
     if output is None:
         click.echo("---\n".join(text for _, text in texts), nl=False)

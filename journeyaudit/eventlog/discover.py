@@ -34,11 +34,7 @@ from dataclasses import dataclass
 
 from journeyaudit.common.text import slugify
 from journeyaudit.eventlog.cases import EventLog
-from journeyaudit.eventlog.journey_yaml import (
-    format_duration,
-    round_probabilities,
-    write_journey,
-)
+from journeyaudit.importers.journey_writer import Layout, Quoting, write_journey
 
 END = None  # the outcome "the case ends here"
 # Synthetic start and end steps are markers, not work: the customer's own
@@ -46,6 +42,8 @@ END = None  # the outcome "the case ends here"
 # no channel switch.
 SYNTHETIC_ACTOR = "customer"
 UNKNOWN_DEPARTMENT = "unknown"
+# Double quotes for anything but simple words; one line per branch, with its count.
+YAML_LAYOUT = Layout(Quoting.CAUTIOUS, one_line_branches=True)
 
 
 class DiscoverError(Exception):
@@ -276,13 +274,94 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
         log, options, uses_lifecycle, any_start_events, len(occurrences), len(reachable), dropped_branches,
         synthetic_start, len(starts), cases_used,
     )
+    journey, comments = _journey_and_comments(document)
     return Discovery(
-        yaml=write_journey(document, header),
+        yaml=write_journey(journey, comments, header, YAML_LAYOUT),
         steps=len(ordered_steps),
         activities=len(occurrences),
         synthetic_start=synthetic_start,
         dropped_branches=dropped_branches,
     )
+
+
+def _journey_and_comments(document: dict) -> tuple[dict, dict[tuple, str]]:
+    """The journey (format v1) for the writer, and the notes on its lines.
+
+    `document` keys: id, title, description, start, departments {id: title},
+    steps {id: {title, department, channel, actor, kind, wait, duration,
+    next: [(to, units, scale, note)], end, note}}.
+    """
+    comments: dict[tuple, str] = {}
+    journey: dict = {"journeyaudit": 1}
+    if document.get("id"):
+        journey["id"] = document["id"]
+    journey["title"] = document["title"]
+    if document.get("description"):
+        journey["description"] = document["description"]
+    journey["start"] = document["start"]
+    journey["departments"] = {department_id: {"title": title} for department_id, title in document["departments"].items()}
+    steps: dict[str, dict] = {}
+    for step_id, step in document["steps"].items():
+        if step.get("note"):
+            comments[("steps", step_id)] = step["note"]
+        written = {"title": step["title"], "department": step["department"]}
+        written.update({key: step[key] for key in ("channel", "actor", "kind", "wait", "duration") if step.get(key)})
+        branches = step.get("next") or []
+        if len(branches) == 1:
+            target, _, _, note = branches[0]
+            written["next"] = target
+            if note:
+                comments[("steps", step_id, "next")] = note
+        elif branches:
+            written["next"] = [{"to": target, "p": _probability(units, scale)} for target, units, scale, _ in branches]
+            for index, (*_, note) in enumerate(branches):
+                if note:
+                    comments[("steps", step_id, "next", index)] = note
+        if step.get("end"):
+            written["end"] = step["end"]
+        steps[step_id] = written
+    journey["steps"] = steps
+    return journey, comments
+
+
+def _probability(units: int, scale: int) -> float | int:
+    """`units/scale` as the writer prints it short: 1, 0.5, 0.333."""
+    return 1 if units == scale else units / scale
+
+
+def round_probabilities(weights: list[float], digits: int = 3) -> list[int]:
+    """Integer units (of 10**-digits) summing to exactly 10**digits.
+
+    Largest remainder: floor every share, then give the missing units to the
+    largest fractional parts (earlier entries first on ties); a kept branch
+    never rounds to zero.
+    """
+    scale = 10**digits
+    total = sum(weights)
+    exact = [w * scale / total for w in weights]
+    units = [int(x) for x in exact]
+    missing = scale - sum(units)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - units[i]), i))
+    for i in order[:missing]:
+        units[i] += 1
+    for i, u in enumerate(units):
+        if u == 0:
+            donor = max(range(len(units)), key=lambda j: (units[j], -j))
+            units[donor] -= 1
+            units[i] = 1
+    return units
+
+
+def format_duration(seconds: float | None) -> str | None:
+    """`90s`, `20m`, `2.5h`, `3d`: always with a unit; None under a second."""
+    if seconds is None or seconds < 1:
+        return None
+    for unit, size, limit in (("s", 1, 120), ("m", 60, 120 * 60), ("h", 3600, 48 * 3600), ("d", 86400, None)):
+        if limit is None or seconds < limit:
+            value = seconds / size
+            text = f"{value:.0f}" if value >= 10 or unit == "s" else f"{value:.1f}"
+            return text.removesuffix(".0") + unit
+    raise AssertionError("unreachable")
 
 
 def _median(values: list[float] | None) -> float | None:
@@ -344,7 +423,7 @@ def _bfs_order(start: str, steps: dict[str, dict]) -> dict[str, dict]:
 
 
 def _header(log, options, uses_lifecycle, any_start_events, activities, kept_steps, dropped_branches,
-            synthetic_start, start_activities, cases_used) -> str:
+            synthetic_start, start_activities, cases_used) -> list[str]:
     lines = [
         f"Discovered by journeyaudit discover from {log.name} ({log.format.upper()})",
         f"{log.n_cases} cases, {log.n_events} events; case {log.case_key}, activity {log.activity_key}"
@@ -372,4 +451,4 @@ def _header(log, options, uses_lifecycle, any_start_events, activities, kept_ste
     if missing:
         lines.append("; ".join(missing))
     lines.append(f"channel: every step is on '{options.channel}' (an event log does not say): review")
-    return "\n".join(lines)
+    return lines

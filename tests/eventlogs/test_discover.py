@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from journeyaudit.commands.discover import command as discover_command
-from journeyaudit.eventlog.journey_yaml import format_duration, round_probabilities
+from journeyaudit.eventlog.discover import format_duration, round_probabilities
 from journeyaudit.loading import load_text
 
 LOGS = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "logs"

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeyaudit.commands.import_ import command as import_group
-from journeyaudit.importers.bpmn import BpmnImportError, import_bpmn
+from journeyaudit.importers.bpmn import YAML_LAYOUT, BpmnImportError, import_bpmn
 from journeyaudit.importers.bpmn import bpmn_id as slugify
-from journeyaudit.importers.bpmn_yaml import dump_journey
+from journeyaudit.importers.journey_writer import write_journey
 from journeyaudit.loading import load_text
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,7 @@ def titles(journey: dict) -> set[str]:
 
 
 def text_of(imported) -> str:
-    return dump_journey(imported.journey, imported.comments, imported.header)
+    return write_journey(imported.journey, imported.comments, imported.header, YAML_LAYOUT)
 
 
 def assert_loads_cleanly(imported) -> None:
@@ -997,7 +997,7 @@ def test_the_writer_keeps_any_text_intact(title: str, when: str, note: str):
             "b": {"title": when, "department": "d", "asks": [when, title], "end": "success"},
         },
     }
-    text = dump_journey(journey, {("steps", "a", "title"): note, ("departments", "d"): note}, [note])
+    text = write_journey(journey, {("steps", "a", "title"): note, ("departments", "d"): note}, [note], YAML_LAYOUT)
     assert yaml.safe_load(text) == journey
     assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == journey  # what the loader uses
 

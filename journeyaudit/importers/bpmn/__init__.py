@@ -21,10 +21,11 @@ The modules, in the order of the pipeline: `reading` (safe XML parsing,
 encodings, namespace prefixes), `model` (processes, lanes, pools, flows,
 message flows, participants), `guesses` (what the words of the model reveal),
 `case_flow` (the flow graph of one journey, walked one way at a time) and
-`builder` (the journey itself, and `import_bpmn`).
+`builder` (the journey itself, and `import_bpmn`). The journey is written
+by `importers/journey_writer.py` with `YAML_LAYOUT`.
 """
 
-from journeyaudit.importers.bpmn.builder import ImportedJourney, bpmn_id, import_bpmn
+from journeyaudit.importers.bpmn.builder import YAML_LAYOUT, ImportedJourney, bpmn_id, import_bpmn
 from journeyaudit.importers.bpmn.reading import BpmnImportError
 
-__all__ = ["BpmnImportError", "ImportedJourney", "bpmn_id", "import_bpmn"]
+__all__ = ["YAML_LAYOUT", "BpmnImportError", "ImportedJourney", "bpmn_id", "import_bpmn"]

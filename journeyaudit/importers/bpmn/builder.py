@@ -17,6 +17,10 @@ from journeyaudit.importers.bpmn.case_flow import _Branch, _CaseFlow
 from journeyaudit.importers.bpmn.guesses import channel_and_actor, title_of, wait_from_timer
 from journeyaudit.importers.bpmn.model import _Model, _Node
 from journeyaudit.importers.bpmn.reading import BpmnImportError, clean_text, local_name, parse_xml
+from journeyaudit.importers.journey_writer import Layout, Quoting
+
+# Quotes only where YAML would misread; a department on one line, `{title: ...}`.
+YAML_LAYOUT = Layout(Quoting.MINIMAL, one_line_departments=True)
 
 
 @dataclass
