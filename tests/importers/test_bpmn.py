@@ -981,27 +981,6 @@ def test_any_small_model_imports_into_valid_journeys_or_a_clear_error(tmp_path_f
         assert_loads_cleanly(imported)
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    title=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40),
-    when=st.sampled_from(["yes", "No", "on", "null", "1e3", "- a", "a: b", "x # y", "'q'", '"d"', "[l]", "{m}", "~"]),
-    note=st.text(max_size=30),
-)
-def test_the_writer_keeps_any_text_intact(title: str, when: str, note: str):
-    journey = {
-        "journeyaudit": 1,
-        "title": title,
-        "departments": {"d": {"title": title}},
-        "steps": {
-            "a": {"title": title, "department": "d", "next": [{"to": "b", "when": when}, {"to": "b", "p": 0.5}]},
-            "b": {"title": when, "department": "d", "asks": [when, title], "end": "success"},
-        },
-    }
-    text = write_journey(journey, {("steps", "a", "title"): note, ("departments", "d"): note}, [note], YAML_LAYOUT)
-    assert yaml.safe_load(text) == journey
-    assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == journey  # what the loader uses
-
-
 @pytest.mark.parametrize(
     "data, line",
     [(BILLION_LAUGHS, 3), (EXTERNAL_ENTITY, 2)],

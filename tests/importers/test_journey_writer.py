@@ -6,6 +6,7 @@ import csv
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ JOURNEY = {
     "steps": {
         "report": {"title": "Report the loss", "department": "desk", "next": [{"to": "no", "p": 0.25}, {"to": "done", "p": 0.75}]},
         "no": {"title": "2nd check", "department": "no", "wait": "2.5h", "next": "done"},
-        "done": {"title": "Done", "department": "desk", "end": "success"},
+        "done": {"title": "Done: filed", "department": "desk", "end": "success"},
     },
 }
 NOTES = {
@@ -63,7 +64,7 @@ def test_import_layout_quotes_only_where_yaml_would_misread():
         "    wait: 2.5h  # wait from the timer\n"
         "    next: done\n"
         "  done:\n"
-        "    title: Done\n"
+        "    title: 'Done: filed'\n"
         "    department: desk\n"
         "    end: success\n"
     )
@@ -92,29 +93,33 @@ def test_discover_layout_double_quotes_all_but_simple_words_and_puts_each_branch
         "    wait: 2.5h  # wait from the timer\n"
         "    next: done\n"
         "  done:\n"
-        "    title: Done\n"
+        '    title: "Done: filed"\n'
         "    department: desk\n"
         "    end: success\n"
     )
 
 
+@pytest.mark.parametrize("layout", [BPMN_LAYOUT, DISCOVER_LAYOUT], ids=["import-bpmn", "discover"])
 @settings(max_examples=300, deadline=None)
 @given(
     title=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40),
-    word=st.sampled_from(["yes", "No", "on", "null", "1e3", "- a", "a: b", "x # y", "'q'", '"d"', "[l]", "{m}", "~", "a, b", "90s"]),
+    when=st.sampled_from(
+        ["yes", "No", "on", "null", "1e3", "- a", "a: b", "x # y", "'q'", '"d"', "[l]", "{m}", "~", "a, b", "90s"]
+    ),
     note=st.text(max_size=30),
 )
-def test_the_discover_layout_keeps_any_text_intact(title: str, word: str, note: str):
+def test_the_writer_keeps_any_text_intact(layout, title: str, when: str, note: str):
     journey = {
         "journeyaudit": 1,
         "title": title,
-        "departments": {"d": {"title": word}},
+        "departments": {"d": {"title": title}},
         "steps": {
-            "a": {"title": title, "department": "d", "next": [{"to": "b", "p": 0.5}, {"to": word, "p": 0.5}]},
-            "b": {"title": word, "department": "d", "end": "success"},
+            "a": {"title": title, "department": "d", "next": [{"to": "b", "when": when}, {"to": "b", "p": 0.5}]},
+            "b": {"title": when, "department": "d", "asks": [when, title], "end": "success"},
         },
     }
-    text = write_journey(journey, {("steps", "a"): note, ("steps", "a", "next", 0): note}, [note], DISCOVER_LAYOUT)
+    notes = {("steps", "a", "title"): note, ("departments", "d"): note, ("steps", "a", "next", 0): note}
+    text = write_journey(journey, notes, [note], layout)
     assert yaml.safe_load(text) == journey
     assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == journey  # what the loader uses
 
