@@ -261,9 +261,42 @@ class CaseBuilder:
 
     def finish(self, *, event_keys: set[str], case_keys: set[str], suggest_prefix: str = "") -> EventLog:
         if not any(case.events for case in self.cases):
-            # said first: "no event has the attribute org:group" would send the user looking for a column
-            what = "a header and no rows" if self.fmt == "csv" else "no trace with an event"
-            raise EventLogError(f"{self.path}: the log has no events ({what}): nothing to measure")
+            raise self.no_events_error()
+        department_key, level, fallback_used = self.settle_department(event_keys, case_keys)
+        if fallback_used and department_key != self.department_key:
+            # no org:group value anywhere: the resource is the best department we have
+            flat = iter(self._fallbacks)
+            for case in self.cases:
+                for event in case.events:
+                    event.department = next(flat)
+        self._fallbacks = []
+        log = EventLog(
+            path=self.path,
+            format=self.fmt,
+            cases=self.cases,
+            activity_key=self.options.activity_key,
+            timestamp_key=self.options.timestamp_key,
+            case_key=self.options.case_key,
+            department_key=department_key,
+            department_level=level,
+            department_fallback=fallback_used,
+            lifecycle=self.options.lifecycle,
+            events_missing_activity=self.missing_activity,
+            events_missing_timestamp=self.missing_timestamp,
+        )
+        log.events_missing_department = sum(
+            1 for case in log.cases for event in case.events if event.department is None
+        )
+        log.notes.extend(self.notes(department_key, level, fallback_used))
+        return log
+
+    def no_events_error(self) -> EventLogError:
+        # said first: "no event has the attribute org:group" would send the user looking for a column
+        what = "a header and no rows" if self.fmt == "csv" else "no trace with an event"
+        return EventLogError(f"{self.path}: the log has no events ({what}): nothing to measure")
+
+    def settle_department(self, event_keys: set[str], case_keys: set[str]) -> tuple[str, str, bool]:
+        """(department key, "event" or "case", resource used for want of org:group), from the counts seen."""
         department_key = self.department_key
         fallback_used = False
         if self.case_level:
@@ -276,13 +309,8 @@ class CaseBuilder:
         else:
             level = "event"
             if self.default_department and self.primary_values == 0 and self.fallback_values > 0:
-                # no org:group value anywhere: the resource is the best department we have
                 department_key = FALLBACK_DEPARTMENT_KEY
                 fallback_used = True
-                flat = iter(self._fallbacks)
-                for case in self.cases:
-                    for event in case.events:
-                        event.department = next(flat)
             elif self.default_department and department_key == FALLBACK_DEPARTMENT_KEY:
                 fallback_used = True  # CSV without an org:group column
             elif department_key not in event_keys and not (
@@ -303,41 +331,27 @@ class CaseBuilder:
                     f"{self.path}: no event has the attribute {tried}{hint or did_you_mean_column(department_key, known, 'department')}"
                     f" (event attributes: {', '.join(known[:20]) or 'none'})"
                 )
-        self._fallbacks = []
-        log = EventLog(
-            path=self.path,
-            format=self.fmt,
-            cases=self.cases,
-            activity_key=self.options.activity_key,
-            timestamp_key=self.options.timestamp_key,
-            case_key=self.options.case_key,
-            department_key=department_key,
-            department_level=level,
-            department_fallback=fallback_used,
-            lifecycle=self.options.lifecycle,
-            events_missing_activity=self.missing_activity,
-            events_missing_timestamp=self.missing_timestamp,
-        )
-        log.events_missing_department = sum(
-            1 for case in log.cases for event in case.events if event.department is None
-        )
+        return department_key, level, fallback_used
+
+    def notes(self, department_key: str, level: str, fallback_used: bool) -> list[str]:
+        notes = []
         if self.unnamed_cases:
-            log.notes.append(
+            notes.append(
                 f"{self.unnamed_cases} traces have no {self.options.case_key.removeprefix(CASE_PREFIX)}: "
                 "named by their position, (trace N)"
             )
         if fallback_used:
-            log.notes.append(f"no event has an {DEFAULT_DEPARTMENT_KEY} value: departments are {FALLBACK_DEPARTMENT_KEY}")
+            notes.append(f"no event has an {DEFAULT_DEPARTMENT_KEY} value: departments are {FALLBACK_DEPARTMENT_KEY}")
         if level == "case":
-            log.notes.append(
+            notes.append(
                 f"the department is the case attribute {department_key}: constant within a case, so it yields no hand-offs"
             )
             if self.case_attribute_varies:
-                log.notes.append(
+                notes.append(
                     f"{self.case_attribute_varies} cases carry different {department_key.removeprefix(CASE_PREFIX)} "
                     "values on their events: the first one was used for the whole case"
                 )
-        return log
+        return notes
 
 
 # words that give a column's role away when its name is not the standard one

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from journeyaudit.eventlog.cases import (
     CASE_PREFIX,
@@ -24,53 +26,81 @@ from journeyaudit.eventlog.cases import (
 )
 
 
+@dataclass
+class CsvColumns:
+    """Positions of the columns the reader uses (None: the log has no such column)."""
+
+    delimiter: str
+    header: list[str]
+    case: int
+    activity: int | None
+    timestamp: int
+    lifecycle: int | None
+    department: int
+    fallback: int | None  # org:resource, kept aside while the department is the default org:group
+
+
+def read_header(path: str, text) -> tuple[str, list[str], Any]:
+    """(delimiter, stripped column names, a reader positioned after the header) of a text stream."""
+    first = text.readline()
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
+    try:
+        header = [column.strip() for column in next(reader)]
+    except StopIteration:
+        raise EventLogError(f"{path}: empty file") from None
+    return delimiter, header, reader
+
+
+def choose_columns(path: str, delimiter: str, header: list[str], options: ReadOptions, builder: CaseBuilder) -> CsvColumns:
+    """The columns for each role, or a message naming the missing one (and a close name)."""
+    columns = {name: i for i, name in enumerate(header)}
+    standard = (options.case_key, options.activity_key, options.timestamp_key, DEFAULT_DEPARTMENT_KEY)
+
+    def column(key: str, flag: str, role: str) -> int:
+        if key in columns:
+            return columns[key]
+        taken = tuple(c for c in standard if c in columns and c != key)
+        raise EventLogError(
+            f"{path}: no column {key!r} (pass {flag} to name it){did_you_mean_column(key, header, role, taken)}"
+            f" (columns: {', '.join(header)})"
+        )
+
+    case_col = column(options.case_key, "--case-key", "case")
+    if options.require_activity or options.activity_key in columns:
+        activity_col: int | None = column(options.activity_key, "--activity-key", "activity")
+    else:
+        activity_col = None
+    timestamp_col = column(options.timestamp_key, "--timestamp-key", "timestamp")
+    lifecycle_col = columns.get(LIFECYCLE_KEY)
+    fallback_col = None
+    if builder.default_department:
+        group_col = columns.get(DEFAULT_DEPARTMENT_KEY)
+        fallback_col = columns.get(FALLBACK_DEPARTMENT_KEY)
+        if group_col is not None:
+            department_col = group_col
+        elif fallback_col is not None:
+            department_col, fallback_col = fallback_col, None
+            builder.department_key = FALLBACK_DEPARTMENT_KEY
+        else:
+            raise EventLogError(
+                f"{path}: no column {DEFAULT_DEPARTMENT_KEY!r} or {FALLBACK_DEPARTMENT_KEY!r} "
+                f"(pass --department-key to name it) (columns: {', '.join(header)})"
+            )
+    else:
+        department_col = column(builder.department_key, "--department-key", "department")
+    return CsvColumns(delimiter, header, case_col, activity_col, timestamp_col, lifecycle_col, department_col, fallback_col)
+
+
 def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
     builder = CaseBuilder(path, "csv", options)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = None
     try:
-        first = text.readline()
-        delimiter = max((",", ";", "\t"), key=first.count)
-        reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
-        try:
-            header = [column.strip() for column in next(reader)]
-        except StopIteration:
-            raise EventLogError(f"{path}: empty file") from None
-        columns = {name: i for i, name in enumerate(header)}
-
-        standard = (options.case_key, options.activity_key, options.timestamp_key, DEFAULT_DEPARTMENT_KEY)
-
-        def column(key: str, flag: str, role: str) -> int:
-            if key in columns:
-                return columns[key]
-            taken = tuple(c for c in standard if c in columns and c != key)
-            raise EventLogError(
-                f"{path}: no column {key!r} (pass {flag} to name it){did_you_mean_column(key, header, role, taken)}"
-                f" (columns: {', '.join(header)})"
-            )
-
-        case_col = column(options.case_key, "--case-key", "case")
-        if options.require_activity or options.activity_key in columns:
-            activity_col = column(options.activity_key, "--activity-key", "activity")
-        else:
-            activity_col = None
-        timestamp_col = column(options.timestamp_key, "--timestamp-key", "timestamp")
-        lifecycle_col = columns.get(LIFECYCLE_KEY)
-        fallback_col = None
-        if builder.default_department:
-            group_col = columns.get(DEFAULT_DEPARTMENT_KEY)
-            fallback_col = columns.get(FALLBACK_DEPARTMENT_KEY)
-            if group_col is not None:
-                department_col = group_col
-            elif fallback_col is not None:
-                department_col, fallback_col = fallback_col, None
-                builder.department_key = FALLBACK_DEPARTMENT_KEY
-            else:
-                raise EventLogError(
-                    f"{path}: no column {DEFAULT_DEPARTMENT_KEY!r} or {FALLBACK_DEPARTMENT_KEY!r} "
-                    f"(pass --department-key to name it) (columns: {', '.join(header)})"
-                )
-        else:
-            department_col = column(builder.department_key, "--department-key", "department")
+        delimiter, header, reader = read_header(path, text)
+        chosen = choose_columns(path, delimiter, header, options, builder)
+        case_col, activity_col, timestamp_col = chosen.case, chosen.activity, chosen.timestamp
+        lifecycle_col, department_col, fallback_col = chosen.lifecycle, chosen.department, chosen.fallback
         width = len(header)
         by_case: dict[str, list] = {}
         skipped = 0
@@ -99,7 +129,7 @@ def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
     except UnicodeDecodeError as exc:
         raise EventLogError(f"{path}: not UTF-8 text (byte {exc.start}): is it really a CSV event log?") from None
     except csv.Error as exc:
-        raise EventLogError(f"{where(path, reader.line_num)}: bad CSV: {exc}") from None
+        raise EventLogError(f"{where(path, reader.line_num if reader else 1)}: bad CSV: {exc}") from None
     finally:
         text.detach()  # read_log closes the stream itself
     for case_id, events in by_case.items():
