@@ -30,6 +30,8 @@ DEFAULT_DEPARTMENT_KEY = "org:group"
 FALLBACK_DEPARTMENT_KEY = "org:resource"
 LIFECYCLE_KEY = "lifecycle:transition"
 CASE_PREFIX = "case:"
+DEFAULT_MAX_DECOMPRESSED_MB = 16 * 1024
+DEFAULT_MAX_VALUE_MB = 16
 
 
 class EventLogError(Exception):
@@ -119,6 +121,9 @@ class ReadOptions:
     lifecycle: bool = False  # activity = "name (transition)"
     engine: str = "expat"  # or "etree" (defusedxml iterparse)
     require_activity: bool = True  # False: a CSV without the activity column is fine
+    # caps against hostile input: a gzip bomb, one attribute or CSV line of gigabytes
+    max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_MB << 20
+    max_value_bytes: int = DEFAULT_MAX_VALUE_MB << 20
 
 
 @dataclass

@@ -95,6 +95,7 @@ def choose_columns(path: str, delimiter: str, header: list[str], options: ReadOp
 def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
     builder = CaseBuilder(path, "csv", options)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    csv.field_size_limit(max(options.max_value_bytes, csv.field_size_limit()))
     reader = None
     try:
         delimiter, header, reader = read_header(path, text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import os
 import zlib
 
@@ -16,6 +17,8 @@ from journeyaudit.eventlog.cases import (  # noqa: F401 - the reader's public na
     DEFAULT_ACTIVITY_KEY,
     DEFAULT_CASE_KEY,
     DEFAULT_DEPARTMENT_KEY,
+    DEFAULT_MAX_DECOMPRESSED_MB,
+    DEFAULT_MAX_VALUE_MB,
     DEFAULT_TIMESTAMP_KEY,
     FALLBACK_DEPARTMENT_KEY,
     LIFECYCLE_KEY,
@@ -34,7 +37,27 @@ from journeyaudit.eventlog.xes import read_xes
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _open_binary(path: str):
+class _CappedStream(io.RawIOBase):
+    """The decompressed content, refused past `limit` bytes (a gzip bomb stops the read, not the machine)."""
+
+    def __init__(self, path: str, inner, limit: int):
+        self.path, self.inner, self.limit, self.read_so_far = path, inner, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.inner.readinto(buffer)
+        self.read_so_far += count
+        if self.read_so_far > self.limit:
+            raise EventLogError(
+                f"{self.path}: decompresses to more than {self.limit >> 20} MiB (a gzip bomb?): "
+                "pass --max-decompressed-size MiB to read it"
+            )
+        return count
+
+
+def open_binary(path: str, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_MB << 20):
     """(stream of the content, decompressed when gzip; the raw file, to close)."""
     try:
         raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
@@ -47,14 +70,17 @@ def _open_binary(path: str):
     magic = raw.read(2)
     raw.seek(0)
     if magic == _GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw  # GzipFile leaves fileobj open
+        inflated = gzip.GzipFile(fileobj=raw, mode="rb")  # GzipFile leaves fileobj open
+        return io.BufferedReader(_CappedStream(path, inflated, max_decompressed_bytes), 1 << 20), raw
     if path.lower().endswith(".gz"):
         raw.close()
         raise EventLogError(f"{path}: not a gzip file (the name ends in .gz but there is no gzip header)")
     return raw, raw
 
 
-def _sniff_format(path: str, head: bytes) -> str:
+def sniff_format(path: str, head: bytes) -> str:
+    if head.startswith(b"PAR1"):
+        return "parquet"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<"):
         return "xes"
@@ -73,7 +99,7 @@ def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> Eve
     """Read an XES or CSV event log; raises EventLogError on bad input."""
     options = options or ReadOptions()
     path = os.fspath(path)
-    stream, raw = _open_binary(path)
+    stream, raw = open_binary(path, options.max_decompressed_bytes)
     # Reading creates millions of small acyclic objects: the cyclic collector
     # would scan them again and again for nothing (15% of the time on BPIC 2012).
     collecting = gc.isenabled()
@@ -88,8 +114,10 @@ def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> Eve
             raise EventLogError(f"{path}: corrupt gzip data ({exc or 'truncated'})") from None
         if not head.strip():
             raise EventLogError(f"{path}: empty file")
-        fmt = _sniff_format(path, head)
+        fmt = sniff_format(path, head)
         try:
+            if fmt == "parquet":
+                raise EventLogError(f"{path}: a Parquet log is read by the columnar engine (--engine duckdb or spark)")
             if fmt == "xes":
                 return read_xes(path, stream, options)
             return read_csv(path, stream, options)

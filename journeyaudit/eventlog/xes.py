@@ -13,6 +13,7 @@ about twice as slow on large logs (see docs/event-logs.md).
 from __future__ import annotations
 
 import pyexpat
+from collections.abc import Callable
 
 from defusedxml.common import (
     DTDForbidden,
@@ -39,6 +40,17 @@ _ATTRIBUTE_TAGS = frozenset(("string", "date", "int", "float", "boolean", "id", 
 
 def read_xes(path: str, stream, options: ReadOptions) -> EventLog:
     builder = CaseBuilder(path, "xes", options)
+    event_keys, case_keys = parse_xes(path, stream, options, builder)
+    return builder.finish(event_keys=event_keys, case_keys=case_keys)
+
+
+def parse_xes(
+    path: str, stream, options: ReadOptions, builder: CaseBuilder, on_chunk: Callable[[], None] | None = None
+) -> tuple[set[str], set[str]]:
+    """Stream the XES into builder.add_case, one trace at a time; return the event and case attribute names seen.
+
+    on_chunk is called after each megabyte parsed (progress).
+    """
     case_key = options.case_key.removeprefix(CASE_PREFIX)
     activity_key = options.activity_key
     timestamp_key = options.timestamp_key
@@ -126,15 +138,22 @@ def read_xes(path: str, stream, options: ReadOptions) -> EventLog:
             trace_attrs = raw_events = None
 
     if options.engine == "etree":
-        _parse_etree(path, stream, start, end)
+        _parse_etree(path, stream, start, end, options.max_value_bytes)
     else:
-        _parse_expat(path, stream, start, end)
+        _parse_expat(path, stream, start, end, options.max_value_bytes, on_chunk)
     if state["root"] is None:
         raise EventLogError(f"{path}: not an XES log: no <log> element")
-    return builder.finish(event_keys=event_keys, case_keys={CASE_PREFIX + k for k in case_keys})
+    return event_keys, {CASE_PREFIX + k for k in case_keys}
 
 
-def _parse_expat(path: str, stream, start, end) -> None:
+def _too_long(path: str, limit: int, line: int | None = None) -> EventLogError:
+    return EventLogError(
+        f"{where(path, line)}: an XML element or attribute longer than {limit >> 20} MiB: "
+        "pass --max-value-size MiB to read it"
+    )
+
+
+def _parse_expat(path: str, stream, start, end, max_value_bytes: int, on_chunk: Callable[[], None] | None) -> None:
     parser = pyexpat.ParserCreate()
     parser.ordered_attributes = True  # a list is cheaper to build than a dict
 
@@ -154,11 +173,18 @@ def _parse_expat(path: str, stream, start, end) -> None:
     parser.UnparsedEntityDeclHandler = unparsed_entity_decl
     parser.ExternalEntityRefHandler = external_ref
     try:
+        fed = 0
         while True:
             chunk = stream.read(1 << 20)
             parser.Parse(chunk, not chunk)
             if not chunk:
                 break
+            fed += len(chunk)
+            # expat holds an unfinished token in memory: its start is the last position it reported
+            if fed - max(parser.CurrentByteIndex, 0) > max_value_bytes:
+                raise _too_long(path, max_value_bytes, parser.CurrentLineNumber)
+            if on_chunk is not None:
+                on_chunk()
     except pyexpat.ExpatError as exc:
         raise EventLogError(
             f"{where(path, exc.lineno, exc.offset + 1)}: not well-formed XML: {pyexpat.ErrorString(exc.code)}"
@@ -176,14 +202,30 @@ def _forbidden_text(exc: Exception) -> str:
     return f"refused an XML entity declaration ({getattr(exc, 'name', '?')}): entity-expansion attack?"
 
 
-def _parse_etree(path: str, stream, start, end) -> None:
+class _TokenGuard:
+    """A stream that refuses to be read past `limit` bytes since the last element the parser gave back."""
+
+    def __init__(self, path: str, stream, limit: int):
+        self.path, self.stream, self.limit, self.since_element = path, stream, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.since_element += len(data)
+        if self.since_element > self.limit:
+            raise _too_long(self.path, self.limit)
+        return data
+
+
+def _parse_etree(path: str, stream, start, end, max_value_bytes: int) -> None:
     from xml.etree.ElementTree import ParseError
 
     import defusedxml.ElementTree as DET
 
     try:
         root = None
-        for kind, element in DET.iterparse(stream, events=("start", "end")):
+        guarded = _TokenGuard(path, stream, max_value_bytes)
+        for kind, element in DET.iterparse(guarded, events=("start", "end")):
+            guarded.since_element = 0
             tag = element.tag.rpartition("}")[2]
             if kind == "start":
                 if root is None:

@@ -1,0 +1,162 @@
+"""One DuckDB session for one log: a database in its own temporary folder, bounded memory, the shared SQL macros.
+
+Out of core: the events live in an on-disk database file inside a fresh
+temporary folder (under `--temp-dir`, else the system's), and DuckDB spills
+sorts and hash tables there once it reaches `--memory-limit`; the folder is
+removed when the session closes, whatever happened.
+
+The macros give SQL the reader's definitions (cases.py), exactly:
+- `clean(v)`: the value stripped of Python's whitespace, NULL when empty, `EMPTY`
+  or `NaN` in any case;
+- `stamp(s)`: POSIX seconds as `datetime.fromisoformat` reads them (no zone:
+  UTC). The usual forms (`YYYY-MM-DD[T ]HH:MM:SS[.ffffff][Z|±HH:MM]`) are read
+  in SQL; any other text goes to `parse_timestamp` itself, a Python function
+  called only for those rows, so the two readers can never disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+
+from journeyaudit.eventlog.cases import EventLogError, parse_timestamp
+
+DEFAULT_MEMORY_LIMIT_MB = 400  # DuckDB's buffer pool; the process adds ~100 MB of its own
+PYTHON_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_WHITESPACE_SQL = "||".join(f"chr({ord(c)})" for c in PYTHON_WHITESPACE)
+_USUAL_STAMP = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?"
+)
+
+MACROS = [
+    f"CREATE MACRO strip(v) AS trim(v, {_WHITESPACE_SQL})",
+    "CREATE MACRO clean(v) AS CASE WHEN strip(v) = '' OR strip(v) = 'EMPTY' OR lower(strip(v)) = 'nan' "
+    "THEN NULL ELSE strip(v) END",
+    # the zone as microseconds east of UTC: +02:00 -> 7,200,000,000
+    "CREATE MACRO zone_us(s) AS CASE WHEN s[-6:-6] IN ('+', '-') "
+    "THEN (CASE WHEN s[-6:-6] = '-' THEN -1 ELSE 1 END) * (CAST(s[-5:-4] AS BIGINT) * 60 + CAST(s[-2:] AS BIGINT)) "
+    "* 60000000 ELSE 0 END",
+    "CREATE MACRO local_part(s) AS CASE WHEN s[-1:] = 'Z' THEN s[:-2] WHEN s[-6:-6] IN ('+', '-') THEN s[:-7] ELSE s END",
+    f"CREATE MACRO stamp(s) AS CASE WHEN s IS NULL THEN NULL "
+    f"WHEN regexp_full_match(s, '{_USUAL_STAMP}') AND s[:4] <> '0000' "
+    "THEN (epoch_us(try_cast(local_part(s) AS TIMESTAMP)) - zone_us(s)) / 1000000.0 "
+    "ELSE py_stamp(s) END",
+]
+
+
+def connect_settings(memory_limit_mb: int, temp_folder: str) -> list[str]:
+    return [
+        f"SET memory_limit = '{int(memory_limit_mb)}MB'",
+        f"SET temp_directory = '{temp_folder.replace(chr(39), chr(39) * 2)}'",
+        "SET preserve_insertion_order = true",  # a table's rowid is the file order
+        "SET enable_progress_bar = false",  # ours goes to stderr, and only on a terminal
+    ]
+
+
+class Session:
+    """A DuckDB connection in a temporary folder; close() removes the folder."""
+
+    def __init__(self, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, temp_dir: str | None = None):
+        import duckdb
+
+        if temp_dir is not None and not os.path.isdir(temp_dir):
+            raise EventLogError(f"--temp-dir {temp_dir}: no such folder")
+        try:
+            self.folder = tempfile.mkdtemp(prefix="journeyaudit-", dir=temp_dir)
+        except OSError as exc:
+            raise EventLogError(f"cannot create a temporary folder in {temp_dir or tempfile.gettempdir()}: {exc.strerror}") from None
+        try:
+            self.connection = duckdb.connect(os.path.join(self.folder, "log.duckdb"))
+            for statement in connect_settings(memory_limit_mb, os.path.join(self.folder, "spill")):
+                self.connection.execute(statement)
+            self.connection.create_function(
+                "py_stamp", parse_timestamp, ["VARCHAR"], "DOUBLE", null_handling=duckdb.func.SPECIAL
+            )
+            for statement in MACROS:
+                self.connection.execute(statement)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        self.duckdb_error = duckdb.Error
+
+    def execute(self, sql: str, parameters: list | None = None):
+        return self.connection.execute(sql, parameters or [])
+
+    def scalar(self, sql: str, parameters: list | None = None):
+        row = self.connection.execute(sql, parameters or []).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def show_progress() -> bool:
+    """Progress only for a person at a terminal: never in CI or into a pipe or file."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class Progress:
+    """`reading LOG: 1,250,000 events (410,000/s)` on stderr, redrawn at most twice a second, after a second."""
+
+    def __init__(self, label: str, enabled: bool | None = None):
+        self.label = label
+        self.enabled = show_progress() if enabled is None else enabled
+        self.started = time.monotonic()
+        self.shown = self.started + 1.0  # short reads print nothing
+        self.drawn = False
+
+    def update(self, count: int, unit: str = "events") -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now < self.shown:
+            return
+        self.shown = now + 0.5
+        rate = count / max(now - self.started, 1e-9)
+        sys.stderr.write(f"\r{self.label}: {count:,} {unit} ({rate:,.0f}/s)\x1b[K")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def done(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+class QueryProgress:
+    """While DuckDB runs a long statement, its percentage on stderr (DuckDB's own bar writes to stdout)."""
+
+    def __init__(self, session: Session, label: str):
+        self.session = session
+        self.progress = Progress(label)
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self):
+        if self.progress.enabled:
+            self.thread = threading.Thread(target=self._poll, daemon=True)
+            self.thread.start()
+        return self
+
+    def _poll(self) -> None:
+        while not self.stop.wait(0.5):
+            try:
+                percent = self.session.connection.query_progress()
+            except Exception:  # the statement ended between two polls
+                continue
+            if percent is not None and percent >= 0:
+                self.progress.update(int(percent), "% read")
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()
+        self.progress.done()
