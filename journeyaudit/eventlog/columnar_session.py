@@ -63,6 +63,7 @@ class Session:
 
     def __init__(self, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, temp_dir: str | None = None):
         import duckdb
+        import duckdb.func
 
         if temp_dir is not None and not os.path.isdir(temp_dir):
             raise EventLogError(f"--temp-dir {temp_dir}: no such folder")

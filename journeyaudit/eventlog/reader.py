@@ -95,6 +95,20 @@ def sniff_format(path: str, head: bytes) -> str:
     return "csv"
 
 
+def read_head(path: str, stream) -> bytes:
+    """The first bytes of the content, the stream left where it was; refuses an empty file."""
+    try:
+        head = stream.peek(64) if hasattr(stream, "peek") else b""
+        if not head:
+            head = stream.read(64)
+            stream.seek(0)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise EventLogError(f"{path}: corrupt gzip data ({exc or 'truncated'})") from None
+    if not head.strip():
+        raise EventLogError(f"{path}: empty file")
+    return head
+
+
 def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> EventLog:
     """Read an XES or CSV event log; raises EventLogError on bad input."""
     options = options or ReadOptions()
@@ -105,16 +119,7 @@ def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> Eve
     collecting = gc.isenabled()
     gc.disable()
     try:
-        try:
-            head = stream.peek(64) if hasattr(stream, "peek") else b""
-            if not head:
-                head = stream.read(64)
-                stream.seek(0)
-        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-            raise EventLogError(f"{path}: corrupt gzip data ({exc or 'truncated'})") from None
-        if not head.strip():
-            raise EventLogError(f"{path}: empty file")
-        fmt = sniff_format(path, head)
+        fmt = sniff_format(path, read_head(path, stream))
         try:
             if fmt == "parquet":
                 raise EventLogError(f"{path}: a Parquet log is read by the columnar engine (--engine duckdb or spark)")

@@ -1,0 +1,271 @@
+"""Event logs into two DuckDB tables, cleaned as the reference reader cleans them.
+
+- `cases(case_no, case_id, case_department)`: one row per case; `case_no`
+  orders the cases as the reference reader lists them (XES: trace order; CSV
+  and Parquet: by first row); `case_department` is set only for a `case:KEY`
+  department;
+- `events(case_no, seq, name, lifecycle, ts, department, fallback)`: one row
+  per event, `seq` its position in the file, values through `clean()`, `ts` in
+  POSIX seconds through `stamp()` (columnar_session.py).
+
+CSV and Parquet are scanned by DuckDB itself (in parallel, out of core); XES is
+streamed by the same expat callbacks as the reference reader (xes.py), which
+fill column batches instead of Event objects.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import shutil
+import zlib
+
+import numpy as np
+
+from journeyaudit.eventlog.cases import (
+    CASE_PREFIX,
+    CaseBuilder,
+    EventLogError,
+    ReadOptions,
+)
+from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session
+from journeyaudit.eventlog.csv_log import choose_columns, read_header
+from journeyaudit.eventlog.xes import parse_xes
+
+CASES_TABLE = "CREATE TABLE cases (case_no BIGINT, case_id VARCHAR, case_department VARCHAR)"
+EVENTS_TABLE = (
+    "CREATE TABLE events (case_no BIGINT, seq BIGINT, name VARCHAR, lifecycle VARCHAR, ts DOUBLE, "
+    "department VARCHAR, fallback VARCHAR)"
+)
+BATCH_EVENTS = 200_000
+
+
+class Loaded:
+    """What the load saw, for the department settlement and the notes."""
+
+    def __init__(self, builder: CaseBuilder, event_keys: set[str], case_keys: set[str], rows_without_case: int = 0):
+        self.builder = builder
+        self.event_keys = event_keys
+        self.case_keys = case_keys
+        self.rows_without_case = rows_without_case
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------
+# XES: expat callbacks fill column batches
+
+
+class ColumnSink(CaseBuilder):
+    """A CaseBuilder that appends raw values to column batches and inserts them into DuckDB."""
+
+    def __init__(self, path: str, options: ReadOptions, session: Session):
+        super().__init__(path, "xes", options)
+        self.session = session
+        self.case_count = 0
+        self.event_count = 0
+        self._cases: tuple[list, list, list] = ([], [], [])
+        self._events: tuple[list, ...] = ([], [], [], [], [], [], [])
+
+    def add_case(self, case_id: str, raw_events: list[tuple], case_department: str | None) -> None:
+        case_no = self.case_count
+        self.case_count += 1
+        numbers, ids, departments = self._cases
+        numbers.append(case_no)
+        ids.append(case_id)
+        departments.append(case_department)
+        if raw_events:
+            count = len(raw_events)
+            case_column, seq, *values = self._events
+            case_column.extend([case_no] * count)
+            seq.extend(range(self.event_count, self.event_count + count))
+            for column, items in zip(values, zip(*raw_events)):
+                column.extend(items)
+            self.event_count += count
+        if len(self._events[0]) >= BATCH_EVENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        numbers, ids, departments = self._cases
+        if numbers:
+            batch = {"case_no": np.array(numbers, dtype=np.int64), "case_id": _strings(ids), "dep": _strings(departments)}
+            self.session.connection.register("case_batch", batch)
+            self.session.execute("INSERT INTO cases SELECT case_no, case_id, dep FROM case_batch")
+            self.session.connection.unregister("case_batch")
+        case_column, seq, name, lifecycle, stamp, department, fallback = self._events
+        if case_column:
+            batch = {
+                "case_no": np.array(case_column, dtype=np.int64),
+                "seq": np.array(seq, dtype=np.int64),
+                "name": _strings(name),
+                "lifecycle": _strings(lifecycle),
+                "stamp": _strings(stamp),
+                "department": _strings(department),
+                "fallback": _strings(fallback),
+            }
+            self.session.connection.register("event_batch", batch)
+            self.session.execute(
+                "INSERT INTO events SELECT case_no, seq, clean(name), clean(lifecycle), stamp(stamp), "
+                "clean(department), clean(fallback) FROM event_batch"
+            )
+            self.session.connection.unregister("event_batch")
+        self._cases = ([], [], [])
+        self._events = ([], [], [], [], [], [], [])
+
+
+def _strings(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def load_xes(session: Session, path: str, stream, options: ReadOptions) -> Loaded:
+    session.execute(CASES_TABLE)
+    session.execute(EVENTS_TABLE)
+    sink = ColumnSink(path, options, session)
+    progress = Progress(f"reading {os.path.basename(path)}")
+    event_keys, case_keys = parse_xes(path, stream, options, sink, lambda: progress.update(sink.event_count))
+    sink.flush()
+    progress.done()
+    return Loaded(sink, event_keys, case_keys)
+
+
+# --------------------------------------------------------------------------
+# CSV and Parquet: DuckDB scans the file
+
+
+def _plain_copy(session: Session, path: str, stream) -> str:
+    """A gzip CSV decompressed into the session's folder (the cap applies), for DuckDB's parallel scan."""
+    target = os.path.join(session.folder, "log.csv")
+    try:
+        with open(target, "wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise EventLogError(f"{path}: corrupt gzip data ({exc})") from None
+    except EOFError:
+        raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
+    except OSError as exc:
+        raise EventLogError(f"cannot write the temporary copy of {path} in {session.folder}: {exc.strerror}") from None
+    return target
+
+
+def load_csv(session: Session, path: str, stream, options: ReadOptions, compressed: bool) -> Loaded:
+    builder = CaseBuilder(path, "csv", options)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        delimiter, header, _ = read_header(path, text)
+    except UnicodeDecodeError as exc:
+        raise EventLogError(f"{path}: not UTF-8 text (byte {exc.start}): is it really a CSV event log?") from None
+    finally:
+        text.detach()
+    chosen = choose_columns(path, delimiter, header, options, builder)
+    source = path
+    if compressed:
+        stream.seek(0)
+        source = _plain_copy(session, path, stream)
+    # every column as text, by position: the header was read above, as the reference reader reads it
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    scan = (
+        f"read_csv({_literal(source)}, delim = {_literal(delimiter)}, quote = '\"', escape = '\"', header = true, "
+        f"auto_detect = false, columns = {{{columns}}}, null_padding = true, strict_mode = false, "
+        f"max_line_size = {int(options.max_value_bytes)}, encoding = 'utf-8')"
+    )
+
+    def cell(index: int | None) -> str:
+        return "NULL" if index is None else f"c{index}"
+
+    picked = {
+        "case_raw": cell(chosen.case),
+        "name": cell(chosen.activity),
+        "lifecycle": cell(chosen.lifecycle),
+        "stamp": cell(chosen.timestamp),
+        "department": cell(chosen.department),
+        "fallback": cell(chosen.fallback),
+    }
+    try:
+        _load_rows(session, path, scan, picked, typed_time=False, case_level=builder.case_level)
+    except session.duckdb_error as exc:
+        raise EventLogError(f"{path}: bad CSV: {str(exc).splitlines()[0]}") from None
+    event_keys = set(header) if not builder.case_level else set()
+    event_keys.add(builder.department_key)
+    loaded = Loaded(builder, event_keys, {c for c in header if c.startswith(CASE_PREFIX)})
+    loaded.rows_without_case = session.scalar("SELECT count(*) FROM rows WHERE case_id IS NULL")
+    return loaded
+
+
+def load_parquet(session: Session, path: str, options: ReadOptions) -> Loaded:
+    builder = CaseBuilder(path, "parquet", options)
+    scan = f"read_parquet({_literal(path)})"
+    try:
+        schema = session.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    except session.duckdb_error as exc:
+        raise EventLogError(f"{path}: not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+    types = {name: kind for name, kind, *_ in schema}
+    header = list(types)
+    chosen = choose_columns(path, ",", header, options, builder)
+
+    def cell(index: int | None) -> str:
+        return "NULL" if index is None else f"CAST({_quote(header[index])} AS VARCHAR)"
+
+    timestamp = header[chosen.timestamp]
+    typed_time = types[timestamp].startswith("TIMESTAMP")
+    picked = {
+        "case_raw": cell(chosen.case),
+        "name": cell(chosen.activity),
+        "lifecycle": cell(chosen.lifecycle),
+        # a TIMESTAMP column without a zone is UTC, as a zone-less text timestamp
+        "stamp": f"epoch_us(CAST({_quote(timestamp)} AS TIMESTAMP)) / 1000000.0" if typed_time else cell(chosen.timestamp),
+        "department": cell(chosen.department),
+        "fallback": cell(chosen.fallback),
+    }
+    try:
+        _load_rows(session, path, scan, picked, typed_time=typed_time, case_level=builder.case_level)
+    except session.duckdb_error as exc:
+        raise EventLogError(f"{path}: cannot read the Parquet file: {str(exc).splitlines()[0]}") from None
+    event_keys = set(header) if not builder.case_level else set()
+    event_keys.add(builder.department_key)
+    loaded = Loaded(builder, event_keys, {c for c in header if c.startswith(CASE_PREFIX)})
+    loaded.rows_without_case = session.scalar("SELECT count(*) FROM rows WHERE case_id IS NULL")
+    return loaded
+
+
+def _load_rows(session: Session, path: str, scan: str, picked: dict[str, str], typed_time: bool, case_level: bool) -> None:
+    """rows (the file, cleaned, in file order) -> cases and events; one row per event, as the reference groups them."""
+    stamp = picked["stamp"] if typed_time else f"stamp({picked['stamp']})"
+    with QueryProgress(session, f"reading {os.path.basename(path)}"):
+        session.execute(
+            f"CREATE TABLE rows AS SELECT clean({picked['case_raw']}) AS case_id, clean({picked['name']}) AS name, "
+            f"clean({picked['lifecycle']}) AS lifecycle, {stamp} AS ts, clean({picked['department']}) AS department, "
+            f"clean({picked['fallback']}) AS fallback FROM {scan}"
+        )
+    # a case is numbered by its first row: the reference lists cases in that order
+    session.execute(
+        "CREATE TABLE cases AS SELECT min(rowid) AS case_no, case_id, "
+        + ("first(department ORDER BY rowid) FILTER (WHERE department IS NOT NULL)" if case_level else "NULL")
+        + " AS case_department, count(DISTINCT department) AS department_values FROM rows "
+        "WHERE case_id IS NOT NULL GROUP BY case_id"
+    )
+    session.execute(
+        "CREATE TABLE events AS SELECT cases.case_no, rows.rowid AS seq, name, lifecycle, ts, department, fallback "
+        "FROM rows JOIN cases USING (case_id)"
+    )
+
+
+def count_department_values(session: Session, builder: CaseBuilder, tabular: bool) -> None:
+    """The counts CaseBuilder.add_case keeps, taken from the tables, so settle_department decides the same."""
+    builder.primary_values, builder.fallback_values = session.execute(
+        "SELECT count(department), count(fallback) FROM events"
+    ).fetchone()
+    if builder.case_level and tabular:
+        # a CSV or Parquet case column: the first value of the case holds for all its events
+        builder.case_attribute_seen, builder.case_attribute_varies = session.execute(
+            "SELECT count(*), count(*) FILTER (WHERE department_values > 1) FROM cases"
+        ).fetchone()
+

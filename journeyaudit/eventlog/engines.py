@@ -1,0 +1,53 @@
+"""Which engine reads a log: `duckdb` (the columnar default), `spark`, or the reference reader (`expat`, `etree`).
+
+The reference reader (reader.py) holds the log in memory as Python objects;
+it stays as the definition the other engines are tested against.
+"""
+
+from __future__ import annotations
+
+import os
+
+from journeyaudit.eventlog.cases import EventLog, ReadOptions
+from journeyaudit.eventlog.handoffs import HandoffReport, measure_handoffs
+
+COLUMNAR_ENGINES = ("duckdb", "spark")
+REFERENCE_ENGINES = ("expat", "etree")  # the reference reader with that XML parser
+ENGINES = COLUMNAR_ENGINES + REFERENCE_ENGINES
+DEFAULT_ENGINE = "duckdb"
+
+
+def handoffs_from_file(path: str | os.PathLike, options: ReadOptions, engine_options=None, worst: int = 10) -> HandoffReport:
+    """Read a log with the engine options.engine names and measure its hand-offs."""
+    if options.engine == "spark":
+        from journeyaudit.eventlog.spark_engine import spark_handoffs
+
+        return spark_handoffs(os.fspath(path), options, worst)
+    if options.engine in REFERENCE_ENGINES:
+        from journeyaudit.eventlog.reader import read_log
+
+        return measure_handoffs(read_log(path, options), worst=worst)
+    from journeyaudit.eventlog.columnar import open_columnar
+
+    with open_columnar(path, _xml_options(options), engine_options) as log:
+        return log.handoffs(worst)
+
+
+def open_log(path: str | os.PathLike, options: ReadOptions, engine_options=None) -> EventLog:
+    """The log as an EventLog: a ColumnarLog (close it) for duckdb, the reference EventLog otherwise."""
+    if options.engine == "spark":
+        raise ValueError("discover reads with duckdb or the reference reader")
+    if options.engine in REFERENCE_ENGINES:
+        from journeyaudit.eventlog.reader import read_log
+
+        return read_log(path, options)
+    from journeyaudit.eventlog.columnar import open_columnar
+
+    return open_columnar(path, _xml_options(options), engine_options)
+
+
+def _xml_options(options: ReadOptions) -> ReadOptions:
+    """The columnar engine parses XES with the streaming expat callbacks."""
+    from dataclasses import replace
+
+    return replace(options, engine="expat")
