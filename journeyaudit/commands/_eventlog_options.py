@@ -11,14 +11,18 @@ from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.eventlog.cases import (
     DEFAULT_ACTIVITY_KEY,
     DEFAULT_CASE_KEY,
+    DEFAULT_MAX_DECOMPRESSED_MB,
+    DEFAULT_MAX_VALUE_MB,
     DEFAULT_TIMESTAMP_KEY,
     EventLogError,
     ReadOptions,
 )
+from journeyaudit.eventlog.columnar_session import DEFAULT_MEMORY_LIMIT_MB
+from journeyaudit.eventlog.engines import DEFAULT_ENGINE, ENGINES
 
 
 def log_options(function):
-    """--case-key, --activity-key, --timestamp-key, --department-key, --engine."""
+    """--case-key, --activity-key, --timestamp-key, --department-key, --engine and its limits."""
     decorators = [
         click.option("--case-key", default=DEFAULT_CASE_KEY, show_default=True,
                      help="Case id: a trace attribute (XES) or a column (CSV)."),
@@ -29,15 +33,25 @@ def log_options(function):
         click.option("--department-key", default=None, metavar="KEY",
                      help="Event attribute or column naming the department [default: org:group, "
                           "else org:resource]. case:KEY uses a case attribute (constant within a case)."),
-        click.option("--engine", type=click.Choice(["expat", "etree"]), default="expat", show_default=True,
-                     help="XML engine: streaming expat callbacks, or defusedxml's iterparse (slower)."),
+        click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+                     help="duckdb: columnar, out of core (CSV, Parquet, XES); expat or etree: the reference reader "
+                          "in memory with that XML parser (XES, CSV). See docs/event-logs.md."),
+        click.option("--memory-limit", type=click.IntRange(min=50), default=DEFAULT_MEMORY_LIMIT_MB, show_default=True,
+                     metavar="MiB", help="duckdb engine: memory for sorting and grouping; past it, it spills to --temp-dir."),
+        click.option("--temp-dir", type=click.Path(file_okay=False), default=None,
+                     help="duckdb engine: where its temporary folder goes (removed at the end) [default: the system's]."),
+        click.option("--max-decompressed-size", type=click.IntRange(min=1), default=DEFAULT_MAX_DECOMPRESSED_MB,
+                     show_default=True, metavar="MiB", help="Largest content a gzip log may decompress to (gzip bombs)."),
+        click.option("--max-value-size", type=click.IntRange(min=1), default=DEFAULT_MAX_VALUE_MB, show_default=True,
+                     metavar="MiB", help="Largest XML element or attribute, or CSV field or line."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
     return function
 
 
-def read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle=False) -> ReadOptions:
+def read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle=False,
+                 max_decompressed_size=DEFAULT_MAX_DECOMPRESSED_MB, max_value_size=DEFAULT_MAX_VALUE_MB) -> ReadOptions:
     return ReadOptions(
         case_key=case_key,
         activity_key=activity_key,
@@ -45,7 +59,15 @@ def read_options(case_key, activity_key, timestamp_key, department_key, engine, 
         department_key=department_key,
         lifecycle=lifecycle,
         engine=engine,
+        max_decompressed_bytes=max_decompressed_size << 20,
+        max_value_bytes=max_value_size << 20,
     )
+
+
+def engine_options(memory_limit: int, temp_dir: str | None):
+    from journeyaudit.eventlog.columnar import EngineOptions
+
+    return EngineOptions(memory_limit_mb=memory_limit, temp_dir=temp_dir)
 
 
 def fail(message: str) -> None:

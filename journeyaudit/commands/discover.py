@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from journeyaudit.commands._eventlog_options import (
+    engine_options,
     fail,
     log_options,
     one_line_errors,
@@ -24,9 +25,9 @@ from journeyaudit.commands._eventlog_options import (
 @click.option("--channel", default="web", show_default=True, help="Channel written on every step (logs do not record it).")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @one_line_errors
-def command(log, output, case_key, activity_key, timestamp_key, department_key, engine, lifecycle, min_share, title, channel,
-            force):
-    """Discover a journey from an event log: XES (.xes, .xes.gz) or CSV.
+def command(log, output, case_key, activity_key, timestamp_key, department_key, engine, memory_limit, temp_dir,
+            max_decompressed_size, max_value_size, lifecycle, min_share, title, channel, force):
+    """Discover a journey from an event log: XES (.xes, .xes.gz), CSV or Parquet.
 
     Steps are activities (department: the activity's most frequent one);
     branch probabilities are directly-follows frequencies; wait and duration
@@ -40,14 +41,16 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
         discover,
         journey_id_for,
     )
-    from journeyaudit.eventlog.reader import read_log
+    from journeyaudit.eventlog.engines import open_log
 
     if not channel.strip() or any(c.isspace() for c in channel.strip()):
         fail(f"--channel {channel!r}: one word, e.g. web, phone, branch")
     if output and os.path.exists(output) and not force:
         # a discovered journey is a draft the user enriches by hand (as `import bpmn` and `init`)
         fail(f"{output}: already exists; use --force to overwrite")
-    event_log = read_log(log, read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle))
+    read = read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle,
+                        max_decompressed_size, max_value_size)
+    event_log = open_log(log, read, engine_options(memory_limit, temp_dir))
     try:
         # the id follows the output file's name, as the loader's default would
         journey_id = journey_id_for(os.path.basename(output)) if output else None
@@ -55,6 +58,10 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
         result = discover(event_log, options)
     except DiscoverError as error:
         fail(str(error))
+    finally:
+        close = getattr(event_log, "close", None)  # a columnar log keeps a temporary folder
+        if close is not None:
+            close()
     write_text(result.yaml, output)
     if output:
         click.echo(

@@ -7,6 +7,7 @@ import sys
 import click
 
 from journeyaudit.commands._eventlog_options import (
+    engine_options,
     log_options,
     one_line_errors,
     read_options,
@@ -22,15 +23,16 @@ from journeyaudit.commands._eventlog_options import (
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Department pairs and worst cases shown (JSON always lists every pair).")
 @one_line_errors
-def command(log, output_format, output, case_key, activity_key, timestamp_key, department_key, engine, top):
-    """Measure hand-offs between departments in an event log (XES or CSV).
+def command(log, output_format, output, case_key, activity_key, timestamp_key, department_key, engine, memory_limit, temp_dir,
+            max_decompressed_size, max_value_size, top):
+    """Measure hand-offs between departments in an event log (XES, CSV or Parquet).
 
     A hand-off is two consecutive events of a case (by timestamp) whose
     departments differ; events without a department are left out, so they
     neither create nor break one. Ping-pong: the case's department sequence,
     repeats collapsed, contains x, y, x. See docs/event-logs.md.
     """
-    from journeyaudit.eventlog.handoffs import handoffs_from_file
+    from journeyaudit.eventlog.engines import handoffs_from_file
     from journeyaudit.eventlog.render import (
         print_rich,
         render_html,
@@ -38,9 +40,10 @@ def command(log, output_format, output, case_key, activity_key, timestamp_key, d
         render_text,
     )
 
-    options = read_options(case_key, activity_key, timestamp_key, department_key, engine)
+    options = read_options(case_key, activity_key, timestamp_key, department_key, engine, False,
+                           max_decompressed_size, max_value_size)
     options.require_activity = False  # hand-offs need no activity
-    report = handoffs_from_file(log, options, worst=top)
+    report = handoffs_from_file(log, options, engine_options(memory_limit, temp_dir), worst=top)
     if output_format == "json":
         write_text(render_json(report, top), output)
     elif output_format == "html":

@@ -37,14 +37,10 @@ MACROS = [
     f"CREATE MACRO strip(v) AS trim(v, {_WHITESPACE_SQL})",
     "CREATE MACRO clean(v) AS CASE WHEN strip(v) = '' OR strip(v) = 'EMPTY' OR lower(strip(v)) = 'nan' "
     "THEN NULL ELSE strip(v) END",
-    # the zone as microseconds east of UTC: +02:00 -> 7,200,000,000
-    "CREATE MACRO zone_us(s) AS CASE WHEN s[-6:-6] IN ('+', '-') "
-    "THEN (CASE WHEN s[-6:-6] = '-' THEN -1 ELSE 1 END) * (CAST(s[-5:-4] AS BIGINT) * 60 + CAST(s[-2:] AS BIGINT)) "
-    "* 60000000 ELSE 0 END",
-    "CREATE MACRO local_part(s) AS CASE WHEN s[-1:] = 'Z' THEN s[:-2] WHEN s[-6:-6] IN ('+', '-') THEN s[:-7] ELSE s END",
     f"CREATE MACRO stamp(s) AS CASE WHEN s IS NULL THEN NULL "
     f"WHEN regexp_full_match(s, '{_USUAL_STAMP}') AND s[:4] <> '0000' "
-    "THEN (epoch_us(try_cast(local_part(s) AS TIMESTAMP)) - zone_us(s)) / 1000000.0 "
+    # DuckDB's own reading of these forms is Python's; a zone-less one is UTC (the session's zone)
+    "THEN epoch_us(try_cast(s AS TIMESTAMPTZ)) / 1000000.0 "
     "ELSE py_stamp(s) END",
 ]
 
@@ -53,6 +49,7 @@ def connect_settings(memory_limit_mb: int, temp_folder: str) -> list[str]:
     return [
         f"SET memory_limit = '{int(memory_limit_mb)}MB'",
         f"SET temp_directory = '{temp_folder.replace(chr(39), chr(39) * 2)}'",
+        "SET TimeZone = 'UTC'",  # a timestamp without a zone is UTC, as in the reference reader
         "SET preserve_insertion_order = true",  # a table's rowid is the file order
         "SET enable_progress_bar = false",  # ours goes to stderr, and only on a terminal
     ]

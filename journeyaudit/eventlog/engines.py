@@ -1,4 +1,4 @@
-"""Which engine reads a log: `duckdb` (the columnar default), `spark`, or the reference reader (`expat`, `etree`).
+"""Which engine reads a log: `duckdb` (the columnar default) or the reference reader (`expat`, `etree`).
 
 The reference reader (reader.py) holds the log in memory as Python objects;
 it stays as the definition the other engines are tested against.
@@ -11,7 +11,7 @@ import os
 from journeyaudit.eventlog.cases import EventLog, ReadOptions
 from journeyaudit.eventlog.handoffs import HandoffReport, measure_handoffs
 
-COLUMNAR_ENGINES = ("duckdb", "spark")
+COLUMNAR_ENGINES = ("duckdb",)
 REFERENCE_ENGINES = ("expat", "etree")  # the reference reader with that XML parser
 ENGINES = COLUMNAR_ENGINES + REFERENCE_ENGINES
 DEFAULT_ENGINE = "duckdb"
@@ -19,10 +19,6 @@ DEFAULT_ENGINE = "duckdb"
 
 def handoffs_from_file(path: str | os.PathLike, options: ReadOptions, engine_options=None, worst: int = 10) -> HandoffReport:
     """Read a log with the engine options.engine names and measure its hand-offs."""
-    if options.engine == "spark":
-        from journeyaudit.eventlog.spark_engine import spark_handoffs
-
-        return spark_handoffs(os.fspath(path), options, worst)
     if options.engine in REFERENCE_ENGINES:
         from journeyaudit.eventlog.reader import read_log
 
@@ -35,8 +31,6 @@ def handoffs_from_file(path: str | os.PathLike, options: ReadOptions, engine_opt
 
 def open_log(path: str | os.PathLike, options: ReadOptions, engine_options=None) -> EventLog:
     """The log as an EventLog: a ColumnarLog (close it) for duckdb, the reference EventLog otherwise."""
-    if options.engine == "spark":
-        raise ValueError("discover reads with duckdb or the reference reader")
     if options.engine in REFERENCE_ENGINES:
         from journeyaudit.eventlog.reader import read_log
 
