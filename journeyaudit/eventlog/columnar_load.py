@@ -31,6 +31,7 @@ from journeyaudit.eventlog.cases import (
 )
 from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session
 from journeyaudit.eventlog.csv_log import choose_columns, read_header
+from journeyaudit.eventlog.reader import open_binary
 from journeyaudit.eventlog.xes import parse_xes
 
 CASES_TABLE = "CREATE TABLE cases (case_no BIGINT, case_id VARCHAR, case_department VARCHAR)"
@@ -168,8 +169,12 @@ def load_csv(session: Session, path: str, stream, options: ReadOptions, compress
     chosen = choose_columns(path, delimiter, header, options, builder)
     source = path
     if compressed:
-        stream.seek(0)
-        source = _plain_copy(session, path, stream)
+        again, raw = open_binary(path, options.max_decompressed_bytes)  # from the start: the header was read
+        try:
+            source = _plain_copy(session, path, again)
+        finally:
+            again.close()
+            raw.close()
     # every column as text, by position: the header was read above, as the reference reader reads it
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     scan = (

@@ -1,0 +1,234 @@
+"""The columnar engine (--engine duckdb, the default) against the reference reader (--engine expat).
+
+Both run through the real CLI; their outputs must be byte-identical: on every
+real log, on Parquet copies of a CSV log, and on random logs full of the
+cases the definitions name (missing values, missing timestamps, ties,
+whitespace, lifecycle, case attributes, the org:resource fallback).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journeyaudit.commands.discover import command as discover_command
+from journeyaudit.commands.handoffs import command as handoffs_command
+
+LOGS = Path(__file__).resolve().parents[2].parent / "shared" / "realdata" / "logs"
+REAL_LOGS = ["06_bpic2013_closed.xes.gz", "07_bpic2013_incidents.xes.gz", "08_receipt.xes.gz", "bpic2012.xes.gz",
+             "helpdesk.xes.gz", "receipt.csv"]
+
+
+def run(command, *args) -> str:
+    result = CliRunner().invoke(command, [str(a) for a in args])
+    assert result.exit_code == 0, (result.exit_code, result.output)
+    return result.stdout
+
+
+def real(name: str) -> Path:
+    path = LOGS / name
+    if not path.is_file():
+        pytest.fail(f"the shared real log is missing: {path}")
+    return path
+
+
+@pytest.mark.parametrize("name", REAL_LOGS)
+@pytest.mark.parametrize("output_format", ["json", "text", "html"])
+def test_handoffs_equal_the_reference_on_real_logs(name, output_format):
+    path = real(name)
+    columnar = run(handoffs_command, path, "--format", output_format)
+    assert columnar == run(handoffs_command, path, "--format", output_format, "--engine", "expat")
+    assert '"handoffs": 0' not in columnar  # every real log has hand-offs: the comparison is not of empty reports
+
+
+@pytest.mark.parametrize("name", REAL_LOGS)
+def test_discover_equals_the_reference_on_real_logs(name):
+    path = real(name)
+    assert run(discover_command, path) == run(discover_command, path, "--engine", "expat")
+
+
+def test_case_attribute_department_and_lifecycle_equal_the_reference():
+    helpdesk = real("helpdesk.xes.gz")
+    args = ("--department-key", "case:workgroup", "--format", "json")
+    assert run(handoffs_command, helpdesk, *args) == run(handoffs_command, helpdesk, *args, "--engine", "expat")
+    receipt = real("08_receipt.xes.gz")
+    assert run(discover_command, receipt, "--lifecycle") == run(discover_command, receipt, "--lifecycle", "--engine", "expat")
+
+
+@pytest.mark.parametrize("typed_time", [False, True], ids=["text-timestamps", "typed-timestamps"])
+def test_parquet_and_csv_of_the_same_log_agree(tmp_path, typed_time):
+    csv_path = real("receipt.csv")
+    parquet = tmp_path / "receipt.parquet"
+    # typed: as a data team exports it, the timestamp a TIMESTAMP WITH TIME ZONE column
+    typed = ' REPLACE (CAST("time:timestamp" AS TIMESTAMPTZ) AS "time:timestamp")' if typed_time else ""
+    connection = duckdb.connect()
+    connection.execute(
+        f"COPY (SELECT *{typed} FROM read_csv('{csv_path}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)"
+    )
+    connection.close()
+    import json
+
+    from_csv = json.loads(run(handoffs_command, csv_path, "--format", "json"))
+    from_parquet = json.loads(run(handoffs_command, parquet, "--format", "json"))
+    assert from_parquet["format"] == "parquet"
+    for key in ("log", "format"):
+        from_csv.pop(key), from_parquet.pop(key)
+    assert from_parquet == from_csv
+    assert from_csv["handoffs"] > 1000
+
+
+def test_the_reference_reader_says_parquet_needs_the_columnar_engine(tmp_path):
+    parquet = tmp_path / "log.parquet"
+    connection = duckdb.connect()
+    connection.execute(f"COPY (SELECT 'c1' AS \"case:concept:name\") TO '{parquet}' (FORMAT parquet)")
+    connection.close()
+    result = CliRunner().invoke(handoffs_command, [str(parquet), "--engine", "expat"])
+    assert result.exit_code == 2
+    assert "--engine duckdb" in result.stderr
+
+
+# --------------------------------------------------------------------------
+# random logs
+
+DEPARTMENTS = ["Sales", "Ops", " Ops ", "Légal", "EMPTY", "nan", "", "\u3000", None, "A;B", 'say "hi"']
+STAMPS = ["2024-01-01T10:00:00", "2024-01-01T10:00:00", "2024-01-01 09:59:59.5", "2024-01-01T12:00:00+02:00",
+          "2024-01-01T10:00:00Z", "2024-01-01", "not a date", "", "2024-02-30T10:00:00", " 2024-01-01T10:00:01 ",
+          "20240101T100002", "2024-01-01T10:00:00.1234567"]
+event = st.tuples(
+    st.sampled_from(["Call", "Check", "Decide", "", "EMPTY"]),
+    st.sampled_from(["complete", "start", "", None]),
+    st.sampled_from(STAMPS),
+    st.sampled_from(DEPARTMENTS),
+    st.sampled_from(["r1", "r2", "", None]),
+)
+random_log = st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3", " c4", "", "c\u00e9"]), st.lists(event, max_size=7)),
+                      min_size=1, max_size=9)
+
+
+def csv_text(cases, delimiter: str, with_group: bool) -> str:
+    header = ["case:concept:name", "concept:name", "lifecycle:transition", "time:timestamp", "org:resource"]
+    if with_group:
+        header.append("org:group")
+
+    def quoted(value) -> str:
+        value = "" if value is None else value
+        if any(c in value for c in (delimiter, '"', "\n")):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    lines = [delimiter.join(header)]
+    for case_id, events in cases:
+        for activity, lifecycle, stamp, department, resource in events:
+            row = [case_id, activity, lifecycle, stamp, resource] + ([department] if with_group else [])
+            lines.append(delimiter.join(quoted(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def xes_text(cases) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<log xes.version="1.0">']
+    for n, (case_id, events) in enumerate(cases):
+        out.append("<trace>")
+        if n % 3:
+            out.append(f'<string key="concept:name" value={quoteattr(case_id)}/>')  # else: an unnamed trace
+        if n % 4 == 1:
+            out.append('<string key="channel" value="web"/>')
+        for activity, lifecycle, stamp, department, resource in events:
+            out.append("<event>")
+            for key, value in (("concept:name", activity), ("lifecycle:transition", lifecycle), ("time:timestamp", stamp),
+                               ("org:group", department), ("org:resource", resource), ("channel", department)):
+                if value is not None:
+                    tag = "date" if key == "time:timestamp" else "string"
+                    out.append(f"<{tag} key={quoteattr(key)} value={quoteattr(value)}/>")
+            out.append("</event>")
+        out.append("</trace>")
+    out.append("</log>")
+    return "\n".join(out) + "\n"
+
+
+def outcome(command, *args) -> tuple[int, str]:
+    result = CliRunner().invoke(command, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def assert_engines_agree(path: Path, *extra) -> None:
+    for command, args in ((handoffs_command, ("--format", "json", "--top", "3")), (discover_command, ("--min-share", "0.2"))):
+        assert outcome(command, path, *args, *extra) == outcome(command, path, *args, *extra, "--engine", "expat")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cases=random_log, delimiter=st.sampled_from([",", ";", "\t"]), with_group=st.booleans(), gzipped=st.booleans(),
+       department=st.sampled_from([None, "org:resource", "case:org:resource"]))
+def test_engines_agree_on_random_csv_logs(tmp_path_factory, cases, delimiter, with_group, gzipped, department):
+    text = csv_text(cases, delimiter, with_group).encode()
+    path = tmp_path_factory.mktemp("csv") / ("log.csv.gz" if gzipped else "log.csv")
+    path.write_bytes(gzip.compress(text) if gzipped else text)
+    assert_engines_agree(path, *(["--department-key", department] if department else []))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cases=random_log, lifecycle=st.booleans(), department=st.sampled_from([None, "channel", "case:channel"]))
+def test_engines_agree_on_random_xes_logs(tmp_path_factory, cases, lifecycle, department):
+    path = tmp_path_factory.mktemp("xes") / "log.xes"
+    path.write_text(xes_text(cases), encoding="utf-8")
+    extra = (["--department-key", department] if department else [])
+    assert_engines_agree(path, *extra)
+    if lifecycle:
+        assert outcome(discover_command, path, "--lifecycle", *extra) == outcome(
+            discover_command, path, "--lifecycle", *extra, "--engine", "expat"
+        )
+
+
+# --------------------------------------------------------------------------
+# limits
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat"])
+def test_a_gzip_bomb_stops_at_the_cap_and_the_cap_can_be_raised(tmp_path, engine):
+    rows = b"c1,Call,2024-01-01T10:00:00,Sales\nc1,Check,2024-01-01T11:00:00,Ops\n" * 40_000  # 2.6 MiB
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"case:concept:name,concept:name,time:timestamp,org:group\n" + rows))
+    assert os.path.getsize(path) < 100_000
+    result = CliRunner().invoke(handoffs_command, [str(path), "--engine", engine, "--max-decompressed-size", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "decompresses to more than 1 MiB" in result.stderr and "--max-decompressed-size" in result.stderr
+    assert '"events": 80000' in run(handoffs_command, path, "--engine", engine, "--max-decompressed-size", "3",
+                                      "--format", "json")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat", "etree"])
+def test_an_attribute_past_the_value_cap_is_refused(tmp_path, engine):
+    path = tmp_path / "long.xes"
+    path.write_text('<log><trace><string key="concept:name" value="c"/><event><string key="org:group" value="'
+                    + "x" * (3 << 20) + '"/></event></trace></log>')
+    result = CliRunner().invoke(handoffs_command, [str(path), "--engine", engine, "--max-value-size", "1"])
+    assert result.exit_code == 2
+    assert "longer than 1 MiB" in result.stderr and "--max-value-size" in result.stderr
+    assert run(handoffs_command, path, "--engine", engine, "--max-value-size", "4").startswith("long.xes: 1 cases, 1 events")
+
+
+def test_the_temporary_folder_goes_where_asked_and_is_removed(tmp_path):
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    report = run(handoffs_command, real("receipt.csv"), "--temp-dir", spill, "--memory-limit", "64", "--format", "json")
+    assert '"cases": 1434' in report
+    assert list(spill.iterdir()) == []
+    result = CliRunner().invoke(handoffs_command, [str(real("receipt.csv")), "--temp-dir", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no such folder" in result.stderr
+
+
+def test_no_progress_on_a_pipe():
+    result = CliRunner().invoke(handoffs_command, [str(real("bpic2012.xes.gz")), "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
