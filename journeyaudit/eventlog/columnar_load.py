@@ -180,7 +180,9 @@ def load_csv(session: Session, path: str, stream, options: ReadOptions, compress
     scan = (
         f"read_csv({_literal(source)}, delim = {_literal(delimiter)}, quote = '\"', escape = '\"', header = true, "
         f"auto_detect = false, columns = {{{columns}}}, null_padding = true, strict_mode = false, "
-        f"max_line_size = {int(options.max_value_bytes)}, encoding = 'utf-8')"
+        # the scan buffer must hold a whole line, but no more: DuckDB's default is 16 lines' worth
+        f"max_line_size = {int(options.max_value_bytes)}, buffer_size = {int(options.max_value_bytes) + (1 << 20)}, "
+        "encoding = 'utf-8')"
     )
 
     def cell(index: int | None) -> str:

@@ -56,7 +56,8 @@ def connect_settings(memory_limit_mb: int, temp_folder: str) -> list[str]:
         f"SET temp_directory = '{temp_folder.replace(chr(39), chr(39) * 2)}'",
         "SET TimeZone = 'UTC'",  # a timestamp without a zone is UTC, as in the reference reader
         "SET preserve_insertion_order = true",  # a table's rowid is the file order
-        "SET enable_progress_bar = false",  # ours goes to stderr, and only on a terminal
+        "SET enable_progress_bar = true",  # measured for our own progress line (QueryProgress) ...
+        "SET enable_progress_bar_print = false",  # ... which goes to stderr, and only on a terminal
     ]
 
 
