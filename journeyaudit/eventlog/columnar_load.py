@@ -196,15 +196,7 @@ def load_csv(session: Session, path: str, stream, options: ReadOptions, compress
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    try:
-        _load_rows(session, path, scan, picked, typed_time=False, case_level=builder.case_level)
-    except session.duckdb_error as exc:
-        raise EventLogError(f"{path}: bad CSV: {str(exc).splitlines()[0]}") from None
-    event_keys = set(header) if not builder.case_level else set()
-    event_keys.add(builder.department_key)
-    loaded = Loaded(builder, event_keys, {c for c in header if c.startswith(CASE_PREFIX)})
-    loaded.rows_without_case = session.scalar("SELECT count(*) FROM rows WHERE case_id IS NULL")
-    return loaded
+    return _load_table(session, path, scan, picked, False, builder, header, "bad CSV")
 
 
 def load_parquet(session: Session, path: str, options: ReadOptions) -> Loaded:
@@ -232,10 +224,15 @@ def load_parquet(session: Session, path: str, options: ReadOptions) -> Loaded:
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
+    return _load_table(session, path, scan, picked, typed_time, builder, header, "cannot read the Parquet file")
+
+
+def _load_table(session: Session, path: str, scan: str, picked: dict[str, str], typed_time: bool, builder: CaseBuilder,
+                header: list[str], failure: str) -> Loaded:
     try:
         _load_rows(session, path, scan, picked, typed_time=typed_time, case_level=builder.case_level)
     except session.duckdb_error as exc:
-        raise EventLogError(f"{path}: cannot read the Parquet file: {str(exc).splitlines()[0]}") from None
+        raise EventLogError(f"{path}: {failure}: {str(exc).splitlines()[0]}") from None
     event_keys = set(header) if not builder.case_level else set()
     event_keys.add(builder.department_key)
     loaded = Loaded(builder, event_keys, {c for c in header if c.startswith(CASE_PREFIX)})
