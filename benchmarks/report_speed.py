@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.synthetic import make_journey
 from journeyaudit.audit import audit_journeys
 from journeyaudit.loading import load_text
-from journeyaudit.reports.html import write_report
+from journeyaudit.reports.html.report import write_report
 
 
 def measure(n_steps: int, n_departments: int, full_diagram: bool = False) -> tuple[float, float, float]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +103,7 @@ class BudgetCheck:
 
     def message(self) -> str:
         actual = "missing" if self.actual is None else format_value(self.budget.metric, self.actual)
-        if actual == format_value(self.budget.metric, self.budget.limit) and self.actual != self.budget.limit:
+        if self.actual is not None and actual == format_value(self.budget.metric, self.budget.limit) and self.actual != self.budget.limit:
             # the short form would read like the budget it breaks: "1d 6h ... at most 1d 6h"
             actual = format_duration_exact(self.actual) if METRICS[self.budget.metric][1] == "duration" else repr(self.actual)
         verdict = "within its budget of" if self.passed else "breaks its budget of"
@@ -196,6 +197,8 @@ def _parse_value(metric: str, value) -> list[tuple[str, float]]:
         return pairs
     if isinstance(value, str):
         match = _COMPARISON.match(value)
+        if match is None:  # an empty text
+            raise ValueError(f"budget for {metric}: the value is missing")
         op, rest = match.group(1), match.group(2)
         if op in ("<", ">"):
             raise ValueError(f"budget for {metric}: use <= or >= (budgets are inclusive), not {op}")
@@ -295,6 +298,18 @@ def merge_budgets(config_budgets: list[Budget], cli_budgets: list[Budget]) -> li
     """Command-line budgets replace the config's for the same (journey, metric)."""
     overridden = {(b.journey, b.metric) for b in cli_budgets}
     return [b for b in config_budgets if (b.journey, b.metric) not in overridden] + list(cli_budgets)
+
+
+def resolve_budgets(config, arguments: Iterable[str]) -> list[Budget]:
+    """The budgets of a run: the config's, replaced per metric (and journey) by `--budget` values.
+
+    Raises BudgetError (located in the config file) or ValueError (a `--budget` value).
+    """
+    from_config = budgets_from_config(config)
+    from_cli: list[Budget] = []
+    for argument in arguments:
+        from_cli.extend(parse_budget_argument(argument))
+    return merge_budgets(from_config, from_cli)
 
 
 def budgets_for(journey_id: str, budgets: list[Budget]) -> list[Budget]:

@@ -30,8 +30,9 @@ from journeyaudit.audit.budgets import (
     evaluate,
     format_value,
 )
+from journeyaudit.audit.gate import Gate
 from journeyaudit.common.durations import format_duration_exact
-from journeyaudit.model.findings import Finding, severity_at_least
+from journeyaudit.model.findings import Finding
 
 # metric -> how its worsening is measured for the regression gate
 GATED_METRICS: dict[str, str] = {
@@ -279,10 +280,6 @@ def diff_metrics(old: dict, new: dict, tolerance: Tolerance) -> list[MetricDelta
     return deltas
 
 
-def _failing(finding: Finding, fail_on: str) -> bool:
-    return fail_on != "never" and not finding.waived and severity_at_least(finding.severity, fail_on)
-
-
 def _renames(old_by_id: dict, new_by_id: dict, place) -> dict[str, str]:
     """new id -> old id for journeys that changed their id but not their place (same file).
 
@@ -320,6 +317,26 @@ def _by_identity(findings, renamed: bool) -> dict[str, Finding]:
     return keyed
 
 
+def place_function(old_paths, new_paths):
+    """Where a journey lives, comparable between the two sides: its file relative to the folder
+    compared (`diff OLD/ NEW/`), nothing when two files are compared (they are the same journey),
+    its path in the working tree with --base-ref (`old_paths` None: old files keep their
+    working-tree paths)."""
+    import os
+
+    if old_paths is None:
+        return lambda side, result: os.path.abspath(result.journey.file)
+    roots = {"old": old_paths[0], "new": new_paths[0]}
+
+    def place(side, result):
+        root = roots[side]
+        if not os.path.isdir(root):
+            return ""
+        return os.path.relpath(os.path.abspath(result.journey.file), os.path.abspath(root))
+
+    return place
+
+
 def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str = "error",
                  tolerance: Tolerance | None = None, old_label: str = "old", new_label: str = "new",
                  place=None) -> DiffResult:
@@ -331,6 +348,7 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
     """
     tolerance = tolerance or Tolerance()
     budgets = budgets or []
+    gate = Gate(fail_on)
     old_by_id = {r.journey.id: r for r in old.journeys}
     new_by_id = {r.journey.id: r for r in new.journeys}
     renames = _renames(old_by_id, new_by_id, place)
@@ -357,7 +375,7 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
         if after:
             for identity, finding in new_findings.items():
                 previous = old_findings.get(identity)
-                if _failing(finding, fail_on) and not (previous and _failing(previous, fail_on)):
+                if gate.fails(finding) and not (previous and gate.fails(previous)):
                     word = "new" if previous is None else "now failing"
                     where = f" at '{finding.step}'" if finding.step else ""
                     diff.regressions.append(f"{word} {finding.severity} {finding.rule}{where}: {finding.message}")
@@ -378,91 +396,3 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
             diff.status = "unchanged"
         journeys.append(diff)
     return DiffResult(journeys, old, new, fail_on, tolerance, old_label, new_label)
-
-
-def render_text(diff: DiffResult, color: bool = False) -> str:
-    """The terminal form of a diff."""
-    import click
-
-    from journeyaudit.common.text import printable
-
-    def style(text, **kw):  # every line passes here or through printable: journey text is never raw
-        text = printable(text)
-        return click.style(text, **kw) if color else text
-
-    colours = {"worse": "red", "better": "green", "mixed": "yellow", "changed": "cyan", "unchanged": "bright_black", "new": "cyan", "gone": "cyan"}
-    lines = [style(f"journeyaudit diff: {diff.old_label} → {diff.new_label}", bold=True), ""]
-    for journey in diff.journeys:
-        if journey.status == "unchanged":
-            continue
-        verdict = journey.verdict
-        renamed = f", id was '{journey.renamed_from}'" if journey.renamed_from else ""
-        lines.append(
-            style(f"{journey.file}: {journey.title} ({journey.id}{renamed})", bold=True)
-            + "  "
-            + style(f"[{journey.status}, {verdict}]", fg=colours.get(verdict))
-        )
-        for change in journey.steps:
-            mark = {"added": "+", "removed": "-", "changed": "~"}[change.change]
-            lines.append(printable(f"  {mark} step {change.step} ({change.change}): {change.title}"))
-            for name, (old, new) in change.fields.items():
-                lines.append(printable(f"      {name}: {old} → {new}"))
-        for delta in journey.metrics:
-            arrow = {"better": "better", "worse": "worse", "changed": "changed"}[delta.direction]
-            flag = "  (beyond tolerance)" if delta.regression else ""
-            lines.append(
-                f"  {delta.metric:<26} {delta.text():<22} {delta.change_text():>9}  "
-                + style(arrow, fg={"better": "green", "worse": "red"}.get(delta.direction))
-                + flag
-            )
-        for finding in journey.new_findings:
-            where = f" at {finding.step}" if finding.step else ""
-            state = "waived " if finding.waived else ""
-            lines.append(style(f"  + new {state}{finding.severity} {finding.rule}{where}: {finding.message}", fg="red" if not finding.waived else None))
-        for finding in journey.fixed_findings:
-            where = f" at {finding.step}" if finding.step else ""
-            lines.append(style(f"  - fixed {finding.rule}{where}: {finding.message}", fg="green"))
-        for reason in journey.regressions:
-            lines.append(style(f"  ! regression: {reason}", fg="red", bold=True))
-        lines.append("")
-    counts = diff.counts()
-    if not diff.changed:
-        lines.append("no journey changed")
-    lines.append(
-        style(
-            f"{counts['journeys']} journey{'' if counts['journeys'] == 1 else 's'} compared: {counts['added']} added, {counts['removed']} removed, "
-            f"{counts['changed']} changed; {counts['new_findings']} new findings, {counts['fixed_findings']} fixed; "
-            f"{counts['regressions']} regressions",
-            bold=True,
-        )
-    )
-    return "\n".join(lines) + "\n"
-
-
-def render_html(diff: DiffResult) -> str:
-    """A self-contained HTML page (inline CSS, no scripts) from templates/diff.html, autoescaped."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-    from markupsafe import Markup
-
-    from journeyaudit.reports.swimlane import visible
-
-    environment = Environment(
-        loader=PackageLoader("journeyaudit", "templates"),
-        autoescape=select_autoescape(["html"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        # as the HTML report: control characters from journeys become visible escapes
-        finalize=lambda value: visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
-    )
-    template = environment.get_template("diff.html")
-    try:  # the HTML report's stylesheet, when that report is installed: same look
-        report_css = environment.loader.get_source(environment, "report.css")[0]
-    except Exception:
-        report_css = ""
-    return template.render(
-        report_css=report_css,
-        diff=diff,
-        counts=diff.counts(),
-        changed=[j for j in diff.journeys if j.status != "unchanged"],
-        regressions=diff.regressions(),
-    )

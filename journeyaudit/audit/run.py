@@ -101,6 +101,26 @@ def run_audit(paths, config=None, *, rules=None, max_bytes=None, progress=None) 
     return audit_journeys(journeys, config, rules=rules, problems=problems)
 
 
+def audit_at_ref(ref: str, paths, config=None, *, max_bytes=None) -> tuple[str, AuditResult]:
+    """Audit the journeys of `paths` as they were at a git ref: the commit, and the result.
+
+    Raises journeyaudit.loading.gitrefs.GitError when the ref or the repository cannot be used.
+    """
+    from journeyaudit.loading.config import Config
+    from journeyaudit.loading.gitrefs import load_at_ref
+    from journeyaudit.rules.registry import all_rules
+
+    config = config or Config()
+    commit, journeys, problems = load_at_ref(
+        ref,
+        paths,
+        known_rules=frozenset(all_rules()) or None,
+        max_bytes=max_bytes,
+        exclude=config.is_excluded if config.exclude else None,
+    )
+    return commit, audit_journeys(journeys, config, problems=problems)
+
+
 def audit_journeys(journeys, config=None, *, rules=None, problems=None) -> AuditResult:
     """Audit already-loaded journeys together (portfolio rules see them all)."""
     from journeyaudit.analysis import analyze

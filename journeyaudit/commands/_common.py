@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 
-from journeyaudit.common.text import printable
+from journeyaudit.audit.gate import FAIL_ON_CHOICES
+from journeyaudit.common.exit_codes import EXIT_USAGE
+from journeyaudit.common.text import no_journey_files, printable
 from journeyaudit.loading import MAX_FILE_BYTES
 from journeyaudit.model.findings import Problem
 
@@ -19,7 +22,7 @@ CONFIG_OPTION = click.option(
 )
 FAIL_ON_OPTION = click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
+    type=click.Choice(FAIL_ON_CHOICES),
     help="Lowest severity that makes the exit code 1 (default: the config's, else error).",
 )
 MAX_FILE_SIZE_OPTION = click.option(
@@ -69,19 +72,40 @@ def resolve_config(paths, config_path: str | None, fail_on: str | None):
         config = load_config(path, all_rules())
     except ConfigError as error:
         echo_problems(error.problems, err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(EXIT_USAGE) from None
     if fail_on:
         config.fail_on = fail_on
     return config
 
 
-def failing_findings(result, fail_on: str) -> list:
-    """Findings that make the run fail: not waived, at or above `fail_on`."""
-    from journeyaudit.model.findings import severity_at_least
+def budgets_or_exit(config, budget_arguments) -> list:
+    """The budgets of the run (the config's, replaced per metric by --budget); exits 2 on a bad one."""
+    from journeyaudit.audit.budgets import BudgetError, resolve_budgets
 
-    if fail_on == "never":
-        return []
-    return [f for f in result.all_findings() if not f.waived and severity_at_least(f.severity, fail_on)]
+    try:
+        return resolve_budgets(config, budget_arguments)
+    except BudgetError as error:
+        echo_problems(error.problems, err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except ValueError as error:
+        click.echo(f"journeyaudit: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def exit_audited(result, paths, *, fails: bool) -> NoReturn:
+    """Exit with the gate's code: 2 for input problems or when no journey was found (saying so), 1 when it fails."""
+    from journeyaudit.audit.gate import exit_code
+
+    if not result.problems and not result.journeys:
+        click.echo(no_journey_files(paths), err=True)
+    raise SystemExit(exit_code(problems=bool(result.problems), audited=bool(result.journeys), fails=fails))
+
+
+def use_color(color: bool | None, output: str | None) -> bool:
+    """--color/--no-color, else colour when printing to a terminal."""
+    if color is None:
+        return output is None and sys.stdout.isatty()
+    return color
 
 
 def run_with_progress(paths, config, max_bytes: int):
@@ -117,7 +141,7 @@ def write_output(text: str, output: str | None) -> None:
         target.write_text(text, encoding="utf-8")
     except OSError as error:
         click.echo(cannot_write(output, error), err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def cannot_write(path, error: OSError) -> str:

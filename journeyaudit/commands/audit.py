@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from journeyaudit.commands._common import (
@@ -12,14 +10,15 @@ from journeyaudit.commands._common import (
     FAIL_ON_OPTION,
     MAX_FILE_SIZE_OPTION,
     OUTPUT_OPTION,
+    cannot_write,
     echo_problems,
-    failing_findings,
+    exit_audited,
     resolve_config,
     run_with_progress,
+    use_color,
     write_output,
 )
-from journeyaudit.common.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from journeyaudit.common.text import no_journey_files
+from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.reports import RenderOptions, output_formats, render
 
 
@@ -40,29 +39,21 @@ def command(paths, output_format, output, html_dir, config_path, fail_on, exit_z
     one is, 2 when a file, the config or the command line could not be used
     (the other files are still audited).
     """
+    from journeyaudit.audit.gate import Gate
+
     config = resolve_config(paths, config_path, fail_on)
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
     echo_problems(result.problems, err=True)
-    if color is None:
-        color = output is None and sys.stdout.isatty()
-    text = render(output_format, result, RenderOptions(config=config, color=color, command="audit"))
-    write_output(text, output)
+    options = RenderOptions(config=config, color=use_color(color, output), command="audit")
+    write_output(render(output_format, result, options), output)
     if html_dir:
-        from journeyaudit.reports.html import write_report
+        from journeyaudit.reports.html.report import write_report
 
         try:
             written = write_report(result, html_dir, config=config)
         except OSError as error:
-            from journeyaudit.commands._common import cannot_write
-
             click.echo(cannot_write(html_dir, error), err=True)
             raise SystemExit(EXIT_USAGE) from None
         click.echo(f"HTML report: {written}", err=True)
-    if result.problems:
-        raise SystemExit(EXIT_USAGE)
-    if not result.journeys:
-        click.echo(no_journey_files(paths), err=True)
-        raise SystemExit(EXIT_USAGE)
-    if failing_findings(result, config.fail_on) and not exit_zero:
-        raise SystemExit(EXIT_FINDINGS)
-    raise SystemExit(EXIT_OK)
+    fails = bool(Gate.of(config).failing(result.all_findings())) and not exit_zero
+    exit_audited(result, paths, fails=fails)

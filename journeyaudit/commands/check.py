@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from journeyaudit.commands._common import (
@@ -12,39 +10,16 @@ from journeyaudit.commands._common import (
     FAIL_ON_OPTION,
     MAX_FILE_SIZE_OPTION,
     OUTPUT_OPTION,
+    budgets_or_exit,
     echo_problems,
-    failing_findings,
+    exit_audited,
     resolve_config,
     run_with_progress,
+    use_color,
     write_output,
 )
-from journeyaudit.common.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from journeyaudit.common.text import no_journey_files
+from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.reports import RenderOptions, output_formats, render
-
-
-def resolve_budgets(config, budget_arguments) -> list:
-    """Budgets of the config, replaced per metric by --budget values; exits 2 on a bad one."""
-    from journeyaudit.audit.budgets import (
-        BudgetError,
-        budgets_from_config,
-        merge_budgets,
-        parse_budget_argument,
-    )
-
-    try:
-        from_config = budgets_from_config(config)
-    except BudgetError as error:
-        echo_problems(error.problems, err=True)
-        raise SystemExit(EXIT_USAGE) from None
-    from_cli = []
-    for argument in budget_arguments:
-        try:
-            from_cli.extend(parse_budget_argument(argument))
-        except ValueError as error:
-            click.echo(f"journeyaudit: {error}", err=True)
-            raise SystemExit(EXIT_USAGE) from None
-    return merge_budgets(from_config, from_cli)
 
 
 @click.command("check")
@@ -66,17 +41,12 @@ def command(paths, baseline_path, budget_arguments, output_format, output, confi
     the baseline is at or above fail-on, or a budget is broken; 2 when a file,
     the config, the baseline, a --budget or the command line could not be used.
     """
-    from journeyaudit.audit.baseline import BaselineError, load_baseline, match
-    from journeyaudit.audit.budgets import (
-        BUDGET_RULE,
-        add_findings,
-        budget_findings,
-        evaluate,
-        unknown_budget_journeys,
-    )
+    from journeyaudit.audit.baseline import BaselineError, load_baseline
+    from journeyaudit.audit.check import check_audit
+    from journeyaudit.reports.check_summary import summary_lines, unknown_journey_warnings
 
     config = resolve_config(paths, config_path, fail_on)
-    budgets = resolve_budgets(config, budget_arguments)
+    budgets = budgets_or_exit(config, budget_arguments)
     baseline = None
     if baseline_path:
         try:
@@ -86,70 +56,12 @@ def command(paths, baseline_path, budget_arguments, output_format, output, confi
             raise SystemExit(EXIT_USAGE) from None
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
     echo_problems(result.problems, err=True)
+    outcome = check_audit(result, config, budgets, baseline, fail_on_stale=fail_on_stale_baseline)
+    for line in unknown_journey_warnings(outcome):
+        click.echo(line, err=True)
 
-    # Budgets become findings of rule `budget` so every format reports them; the
-    # baseline is matched before they are added: a broken budget is never "accepted".
-    baseline_match = match(baseline, result.all_findings()) if baseline is not None else None
-    checks = evaluate(result, budgets)
-    add_findings(result, budget_findings(result, checks))
-    for journey_id in unknown_budget_journeys(result, budgets):
-        click.echo(f"journeyaudit: warning: budgets name journey '{journey_id}', which is not among the audited journeys", err=True)
-
-    extra = {}
-    if budgets:
-        extra["budgets"] = checks
-    if baseline_match is not None:
-        extra["baseline"] = baseline_match
-    if color is None:
-        color = output is None and sys.stdout.isatty()
-    options = RenderOptions(config=config, color=color, command="check", extra=extra)
-    if output_format == "json":
-        # The JSON document gains keys (output.md allows additions), all JSON-ready.
-        json_extra = {}
-        if budgets:
-            json_extra["budgets"] = [check.to_json() for check in checks]
-        if baseline_match is not None:
-            json_extra["baseline"] = baseline_match.to_json()
-        options = RenderOptions(config=config, color=color, command="check", extra=json_extra)
-    text = render(output_format, result, options)
-    write_output(text, output)
-
-    failing = [f for f in failing_findings(result, config.fail_on) if f.rule != BUDGET_RULE]
-    if baseline_match is not None:
-        failing = [f for f in failing if f.fingerprint not in baseline_match.baselined]
-    broken = [c for c in checks if not c.passed]
-    if baseline_match is not None and baseline_match.stale:
-        shown_paths = " ".join(paths)
-        for entry in baseline_match.stale:
-            click.echo(
-                f"{baseline_match.file}:{entry.line}:{entry.column}: stale baseline entry {entry.fingerprint} "
-                f"({entry.describe()}): no longer found [stale-baseline]",
-                err=True,
-            )
-        click.echo(
-            f"{len(baseline_match.stale)} stale baseline entries: remove them with "
-            f"`journeyaudit baseline {shown_paths} -o {baseline_match.file}`",
-            err=True,
-        )
-    if output_format != "text" or output is not None:
-        # Machine formats go to stdout or a file: say on stderr why the job passes or fails.
-        parts = [f"{len(failing)} failing findings (fail-on {config.fail_on})"]
-        if budgets:
-            parts.append(f"{len(broken)} of {len(checks)} budgets broken")
-        if baseline_match is not None:
-            parts.append(f"{len(baseline_match.baselined)} in the baseline, {len(baseline_match.stale)} stale")
-        click.echo("journeyaudit check: " + ", ".join(parts), err=True)
-    elif budgets or baseline_match is not None:
-        if budgets:
-            click.echo(f"budgets: {len(checks) - len(broken)} of {len(checks)} met", err=True)
-        if baseline_match is not None:
-            click.echo(f"baseline {baseline_match.file}: {len(baseline_match.baselined)} findings accepted", err=True)
-
-    if result.problems:
-        raise SystemExit(EXIT_USAGE)
-    if not result.journeys:
-        click.echo(no_journey_files(paths), err=True)
-        raise SystemExit(EXIT_USAGE)
-    if failing or broken or (fail_on_stale_baseline and baseline_match is not None and baseline_match.stale):
-        raise SystemExit(EXIT_FINDINGS)
-    raise SystemExit(EXIT_OK)
+    options = RenderOptions(config=config, color=use_color(color, output), command="check", extra=outcome.extra())
+    write_output(render(output_format, result, options), output)
+    for line in summary_lines(outcome, paths, machine_output=output_format != "text" or output is not None):
+        click.echo(line, err=True)
+    exit_audited(result, paths, fails=outcome.verdict.fails)

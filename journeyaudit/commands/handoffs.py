@@ -33,7 +33,7 @@ def command(log, output_format, output, case_key, activity_key, timestamp_key, d
     repeats collapsed, contains x, y, x. See docs/event-logs.md.
     """
     from journeyaudit.eventlog.engines import handoffs_from_file
-    from journeyaudit.eventlog.render import (
+    from journeyaudit.reports.handoffs import (
         print_rich,
         render_html,
         render_json,

@@ -41,7 +41,7 @@ def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None
     command line could not be used (the other journeys are still reported).
     Findings do not change the exit code: use `audit` or `check` in CI.
     """
-    from journeyaudit.reports.html import write_report
+    from journeyaudit.reports.html.report import write_report
 
     config = resolve_config(paths, config_path, None)
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)

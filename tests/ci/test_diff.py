@@ -7,10 +7,11 @@ import json
 import pytest
 
 from journeyaudit.audit import run_audit
-from journeyaudit.audit.diff import Tolerance, diff_results, render_html
+from journeyaudit.audit.diff import Tolerance, diff_results
 from journeyaudit.loading.config import Config
 from journeyaudit.reports import RenderOptions
 from journeyaudit.reports.formats.markdown import mermaid_label, render_diff
+from journeyaudit.reports.html.diff_page import render_html
 from tests.ci.helpers import CLEAN, EXAMPLES, WARNINGS_ONLY, run_cli, write
 
 # CLEAN with a hand-off to a back office that phones the customer: worse on every count.

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from journeyaudit.cli import main
 from journeyaudit.commands._eventlog_options import read_options
 from journeyaudit.eventlog.handoffs import handoffs_from_file
-from journeyaudit.eventlog.render import print_rich
+from journeyaudit.reports.handoffs import print_rich
 
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CSV = (

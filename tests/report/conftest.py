@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeyaudit.reports.html import write_report
+from journeyaudit.reports.html.report import write_report
 
 from .helpers import EXAMPLES, audit_examples, parse
 

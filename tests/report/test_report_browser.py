@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit.reports.html import write_report
+from journeyaudit.reports.html.report import write_report
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

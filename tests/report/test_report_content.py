@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from journeyaudit.reports.html import handoff_matrix, time_by_department
+from journeyaudit.analysis.breakdowns import handoff_matrix, time_by_department
 
 
 def _cells(row):
@@ -56,7 +56,7 @@ def test_portfolio_findings_shown_as_pairs(trees, examples_result):
     assert "effort-asymmetry" in text
     links = [a.attrs["href"] for a in pairs[0].find_all("a")]
     assert links == ["loan-payoff.html", "loan-application.html"]
-    from journeyaudit.reports.html import _num
+    from journeyaudit.reports.html.environment import number as _num
 
     for result in examples_result.journeys:  # the two efforts side by side
         assert _num(result.metrics["effort"]) in text
@@ -162,7 +162,7 @@ def test_handoff_edges_highlighted_counted_and_branches_labelled(trees, examples
 
 
 def test_loop_edges_dashed():
-    from journeyaudit.reports.html import render_pages
+    from journeyaudit.reports.html.report import render_pages
 
     from .helpers import audit_texts, parse
 
@@ -220,7 +220,7 @@ def test_information_table_marks_repeats_and_where_first_given(trees):
 
 
 def test_first_given_at_an_earlier_step():
-    from journeyaudit.reports.html import render_pages
+    from journeyaudit.reports.html.report import render_pages
 
     from .helpers import audit_texts, parse
 
@@ -284,7 +284,7 @@ steps:
 
 
 def test_portfolio_pairs_for_variants_and_missing_counterparts():
-    from journeyaudit.reports.html import render_pages
+    from journeyaudit.reports.html.report import render_pages
 
     from .helpers import audit_texts, parse
 
@@ -304,7 +304,7 @@ def test_portfolio_pairs_for_variants_and_missing_counterparts():
 
 
 def test_waived_findings_are_shown_as_waived_with_their_reason():
-    from journeyaudit.reports.html import render_pages
+    from journeyaudit.reports.html.report import render_pages
 
     from .helpers import audit_texts, parse
 
@@ -322,7 +322,7 @@ def test_waived_findings_are_shown_as_waived_with_their_reason():
 
 def test_index_tells_the_ci_gate(examples_result):
     from journeyaudit.loading.config import Config
-    from journeyaudit.reports.html import render_pages
+    from journeyaudit.reports.html.report import render_pages
 
     from .helpers import parse
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from journeyaudit.analysis.breakdowns import handoff_matrix
 from journeyaudit.cli import main
-from journeyaudit.reports.html import handoff_matrix, render_pages
+from journeyaudit.reports.html.report import render_pages
 
 from .helpers import EXAMPLES, audit_texts, make_journey, parse
 
@@ -34,7 +35,7 @@ def test_a_400_step_journey_gets_a_department_map(large_result):
     arrows = {g.attrs["id"]: " ".join(g.text().split()) for g in svg.find_all("g", cls="edge")}
     assert len(arrows) == sum(1 for value in matrix.values() if value > 0)
     (source, target), value = max(matrix.items(), key=lambda item: item[1])
-    from journeyaudit.reports.swimlane import lane_order
+    from journeyaudit.reports.html.diagrams import lane_order
 
     order = lane_order(journey)  # arrows are numbered by department position
     label = arrows[f"handoff-{order.index(source)}-{order.index(target)}"]

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from journeyaudit.reports import swimlane
-from journeyaudit.reports.html import render_pages, write_report
+from journeyaudit.reports.html import diagrams
+from journeyaudit.reports.html.report import render_pages, write_report
 
 from .helpers import audit_texts, parse
 
@@ -123,8 +123,8 @@ def test_without_graphviz_the_report_still_renders(monkeypatch, tmp_path, exampl
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no `dot` anywhere
-    with pytest.raises(swimlane.GraphvizMissing):
-        swimlane._pipe("digraph { a }", pinned=False)
+    with pytest.raises(diagrams.GraphvizMissing):
+        diagrams.pipe("digraph { a }", pinned=False)
     index = write_report(examples_result, tmp_path / "out")
     page = (index.parent / "loan-payoff.html").read_text(encoding="utf-8")
     tree = parse(page)

@@ -1,10 +1,8 @@
 """Helpers the CI formats share (not a format: the registry skips `_` modules).
 
-`options.extra` carries what `check` and `diff` add to an audit:
-- "baseline": a `journeyaudit.audit.baseline.BaselineMatch` (findings covered by the
-  baseline are reported as such and never fail a check);
-- "budgets": the list of `BudgetCheck`s (failed ones are also findings of rule `budget`);
-- "diff": a `journeyaudit.audit.diff.DiffResult` (only formats with `render_diff`).
+What fails, and which findings are waived or in the baseline, formats ask
+`options.gate()` (journeyaudit.audit.gate); budgets and the baseline of
+`check` are `options.budgets` and `options.baseline`.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from journeyaudit import __version__
-from journeyaudit.model.findings import SEVERITY_RANK, severity_at_least
+from journeyaudit.model.findings import SEVERITY_RANK
 
 TOOL_NAME = "journeyaudit"
 INFORMATION_URI = "https://pypi.org/project/journeyaudit/"
@@ -62,33 +60,6 @@ def rule_catalog(config=None) -> list[RuleInfo]:
     )
     catalog.sort(key=lambda info: info.id)
     return catalog
-
-
-def baseline_match(options):
-    return (options.extra or {}).get("baseline") if options is not None else None
-
-
-def status(finding, options) -> str:
-    """waived, baselined, or open."""
-    if finding.waived:
-        return "waived"
-    match = baseline_match(options)
-    if match is not None and finding.fingerprint in match.baselined:
-        return "baselined"
-    return "open"
-
-
-def fail_on(options) -> str:
-    config = getattr(options, "config", None)
-    return getattr(config, "fail_on", None) or "error"
-
-
-def is_failing(finding, options) -> bool:
-    """Would this finding fail `check`: open (not waived, not in the baseline) and at or above fail-on."""
-    threshold = fail_on(options)
-    if threshold == "never":
-        return False
-    return status(finding, options) == "open" and severity_at_least(finding.severity, threshold)
 
 
 def worst_first(findings):

@@ -14,7 +14,7 @@ in properties.
 from __future__ import annotations
 
 from journeyaudit.common.text import printable
-from journeyaudit.reports.formats._common import repo_relative, status, worst_first
+from journeyaudit.reports.formats._common import repo_relative, worst_first
 
 NAME = "github"
 DESCRIPTION = "GitHub Actions annotations (::error / ::warning workflow commands)"
@@ -83,8 +83,9 @@ def annotate(findings, what: str = "findings", problems=(), waived: int = 0) -> 
 
 
 def render(result, options) -> str:
-    findings = [f for f in result.all_findings() if status(f, options) == "open"]
-    waived = sum(status(f, options) == "waived" for f in result.all_findings())
+    gate = options.gate()
+    findings = [f for f in result.all_findings() if gate.status(f) == "open"]
+    waived = sum(gate.status(f) == "waived" for f in result.all_findings())
     return annotate(findings, problems=result.problems, waived=waived)
 
 

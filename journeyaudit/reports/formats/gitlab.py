@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from journeyaudit.reports.formats._common import repo_relative, status
+from journeyaudit.reports.formats._common import repo_relative
 
 NAME = "gitlab"
 DESCRIPTION = "GitLab Code Quality JSON (artifacts:reports:codequality)"
@@ -51,7 +51,9 @@ def problem_issue(problem) -> dict:
 
 
 def render(result, options) -> str:
-    issues, seen = [], set()
+    issues: list[dict] = []
+    seen: set[str] = set()
+    gate = options.gate()
     for problem in result.problems:
         entry = problem_issue(problem)
         if entry["fingerprint"] in seen:
@@ -59,7 +61,7 @@ def render(result, options) -> str:
         seen.add(entry["fingerprint"])
         issues.append(entry)
     for finding in result.all_findings():
-        if status(finding, options) == "waived":
+        if gate.status(finding) == "waived":
             continue
         entry = issue(finding)
         if entry["fingerprint"] in seen:  # never happens with our fingerprints; GitLab would merge them

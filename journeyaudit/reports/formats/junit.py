@@ -15,12 +15,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from journeyaudit.reports.formats._common import (
-    TOOL_NAME,
-    is_failing,
-    repo_relative,
-    status,
-)
+from journeyaudit.reports.formats._common import TOOL_NAME, repo_relative
 
 NAME = "junit"
 DESCRIPTION = "JUnit XML: one test case per journey, for GitLab/Jenkins test reports"
@@ -33,13 +28,14 @@ def _line(finding) -> str:
 
 def _clean(text: str) -> str:
     """XML 1.0 cannot hold most control characters, even escaped: replace them."""
-    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff" else "\ufffd" for ch in text)
+    return "".join(ch if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff") else "\ufffd" for ch in text)
 
 
 def build(result, options) -> ET.Element:
     suites = ET.Element("testsuites", name=TOOL_NAME)
     suite = ET.SubElement(suites, "testsuite", name=TOOL_NAME)
     tests = failures = errors = 0
+    gate = options.gate()
     for journey_result in result.journeys:
         journey = journey_result.journey
         tests += 1
@@ -51,8 +47,8 @@ def build(result, options) -> ET.Element:
             file=_clean(repo_relative(journey.file)),  # GitLab links it within the repository
             time="0",
         )
-        failing = [f for f in journey_result.findings if is_failing(f, options)]
-        others = [f for f in journey_result.findings if not is_failing(f, options)]
+        failing = [f for f in journey_result.findings if gate.fails(f)]
+        others = [f for f in journey_result.findings if not gate.fails(f)]
         if failing:
             failures += 1  # the testsuite counts failed test cases, i.e. journeys
         for finding in failing:
@@ -64,7 +60,7 @@ def build(result, options) -> ET.Element:
             out = ET.SubElement(case, "system-out")
             out.text = _clean(
                 "\n".join(
-                    _line(f) + {"waived": f" (waived: {f.waiver_reason})", "baselined": " (in the baseline)", "open": ""}[status(f, options)]
+                    _line(f) + {"waived": f" (waived: {f.waiver_reason})", "baselined": " (in the baseline)", "open": ""}[gate.status(f)]
                     for f in others
                 )
             )

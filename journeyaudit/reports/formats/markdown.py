@@ -20,12 +20,6 @@ from journeyaudit.common.durations import (
     format_shares,
 )
 from journeyaudit.common.text import printable
-from journeyaudit.reports.formats._common import (
-    baseline_match,
-    fail_on,
-    is_failing,
-    status,
-)
 
 NAME = "markdown"
 DESCRIPTION = "GitHub-flavoured Markdown for pull-request comments and $GITHUB_STEP_SUMMARY"
@@ -79,10 +73,10 @@ def _figures(metrics: dict) -> list[str]:
     ]
 
 
-def _finding_rows(findings, options) -> list[str]:
+def _finding_rows(findings, gate) -> list[str]:
     rows = ["| | Rule | Where | Message |", "|---|---|---|---|"]
     for finding in findings[:MAX_ROWS]:
-        state = status(finding, options)
+        state = gate.status(finding)
         icon = ICONS[state] if state != "open" else ICONS[finding.severity]
         where = f"{finding.file}:{finding.line}" + (f" ({finding.step})" if finding.step else "")
         message = md(finding.message)
@@ -98,21 +92,22 @@ def _finding_rows(findings, options) -> list[str]:
 
 def render(result, options) -> str:
     summary = result.summary()
-    failing = [f for f in result.all_findings() if is_failing(f, options)]
+    gate = options.gate()
+    failing = gate.failing(result.all_findings())
     verdict = "❌ failing" if failing or result.problems else "✅ passing"
     lines = [
         f"### journeyaudit: {verdict}",
         "",
         f"{_plural(summary.journeys, 'journey')} · {_plural(summary.errors, 'error')} · "
         f"{_plural(summary.warnings, 'warning')} · {summary.infos} info · {summary.waived} waived · "
-        f"fail-on: {fail_on(options)}",
+        f"fail-on: {gate.fail_on}",
         "",
         "| Journey | Score | Expected time | Hand-offs | Asks | Errors | Warnings |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for journey_result in result.journeys:
         journey = journey_result.journey
-        open_findings = [f for f in journey_result.findings if status(f, options) == "open"]
+        open_findings = [f for f in journey_result.findings if gate.status(f) == "open"]
         errors = sum(f.severity == "error" for f in open_findings)
         warnings = sum(f.severity == "warning" for f in open_findings)
         lines.append(
@@ -124,14 +119,14 @@ def render(result, options) -> str:
         lines.append(f"- ⛔ {md(problem.format())}")
     if result.problems:
         lines.append("")
-    budgets = (options.extra or {}).get("budgets") or []
+    budgets = options.budgets
     broken = [check for check in budgets if not check.passed]
     if budgets:
         lines.append(f"**Budgets:** {len(budgets) - len(broken)} of {len(budgets)} met" + (":" if broken else "."))
         for check in broken:
             lines.append(f"- 🔴 {code(check.journey)}: {md(check.message())}")
         lines.append("")
-    match = baseline_match(options)
+    match = options.baseline
     if match is not None:
         lines.append(
             f"**Baseline** {code(match.file)}: {len(match.baselined)} findings accepted, {len(match.stale)} stale entries"
@@ -142,12 +137,12 @@ def render(result, options) -> str:
         if not journey_result.findings:
             continue
         journey = journey_result.journey
-        open_count = sum(status(f, options) == "open" for f in journey_result.findings)
+        open_count = sum(gate.status(f) == "open" for f in journey_result.findings)
         lines.append(
             f"<details><summary>{html_text(journey.title)} ({html_text(journey.id)}): {open_count} findings</summary>"
         )
         lines.append("")
-        lines.extend(_finding_rows(journey_result.findings, options))
+        lines.extend(_finding_rows(journey_result.findings, gate))
         lines.append("")
         lines.append("</details>")
         lines.append("")
@@ -213,7 +208,7 @@ def render_diff(diff, options) -> str:
     icons = {"worse": "🔴 worse", "better": "🟢 better", "mixed": "🟠 mixed", "changed": "⚪ changed", "unchanged": "unchanged",
              "new": "🆕 new", "gone": "➖ gone"}
     for journey in changed:
-        def figure(metric, formatter=str):
+        def figure(metric, formatter=str, journey=journey):
             old = journey.old.metrics.get(metric) if journey.old else None
             new = journey.new.metrics.get(metric) if journey.new else None
             show = lambda v: "–" if v is None else formatter(v)  # noqa: E731

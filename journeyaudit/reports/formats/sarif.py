@@ -19,9 +19,7 @@ import json
 from journeyaudit.reports.formats._common import (
     INFORMATION_URI,
     TOOL_NAME,
-    baseline_match,
     rule_catalog,
-    status,
     uri,
     version,
     worst_first,
@@ -55,7 +53,7 @@ def _rule_descriptor(info) -> dict:
     return descriptor
 
 
-def _result(finding, rule_index: dict[str, int], options) -> dict:
+def _result(finding, rule_index: dict[str, int], gate, baselined: bool) -> dict:
     message = finding.message
     if finding.step:
         message = f"{finding.journey} / {finding.step}: {message}"
@@ -84,28 +82,29 @@ def _result(finding, rule_index: dict[str, int], options) -> dict:
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"journey": finding.journey, "step": finding.step, "severity": finding.severity},
     }
-    state = status(finding, options)
+    state = gate.status(finding)
     if state == "waived":
         result["suppressions"] = [{"kind": "inSource", "justification": finding.waiver_reason or "waived"}]
-    if baseline_match(options) is not None:
+    if baselined:  # check --baseline
         result["baselineState"] = "unchanged" if state == "baselined" else "new"
     return result
 
 
-def _within_limit(findings: list, options, limit: int | None = None) -> tuple[list, int]:
+def _within_limit(findings: list, gate, limit: int | None = None) -> tuple[list, int]:
     """At most `limit` (MAX_RESULTS) findings, in their order: open ones before waived or
     baselined, then errors before warnings before infos (GitHub rejects a larger run outright)."""
     limit = MAX_RESULTS if limit is None else limit
     if len(findings) <= limit:
         return findings, 0
-    open_first = worst_first([f for f in findings if status(f, options) == "open"])
-    open_first += worst_first([f for f in findings if status(f, options) != "open"])
+    open_first = worst_first([f for f in findings if gate.status(f) == "open"])
+    open_first += worst_first([f for f in findings if gate.status(f) != "open"])
     kept = {id(f) for f in open_first[:limit]}
     return [f for f in findings if id(f) in kept], len(findings) - limit
 
 
 def build(result, options, limit: int | None = None) -> dict:
-    catalog = rule_catalog(getattr(options, "config", None))
+    catalog = rule_catalog(options.config)
+    gate = options.gate()
     # A rule of another package that the catalog does not know still gets a descriptor.
     known = {info.id for info in catalog}
     for finding in result.all_findings():
@@ -115,8 +114,8 @@ def build(result, options, limit: int | None = None) -> dict:
             catalog.append(RuleInfo(finding.rule, finding.rule, finding.rule, finding.fix, finding.severity))
             known.add(finding.rule)
     rule_index = {info.id: index for index, info in enumerate(catalog)}
-    findings, left_out = _within_limit(result.all_findings(), options, limit)
-    results = [_result(finding, rule_index, options) for finding in findings]
+    findings, left_out = _within_limit(result.all_findings(), gate, limit)
+    results = [_result(finding, rule_index, gate, options.baseline is not None) for finding in findings]
     notifications = [
         {
             "level": "error",

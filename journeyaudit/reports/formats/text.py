@@ -37,16 +37,16 @@ def key_figures(metrics: dict) -> str:
 def render(result, options) -> str:
     style = (lambda text, **kw: click.style(text, **kw)) if options.color else (lambda text, **kw: text)
     lines: list[str] = []
+    gate = options.gate()
     for journey_result in result.journeys:
         journey = journey_result.journey
         header = safe(f"{journey.file}: {journey.title} ({journey.id})")
         lines.append(style(header, bold=True))
         lines.append("  " + style(key_figures(journey_result.metrics), dim=True))
-        baselined = getattr((options.extra or {}).get("baseline"), "baselined", ())  # check --baseline
         for finding in journey_result.findings:
-            accepted = finding.waived or finding.fingerprint in baselined
-            severity = "waived" if finding.waived else "baseline" if accepted else finding.severity
-            colour = "bright_black" if accepted else _COLOURS[finding.severity]
+            state = gate.status(finding)  # waived, in the baseline of check --baseline, or open
+            severity = {"waived": "waived", "baselined": "baseline"}.get(state, finding.severity)
+            colour = "bright_black" if state != "open" else _COLOURS[finding.severity]
             where = f"{finding.line}:{finding.column}"
             message = safe(finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else ""))
             lines.append(

@@ -1,4 +1,4 @@
-"""Hand-off reports as plain text, rich tables, JSON and a self-contained HTML page."""
+"""Hand-off reports (`journeyaudit handoffs`) as plain text, rich tables, JSON and a self-contained HTML page."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from journeyaudit.common.text import printable
 from journeyaudit.eventlog.handoffs import MISSING_TREATMENT, HandoffReport
 
 MATRIX_LIMIT = 12  # departments shown as a square matrix in text; more: a list of pairs
-HTML_MATRIX_LIMIT = 40
 PATH_LIMIT = 12  # departments shown of a worst case's path
 
 
-def _pct(share: float) -> str:
+def percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def _path(path: list[str]) -> str:
+def path_text(path: list[str]) -> str:
     if len(path) > PATH_LIMIT:
         return " → ".join(path[:PATH_LIMIT]) + f" → … ({len(path) - PATH_LIMIT} more)"
     return " → ".join(path)
@@ -29,8 +28,8 @@ def summary_lines(report: HandoffReport) -> list[str]:
     lines = [
         f"{os.path.basename(report.log)}: {report.cases} cases, {report.events} events; departments from {source}",
         f"hand-offs: {report.handoffs}; cases with at least one: {report.cases_with_handoff} "
-        f"({_pct(report.share_with_handoff)}); ping-pong (x → y → x): {report.cases_with_ping_pong} "
-        f"({_pct(report.share_ping_pong)})",
+        f"({percent(report.share_with_handoff)}); ping-pong (x → y → x): {report.cases_with_ping_pong} "
+        f"({percent(report.share_ping_pong)})",
         f"missing: {report.events_missing_department} events without a department "
         f"({report.cases_without_department} cases without any): {MISSING_TREATMENT}",
     ]
@@ -54,7 +53,7 @@ def render_text(report: HandoffReport, top: int) -> str:
     lines.append(f"worst cases ({len(report.worst)}):")
     for case in report.worst:
         flag = ", ping-pong" if case.ping_pong else ""
-        lines.append(f"  {case.case}: {case.handoffs} hand-offs in {case.events} events{flag}: {_path(case.path)}")
+        lines.append(f"  {case.case}: {case.handoffs} hand-offs in {case.events} events{flag}: {path_text(case.path)}")
     if not report.worst:
         lines.append("  none")
     # departments and case ids come from the log: control characters shown as \xNN
@@ -92,7 +91,7 @@ def print_rich(report: HandoffReport, top: int) -> None:
         worst.add_column(name, justify=justify)
     for case in report.worst:
         worst.add_row(printable(case.case), str(case.handoffs), str(case.events), "yes" if case.ping_pong else "",
-                      printable(_path(case.path)))
+                      printable(path_text(case.path)))
     console.print(worst)
 
 
@@ -101,43 +100,6 @@ def render_json(report: HandoffReport, top: int) -> str:
 
 
 def render_html(report: HandoffReport, top: int) -> str:
-    import jinja2
-    from markupsafe import Markup
+    from journeyaudit.reports.html.handoffs_page import render_html as render_page
 
-    from journeyaudit.reports.swimlane import visible
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("journeyaudit", "templates"),
-        autoescape=True,  # department names and case ids come from the log
-        trim_blocks=True,
-        lstrip_blocks=True,
-        # as the HTML report: control characters become visible escapes
-        finalize=lambda value: visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
-    )
-    template = environment.get_template("handoffs.html")
-    departments = report.departments
-    show_matrix = 1 < len(departments) <= HTML_MATRIX_LIMIT
-    peak = max(report.matrix.values(), default=0)
-    matrix_rows = []
-    if show_matrix:
-        for a in departments:
-            cells = []
-            for b in departments:
-                count = report.matrix.get((a, b), 0)
-                # alpha rounded: the page stays byte-identical for the same log
-                cells.append({"count": count, "self": a == b, "alpha": round(0.08 + 0.82 * count / peak, 3) if count and peak else 0})
-            matrix_rows.append({"department": a, "cells": cells, "out": sum(report.matrix.get((a, b), 0) for b in departments)})
-    return template.render(
-        report=report,
-        log_name=os.path.basename(report.log),
-        share_handoff=_pct(report.share_with_handoff),
-        share_ping_pong=_pct(report.share_ping_pong),
-        pairs=report.top_pairs(top),
-        pair_peak=peak,
-        show_matrix=show_matrix,
-        matrix_limit=HTML_MATRIX_LIMIT,
-        departments=departments,
-        matrix_rows=matrix_rows,
-        worst=[{"case": c.case, "handoffs": c.handoffs, "events": c.events, "ping_pong": c.ping_pong, "path": _path(c.path)} for c in report.worst],
-        missing_treatment=MISSING_TREATMENT,
-    )
+    return render_page(report, top)

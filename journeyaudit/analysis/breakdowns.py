@@ -1,0 +1,158 @@
+"""The breakdowns the HTML report draws, from a journey, its analysis and its findings.
+
+Pure functions: the reporters only lay them out. docs/report.md says what
+each shows and docs/metrics.md how the figures behind them are computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from journeyaudit.analysis import JourneyAnalysis
+from journeyaudit.model import Journey
+from journeyaudit.model.findings import SEVERITIES, SEVERITY_RANK, Finding
+
+
+def handoff_matrix(journey: Journey, analysis: JourneyAnalysis) -> dict[tuple[str, str], float]:
+    """Expected hand-offs per ordered department pair: sum of visits(u)·p(u,v) over edges u→v."""
+    matrix: dict[tuple[str, str], float] = {}
+    for (source, target), probability in analysis.transition.items():
+        if source not in journey.steps or target not in journey.steps:
+            continue
+        a, b = journey.steps[source].department, journey.steps[target].department
+        if a == b:
+            continue
+        matrix[(a, b)] = matrix.get((a, b), 0.0) + analysis.visits.get(source, 0.0) * probability
+    return matrix
+
+
+def time_by_department(journey: Journey, analysis: JourneyAnalysis) -> dict[str, tuple[float, float]]:
+    """Expected seconds per department: (waiting, active), weighted by expected visits."""
+    totals: dict[str, list[float]] = {}
+    for step_id, step in journey.steps.items():
+        visits = analysis.visits.get(step_id, 0.0)
+        entry = totals.setdefault(step.department, [0.0, 0.0])
+        entry[0] += visits * step.wait_s
+        entry[1] += visits * step.duration_s
+    return {department: (wait, work) for department, (wait, work) in totals.items()}
+
+
+def waiting_share(metrics: Mapping[str, Any]) -> float:
+    """The customer's waiting share: expected_wait_s / expected_duration_s (0 for a journey taking no time)."""
+    total = metrics.get("expected_duration_s") or 0.0
+    return (metrics.get("expected_wait_s") or 0.0) / total if total > 0 else 0.0
+
+
+def steps_by_department(journey: Journey) -> dict[str, int]:
+    """How many steps each department owns (departments owning none are left out)."""
+    counts: dict[str, int] = {}
+    for step in journey.steps.values():
+        counts[step.department] = counts.get(step.department, 0) + 1
+    return counts
+
+
+def facing_and_back_office(journey: Journey) -> tuple[int, int]:
+    """Departments owning steps: how many are customer-facing, how many back office
+    (an undeclared department counts as customer-facing)."""
+    used = {step.department for step in journey.steps.values()}
+    back = sum(1 for d in used if d in journey.departments and not journey.departments[d].customer_facing)
+    return len(used) - back, back
+
+
+def handoff_edges(journey: Journey) -> int:
+    """Edges (source and target, counted once) between steps of different departments."""
+    return sum(
+        1
+        for edge in {(e.source, e.target) for e in journey.edges()}
+        if edge[1] in journey.steps and journey.steps[edge[0]].department != journey.steps[edge[1]].department
+    )
+
+
+def information_rows(journey: Journey, analysis: JourneyAnalysis) -> list[dict[str, Any]]:
+    """One row per data item asked or known: each step asking it, and whether it was held already."""
+    asked_by: dict[str, list[str]] = {}
+    for step_id, step in journey.steps.items():
+        for data_id in step.asks:
+            asked_by.setdefault(data_id, []).append(step_id)
+    order = list(journey.data) + sorted(set(asked_by) - set(journey.data))
+    rows = []
+    for data_id in order:
+        if data_id not in asked_by and data_id not in journey.known:
+            continue
+        asks = []
+        for step_id in asked_by.get(data_id, []):
+            if step_id not in analysis.reachable:
+                status = "unreachable"  # no customer gets there: neither a first ask nor a repeat
+            elif data_id in analysis.held_must.get(step_id, frozenset()):
+                status = "repeated"
+            elif data_id in analysis.held_may.get(step_id, frozenset()):
+                status = "possibly"
+            else:
+                status = "first"
+            first = analysis.first_given.get((step_id, data_id), "" if status == "first" else None)
+            asks.append(
+                {
+                    "step": step_id,
+                    "title": journey.steps[step_id].title,
+                    "status": status,
+                    # None: held from the start (`known`); "": not held before
+                    "first_given": first,
+                    "first_title": journey.steps[first].title if first in journey.steps else None,
+                }
+            )
+        item = journey.data.get(data_id)
+        rows.append(
+            {
+                "id": data_id,
+                "title": journey.data_title(data_id),
+                "sensitive": bool(item and item.sensitive),
+                "known": data_id in journey.known,
+                "asks": asks,
+                "repeats": sum(1 for a in asks if a["status"] == "repeated"),
+                "possible": sum(1 for a in asks if a["status"] == "possibly"),
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------
+# findings tallied: what colours a step, a department, a rule
+
+
+def severity_rank(severity: str | None) -> float:
+    """How bad a worst severity is (findings.SEVERITY_RANK: error 3, warning 2, info 1);
+    only waived findings 0.5, no finding 0."""
+    if severity is None:
+        return 0.0
+    if severity == "waived":
+        return 0.5
+    return SEVERITY_RANK[severity]
+
+
+def worst_severity(findings: Iterable[Finding]) -> str | None:
+    """The worst severity of the findings that are not waived; "waived" when all are, None for none."""
+    findings = list(findings)
+    active = [f.severity for f in findings if not f.waived]
+    if active:
+        return max(active, key=SEVERITY_RANK.__getitem__)
+    return "waived" if findings else None
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity, most severe first, then the waived ones (whatever their severity)."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    counts["waived"] = 0
+    for finding in findings:
+        counts["waived" if finding.waived else finding.severity] += 1
+    return counts
+
+
+def worst_by_department(journey: Journey, step_severity: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The worst severity on each department's steps (departments without a finding left out)."""
+    worst: dict[str, str | None] = {}
+    for step_id, step in journey.steps.items():
+        severity = step_severity.get(step_id)
+        if severity_rank(severity) > severity_rank(worst.get(step.department)):
+            worst[step.department] = severity
+    return worst

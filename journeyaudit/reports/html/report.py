@@ -1,0 +1,88 @@
+"""The HTML report: a portfolio index and one self-contained page per journey.
+
+`write_report(result, folder)` writes `index.html` and `<journey-id>.html`.
+Pages carry their CSS, SVG and the little JavaScript they use inline: no
+request leaves the file, and everything is readable with JavaScript off.
+Output is deterministic (same input, same bytes): ordering comes from the
+audit result and the journey files, and the only date is the one taken from
+`SOURCE_DATE_EPOCH` when that variable is set. docs/report.md explains every
+part of the pages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journeyaudit import __version__
+from journeyaudit.reports.html.environment import asset, environment
+from journeyaudit.reports.html.index_page import index_context
+from journeyaudit.reports.html.journey_page import journey_context
+from journeyaudit.reports.html.parts import page_file
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.loading.config import Config
+    from journeyaudit.rules.base import Rule
+
+
+def generated_at() -> str | None:
+    """The "generated at" line: only from SOURCE_DATE_EPOCH, so builds stay reproducible."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def render_pages(
+    result: AuditResult,
+    *,
+    config: Config | None = None,
+    full_diagram: bool = False,
+    rules: Mapping[str, Rule] | None = None,
+) -> dict[str, str]:
+    """File name -> HTML text of every page (index.html first)."""
+    if rules is None:
+        from journeyaudit.rules.registry import all_rules
+
+        rules = all_rules()
+    env = environment()
+    common = {
+        "version": __version__,
+        "generated_at": generated_at(),
+        "css": asset("report.css"),
+        "js": asset("report.js"),
+    }
+    pages = {"index.html": env.get_template("index.html").render(**common, **index_context(result, rules, config))}
+    by_id = {r.journey.id: r for r in result.journeys}
+    template = env.get_template("journey.html")
+    for journey_result in result.journeys:
+        context = journey_context(journey_result, by_id, rules, full_diagram=full_diagram)
+        pages[page_file(journey_result.journey.id)] = template.render(**common, **context)
+    return pages
+
+
+def write_report(
+    result: AuditResult,
+    html_dir: str | os.PathLike[str],
+    *,
+    config: Config | None = None,
+    full_diagram: bool = False,
+    rules: Mapping[str, Rule] | None = None,
+) -> Path:
+    """Write index.html and one page per journey into `html_dir`; return index.html's path."""
+    folder = Path(html_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = render_pages(result, config=config, full_diagram=full_diagram, rules=rules)
+    for name, text in pages.items():
+        # newline="\n": the same bytes on every platform.
+        with open(folder / name, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    return folder / "index.html"
