@@ -1,14 +1,15 @@
 """The `journeyaudit` command line.
 
 Each command lives in its own module under `journeyaudit/commands/` and exposes
-a click command named `command`; this module only builds the group, so new
-commands never need an edit here.
+a click command named `command`; this module only builds the group and names
+the commands in `COMMANDS`. A command's module is imported only when that
+command runs (or `--help` lists it): `journeyaudit validate FILE` and
+`--version` start without loading the analysis, the reports or their libraries.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 import traceback
 from datetime import UTC
@@ -16,7 +17,6 @@ from datetime import UTC
 import click
 
 from journeyaudit import __version__
-from journeyaudit import commands as commands_package
 from journeyaudit.common.exit_codes import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
@@ -42,8 +42,48 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
     ctx.exit()
 
 
+# command name -> (module under journeyaudit.commands, the click command's name in it)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("audit", "command"),
+    "baseline": ("baseline", "command"),
+    "check": ("check", "command"),
+    "diff": ("diff", "command"),
+    "discover": ("discover", "command"),
+    "explain": ("rules", "explain_command"),
+    "handoffs": ("handoffs", "command"),
+    "import": ("import_", "command"),
+    "init": ("init", "command"),
+    "report": ("report", "command"),
+    "rules": ("rules", "rules_command"),
+    "schema": ("schema", "command"),
+    "validate": ("validate", "command"),
+}
+
+
 class JourneyauditGroup(click.Group):
-    """A group that turns unexpected exceptions into a one-line message and exit 2."""
+    """A group that loads a command's module when the command is used, and turns
+    unexpected exceptions into a one-line message and exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"journeyaudit.commands.{module_name}"), attribute)
+        self.add_command(command, cmd_name)
+        return command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            # click suggests close names from the commands loaded so far: offer all of them
+            no_such_command = getattr(click.exceptions, "NoSuchCommand", None)  # click >= 8.2
+            if no_such_command is None or not isinstance(error, no_such_command):
+                raise
+            raise no_such_command(error.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
     def invoke(self, ctx: click.Context):
         try:
@@ -117,16 +157,3 @@ def _check_source_date_epoch() -> None:
             err=True,
         )
         sys.exit(EXIT_USAGE)
-
-
-def _register_commands() -> None:
-    for module_info in sorted(pkgutil.iter_modules(commands_package.__path__), key=lambda m: m.name):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands_package.__name__}.{module_info.name}")
-        for command in getattr(module, "commands", [getattr(module, "command", None)]):
-            if command is not None:
-                main.add_command(command)
-
-
-_register_commands()

@@ -11,12 +11,15 @@ stay ints; keys keep output.md's order, extras after.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.dataflow import DataFlowResult
 from journeyaudit.analysis.graph import JourneyGraph
-from journeyaudit.analysis.markov import MarkovResult
 from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey
+
+if TYPE_CHECKING:  # markov.py imports NumPy and SciPy: rules import this module, `validate` must not pay for them
+    from journeyaudit.analysis.markov import MarkovResult
 
 # Effort points: what one unit of each figure costs the customer.
 EFFORT_PER_HANDOFF = 3.0

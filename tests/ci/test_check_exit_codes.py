@@ -114,6 +114,16 @@ def test_bad_budget_in_the_config_exits_2_with_file_line_column(tmp_path):
     assert "journeyaudit.toml:3:1: budgets: unknown metric 'expected_durations'; did you mean 'expected_duration_s'?" in result.stderr
 
 
+@pytest.mark.parametrize("value", ['""', '"  "'])
+def test_an_empty_budget_in_the_config_exits_2_with_file_line_column(tmp_path, value):
+    write(tmp_path, "journeys/a.yaml", CLEAN)
+    write(tmp_path, "journeyaudit.toml", f"[budgets]\nscore = {value}\n")
+    result = run_cli("check", "journeys", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "journeyaudit.toml:2:1: budgets: budget for score" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_baseline_with_no_new_findings_exits_0(tmp_path):
     baseline = tmp_path / "baseline.json"
     made = run_cli("baseline", EXAMPLES, "-o", baseline)
