@@ -116,20 +116,27 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 def _element_offsets(text: str, start: int) -> list[int]:
     """Offsets of the elements of the JSON array whose `[` is at `start` (text known to be valid JSON)."""
     decoder = json.JSONDecoder()
-    offsets = []
-    position = start + 1
-    whitespace = re.compile(r"[ \t\n\r]*")
-    position = whitespace.match(text, position).end()
+    offsets: list[int] = []
+    position = _after_space(text, start + 1)
     if text[position] == "]":
         return offsets
     while True:
         offsets.append(position)
         _, position = decoder.raw_decode(text, position)
-        position = whitespace.match(text, position).end()
+        position = _after_space(text, position)
         if text[position] == ",":
-            position = whitespace.match(text, position + 1).end()
+            position = _after_space(text, position + 1)
             continue
         return offsets
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _after_space(text: str, position: int) -> int:
+    """The offset of the first character at or after `position` that is not JSON whitespace."""
+    match = _JSON_SPACE.match(text, position)
+    return match.end() if match else position
 
 
 def load_baseline(path: str) -> Baseline:

@@ -22,6 +22,7 @@ feedback step adds a contact and some time, and that is an improvement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from journeyaudit.audit.budgets import (
     METRICS,
@@ -33,6 +34,9 @@ from journeyaudit.audit.budgets import (
 from journeyaudit.audit.gate import Gate
 from journeyaudit.common.durations import format_duration_exact
 from journeyaudit.model.findings import Finding
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult, JourneyResult
 
 # metric -> how its worsening is measured for the regression gate
 GATED_METRICS: dict[str, str] = {
@@ -84,7 +88,13 @@ class MetricDelta:
     def text(self) -> str:
         old = "–" if self.old is None else format_value(self.metric, self.old)
         new = "–" if self.new is None else format_value(self.metric, self.new)
-        if old == new and self.old != self.new and METRICS.get(self.metric, (None, ""))[1] == "duration":
+        if (
+            self.old is not None
+            and self.new is not None
+            and old == new
+            and self.old != self.new
+            and METRICS.get(self.metric, (None, ""))[1] == "duration"
+        ):
             # a change smaller than the short form shows: both sides to the second
             old, new = format_duration_exact(self.old), format_duration_exact(self.new)
         return f"{old} → {new}"
@@ -113,8 +123,8 @@ class JourneyDiff:
     title: str
     file: str
     status: str  # added, removed, changed, unchanged
-    old: object = None  # JourneyResult
-    new: object = None
+    old: JourneyResult | None = None
+    new: JourneyResult | None = None
     steps: list[StepChange] = field(default_factory=list)
     metrics: list[MetricDelta] = field(default_factory=list)
     new_findings: list[Finding] = field(default_factory=list)
@@ -160,8 +170,8 @@ class JourneyDiff:
 @dataclass(slots=True)
 class DiffResult:
     journeys: list[JourneyDiff]
-    old: object  # AuditResult
-    new: object
+    old: AuditResult
+    new: AuditResult
     fail_on: str = "error"
     tolerance: Tolerance = field(default_factory=Tolerance)
     old_label: str = "old"
@@ -360,7 +370,7 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
     ids = sorted(set(old_by_id) | set(new_by_id), key=lambda i: ((new_by_id.get(i) or old_by_id[i]).journey.file, i))
     for journey_id in ids:
         before, after = old_by_id.get(journey_id), new_by_id.get(journey_id)
-        shown = after or before
+        shown = after or old_by_id[journey_id]
         status = "added" if before is None else "removed" if after is None else "changed"
         diff = JourneyDiff(journey_id, shown.journey.title, shown.journey.file, status, before, after)
         diff.renamed_from = renames.get(journey_id)
@@ -382,8 +392,8 @@ def diff_results(old, new, *, budgets: list[Budget] | None = None, fail_on: str 
             for check in new_checks:
                 if check.journey != journey_id or check.passed:
                     continue
-                previous = old_checks.get((diff.renamed_from or journey_id, check.budget.metric, check.budget.op))
-                if previous is None or previous.passed:
+                previous_check = old_checks.get((diff.renamed_from or journey_id, check.budget.metric, check.budget.op))
+                if previous_check is None or previous_check.passed:
                     diff.budget_crossings.append(check)
                     diff.regressions.append(f"crosses a budget: {check.message()}")
         for delta in diff.metrics:

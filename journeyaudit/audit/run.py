@@ -7,11 +7,19 @@ findings, and the input problems (files that could not be used).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from journeyaudit.analysis import JourneyAnalysis
 from journeyaudit.model import Journey
 from journeyaudit.model.findings import Finding, Problem, Summary
+
+if TYPE_CHECKING:
+    from journeyaudit.loading import LoadResult
+    from journeyaudit.loading.config import Config
+    from journeyaudit.rules.base import JourneyCheck, JourneyContext, RawFinding, Rule
 
 
 @dataclass(slots=True)
@@ -77,7 +85,14 @@ class AuditResult:
         }
 
 
-def run_audit(paths, config=None, *, rules=None, max_bytes=None, progress=None) -> AuditResult:
+def run_audit(
+    paths,
+    config: Config | None = None,
+    *,
+    rules: Mapping[str, Rule] | None = None,
+    max_bytes: int | None = None,
+    progress: Callable[[LoadResult], object] | None = None,
+) -> AuditResult:
     """Audit every journey under `paths` with `config` (defaults when None).
 
     Files that cannot be used become problems; the other files are still
@@ -101,7 +116,7 @@ def run_audit(paths, config=None, *, rules=None, max_bytes=None, progress=None) 
     return audit_journeys(journeys, config, rules=rules, problems=problems)
 
 
-def audit_at_ref(ref: str, paths, config=None, *, max_bytes=None) -> tuple[str, AuditResult]:
+def audit_at_ref(ref: str, paths, config: Config | None = None, *, max_bytes: int | None = None) -> tuple[str, AuditResult]:
     """Audit the journeys of `paths` as they were at a git ref: the commit, and the result.
 
     Raises journeyaudit.loading.gitrefs.GitError when the ref or the repository cannot be used.
@@ -121,7 +136,13 @@ def audit_at_ref(ref: str, paths, config=None, *, max_bytes=None) -> tuple[str, 
     return commit, audit_journeys(journeys, config, problems=problems)
 
 
-def audit_journeys(journeys, config=None, *, rules=None, problems=None) -> AuditResult:
+def audit_journeys(
+    journeys: Iterable[Journey],
+    config: Config | None = None,
+    *,
+    rules: Mapping[str, Rule] | None = None,
+    problems: Iterable[Problem] | None = None,
+) -> AuditResult:
     """Audit already-loaded journeys together (portfolio rules see them all)."""
     from journeyaudit.analysis import analyze
     from journeyaudit.loading.config import Config
@@ -145,10 +166,12 @@ def audit_journeys(journeys, config=None, *, rules=None, problems=None) -> Audit
         if severity == "off":
             continue
         options = config.options(rule)
+        targets: list[tuple[JourneyContext | None, Callable[[], Iterable[RawFinding]]]]
         if isinstance(rule, PortfolioRule):
-            targets = [(None, lambda r=rule, o=options: r.check_portfolio(contexts, o))]
-        else:
-            targets = [(ctx, lambda r=rule, c=ctx, o=options: r.check(c, o)) for ctx in contexts.values()]
+            targets = [(None, partial(rule.check_portfolio, contexts, options))]
+        else:  # every other rule judges one journey at a time
+            journey_rule = cast("JourneyCheck", rule)
+            targets = [(ctx, partial(journey_rule.check, ctx, options)) for ctx in contexts.values()]
         for context, run in targets:
             try:
                 raw_findings = list(run())
@@ -158,8 +181,8 @@ def audit_journeys(journeys, config=None, *, rules=None, problems=None) -> Audit
                 continue
             for raw in raw_findings:
                 journey_id = raw.journey or (context.journey.id if context else None)
-                owner = contexts.get(journey_id)
-                if owner is None:
+                owner = contexts.get(journey_id) if journey_id is not None else None
+                if journey_id is None or owner is None:
                     continue
                 findings[journey_id].append(_finding(rule, raw, severity, owner.journey))
 
@@ -176,7 +199,7 @@ def audit_journeys(journeys, config=None, *, rules=None, problems=None) -> Audit
     return AuditResult(results, problems)
 
 
-def _finding(rule, raw, severity: str, journey: Journey) -> Finding:
+def _finding(rule: Rule, raw: RawFinding, severity: str, journey: Journey) -> Finding:
     step = journey.steps.get(raw.step) if raw.step else None
     location = step.location if step else journey.location
     finding = Finding(

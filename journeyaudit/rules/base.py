@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from journeyaudit.analysis import JourneyAnalysis
 from journeyaudit.model import Journey
@@ -86,6 +86,37 @@ class PortfolioRule(Rule):
     ) -> Iterable[RawFinding]:
         """Yield findings with `journey` set to the journey they belong to."""
         raise NotImplementedError
+
+
+class RuleLike(Protocol):
+    """What the configuration, the audit and the reports read of any rule."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def default_severity(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+    @property
+    def portfolio(self) -> bool: ...
+
+
+class JourneyCheck(RuleLike, Protocol):
+    """A rule judging one journey (`JourneyRule` implements it)."""
+
+    def check(self, context: JourneyContext, options: dict[str, Any]) -> Iterable[RawFinding]: ...
+
+
+class PortfolioCheck(RuleLike, Protocol):
+    """A rule judging the journeys of a run against each other (`PortfolioRule` implements it)."""
+
+    def check_portfolio(self, contexts: dict[str, JourneyContext], options: dict[str, Any]) -> Iterable[RawFinding]: ...
 
 
 def resolve_options(rule: Rule, overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import inspect
 import pkgutil
 from functools import lru_cache
 from importlib.metadata import entry_points
+from types import ModuleType
+from typing import cast
 
 from journeyaudit import rules as rules_package
 from journeyaudit.rules.base import JourneyRule, PortfolioRule, Rule
@@ -14,7 +16,7 @@ from journeyaudit.rules.base import JourneyRule, PortfolioRule, Rule
 _NOT_RULE_MODULES = {"base", "registry"}
 
 
-def _rule_classes_in(module) -> list[type[Rule]]:
+def _rule_classes_in(module: ModuleType) -> list[type[Rule]]:
     found = []
     for _, obj in inspect.getmembers(module, inspect.isclass):
         if (
@@ -39,7 +41,8 @@ def all_rules() -> dict[str, Rule]:
             rules[cls.id] = cls()
     for entry_point in entry_points(group="journeyaudit.rules"):
         loaded = entry_point.load()
-        classes = [loaded] if inspect.isclass(loaded) else _rule_classes_in(loaded)
+        # a class (trusted to be a rule, as documented), or a module of rules
+        classes = [cast("type[Rule]", loaded)] if inspect.isclass(loaded) else _rule_classes_in(loaded)
         for cls in classes:
             rules.setdefault(cls.id, cls())
     return dict(sorted(rules.items()))

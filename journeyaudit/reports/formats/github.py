@@ -13,8 +13,15 @@ in properties.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from journeyaudit.common.text import printable
 from journeyaudit.reports.formats._common import repo_relative, worst_first
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.diff import DiffResult
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "github"
 DESCRIPTION = "GitHub Actions annotations (::error / ::warning workflow commands)"
@@ -82,13 +89,13 @@ def annotate(findings, what: str = "findings", problems=(), waived: int = 0) -> 
     return "\n".join(lines) + "\n"
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     gate = options.gate()
     findings = [f for f in result.all_findings() if gate.status(f) == "open"]
     waived = sum(gate.status(f) == "waived" for f in result.all_findings())
     return annotate(findings, problems=result.problems, waived=waived)
 
 
-def render_diff(diff, options) -> str:
+def render_diff(diff: DiffResult, options: RenderOptions) -> str:
     findings = [f for journey in diff.journeys for f in journey.new_findings if not f.waived]
     return annotate(findings, "new findings")

@@ -11,8 +11,13 @@ with the target branch itself).
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from journeyaudit.reports.formats._common import repo_relative
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "gitlab"
 DESCRIPTION = "GitLab Code Quality JSON (artifacts:reports:codequality)"
@@ -50,7 +55,7 @@ def problem_issue(problem) -> dict:
     }
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     issues: list[dict] = []
     seen: set[str] = set()
     gate = options.gate()

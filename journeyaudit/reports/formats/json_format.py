@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "json"
 DESCRIPTION = "the machine-readable document of shared/spec/output.md"
@@ -16,7 +21,7 @@ def _json_ready(value):
     return to_json() if to_json is not None else value
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     document = result.to_json()
     # the document gains keys (output.md allows additions): budgets, baseline
     document.update({key: _json_ready(value) for key, value in (options.extra or {}).items()})

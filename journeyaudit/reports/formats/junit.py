@@ -13,9 +13,14 @@ listed in `system-out`. A file that could not be used is a testcase with an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from journeyaudit.reports.formats._common import TOOL_NAME, repo_relative
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "junit"
 DESCRIPTION = "JUnit XML: one test case per journey, for GitLab/Jenkins test reports"
@@ -88,7 +93,7 @@ def build(result, options) -> ET.Element:
     return suites
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     root = build(result, options)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

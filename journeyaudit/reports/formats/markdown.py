@@ -12,6 +12,7 @@ Output stays well under the 1 MiB step-summary limit (long lists are cut).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from journeyaudit.common.durations import (
     format_duration,
@@ -20,6 +21,11 @@ from journeyaudit.common.durations import (
     format_shares,
 )
 from journeyaudit.common.text import printable
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.diff import DiffResult
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "markdown"
 DESCRIPTION = "GitHub-flavoured Markdown for pull-request comments and $GITHUB_STEP_SUMMARY"
@@ -90,7 +96,7 @@ def _finding_rows(findings, gate) -> list[str]:
     return rows
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     summary = result.summary()
     gate = options.gate()
     failing = gate.failing(result.all_findings())
@@ -188,7 +194,7 @@ def mermaid(journey, highlights: dict[str, str] | None = None) -> list[str]:
     return lines
 
 
-def render_diff(diff, options) -> str:
+def render_diff(diff: DiffResult, options: RenderOptions) -> str:
     counts = diff.counts()
     regressions = diff.regressions()
     verdict = "❌ worse for customers" if regressions else "✅ no regression"
@@ -214,7 +220,8 @@ def render_diff(diff, options) -> str:
             show = lambda v: "–" if v is None else formatter(v)  # noqa: E731
             if old == new:
                 return show(new)
-            if show(old) == show(new) and formatter is format_duration:  # a change below the short form
+            if old is not None and new is not None and show(old) == show(new) and formatter is format_duration:
+                # a change below the short form
                 return f"{format_duration_exact(old)} → {format_duration_exact(new)}"
             return f"{show(old)} → {show(new)}"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from typing import TYPE_CHECKING
 
 from journeyaudit.reports.formats._common import (
     INFORMATION_URI,
@@ -24,6 +25,10 @@ from journeyaudit.reports.formats._common import (
     version,
     worst_first,
 )
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "sarif"
 DESCRIPTION = "SARIF 2.1.0 for GitHub code scanning and other SARIF viewers"
@@ -170,7 +175,7 @@ def _gzipped_size(text: str) -> int:
     return len(gzip.compress(text.encode("utf-8"), compresslevel=6))
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     text = _dump(build(result, options))
     size = _gzipped_size(text)
     if size <= MAX_GZIP_BYTES:

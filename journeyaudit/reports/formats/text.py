@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from journeyaudit.common.durations import format_duration, format_figure, format_share
 from journeyaudit.common.text import printable as safe
+
+if TYPE_CHECKING:
+    from journeyaudit.audit.run import AuditResult
+    from journeyaudit.reports import RenderOptions
 
 NAME = "text"
 DESCRIPTION = "findings grouped by journey, for people (coloured on a terminal)"
@@ -34,7 +40,7 @@ def key_figures(metrics: dict) -> str:
     return ", ".join(parts)
 
 
-def render(result, options) -> str:
+def render(result: AuditResult, options: RenderOptions) -> str:
     style = (lambda text, **kw: click.style(text, **kw)) if options.color else (lambda text, **kw: text)
     lines: list[str] = []
     gate = options.gate()

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 from journeyaudit.reports.html.environment import asset, render
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from journeyaudit.audit.diff import DiffResult
 
 
 def render_html(diff: DiffResult) -> str:
+    report_css: Markup | str
     try:  # the HTML report's stylesheet: the same look
         report_css = asset("report.css")
     except OSError:

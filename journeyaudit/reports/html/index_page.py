@@ -62,7 +62,7 @@ def _rule_counts(result: AuditResult, rules: Mapping[str, Rule]) -> list[dict]:
 
 
 def index_context(result: AuditResult, rules: Mapping[str, Rule], config: Config | None = None) -> dict[str, Any]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for journey_result in result.journeys:
         metrics = journey_result.metrics
         journey = journey_result.journey
