@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from journeyaudit.common.text import printable
-from journeyaudit.editing.scalars import flow_scalar
+from journeyaudit.editing.scalars import comment_text, flow_scalar
 from journeyaudit.loading.safe_yaml import MAX_FILE_BYTES, Refused, check_text, compose, decode
 
 
@@ -413,4 +412,4 @@ class JourneyText:
 
 
 def _one_line(text: str | None) -> str:
-    return printable(" ".join((text or "").split()))
+    return comment_text(text or "")

@@ -12,15 +12,14 @@ comments for the user to map or ignore.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import yaml
 
 from journeyaudit.common.text import did_you_mean, display_path, printable, slugify
+from journeyaudit.editing.scalars import comment_text, flow_scalar
 from journeyaudit.evidence.source import LogKeys
 from journeyaudit.loading.nodes import NodeReader, location
 from journeyaudit.loading.safe_yaml import MAX_FILE_BYTES, TAG_NULL, Refused, check_text, compose, decode
@@ -218,15 +217,7 @@ def derive_map(journey: Journey, activities: Iterable[str], keys: LogKeys) -> Ev
 # --------------------------------------------------------------------------
 # writing a map (--write-map)
 
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 _().,/&+-]*$")
-_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"}
-
-
-def yaml_text(text: str) -> str:
-    """A scalar as YAML reads it back exactly: plain when safe, else a JSON string."""
-    if _PLAIN.match(text) and text == text.strip() and text.lower() not in _RESERVED:
-        return text
-    return json.dumps(text, ensure_ascii=False)
+yaml_text = flow_scalar
 
 
 def render_map(evidence_map: EvidenceMap, journey: Journey, unmapped: Mapping[str, int], log_name: str) -> str:
@@ -273,4 +264,4 @@ def render_map(evidence_map: EvidenceMap, journey: Journey, unmapped: Mapping[st
 
 
 def _comment_text(text: str) -> str:
-    return printable(text).replace("\n", " ")
+    return comment_text(text)
