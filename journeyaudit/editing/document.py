@@ -136,10 +136,12 @@ class JourneyText:
         entries = self.branch_nodes(step_id)
         if len(entries) != len(probabilities):
             raise EditError(f"{self.file}: step '{step_id}' has {len(entries)} branches, not {len(probabilities)}")
+        alone = len(entries) == 1 and isinstance(entries[0], yaml.ScalarNode)  # `next: id`, not a list
         for entry, probability, comment in zip(entries, probabilities, comments):
             text = _number(probability)
             if isinstance(entry, yaml.ScalarNode):
-                self._replace(entry, "{to: " + flow_scalar(entry.value) + ", p: " + text + "}")
+                branch = "{to: " + flow_scalar(entry.value) + ", p: " + text + "}"
+                self._replace(entry, f"[{branch}]" if alone else branch)
             elif isinstance(entry, yaml.MappingNode):
                 found = self.entry(entry, "p")
                 if found is not None:
