@@ -47,6 +47,10 @@ def largest_remainder(counts: list[float], digits: int = DIGITS) -> list[int]:
     return units
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
+
+
 def _probability_text(units: int) -> str:
     if units == 10**DIGITS:
         return "1"
@@ -80,7 +84,7 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
                     moves = counts.move_counts.get((step_id, edge.target), 0)
                     cases = counts.move_cases.get((step_id, edge.target), 0)
                     comments.append(
-                        f"measured: {moves} of {allowed_total} designed moves out of '{step_id}' ({cases} cases);"
+                        f"measured: {moves} of {allowed_total} designed moves out of '{step_id}' ({_count(cases, 'case')});"
                         f" designed {_probability_text(round(edge.probability * 10**DIGITS))}"
                     )
                 document.set_branch_probabilities(step_id, [_probability_text(u) for u in units], comments)
@@ -95,7 +99,7 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
                     step_id,
                     "wait",
                     format_duration_exact(measured),
-                    comment=f"measured: median of {len(samples)} visits ({counts.wait_cases[step_id]} cases); designed {designed}",
+                    comment=f"measured: median of {_count(len(samples), 'visit')} ({_count(counts.wait_cases[step_id], 'case')}); designed {designed}",
                     after=WAIT_AFTER,
                 )
     unexpected = [(pair, count) for pair, count in conformance.replay.move_counts.items()
@@ -104,7 +108,8 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
     by_source: dict[str, list[str]] = {}
     for (source, target), count in unexpected:
         by_source.setdefault(source, []).append(
-            f"unexpected in the log: {source} -> {target}, {count} moves ({counts.move_cases[(source, target)]} cases); not in the design"
+            f"unexpected in the log: {source} -> {target}, {_count(count, 'move')} ({_count(counts.move_cases[(source, target)], 'case')});"
+            " not in the design"
         )
     for source, lines in by_source.items():
         document.comment_step(source, lines)

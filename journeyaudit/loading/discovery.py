@@ -29,6 +29,7 @@ from journeyaudit.loading.schema import read_journey
 from journeyaudit.model import Journey
 from journeyaudit.model.findings import Problem
 
+MAP_SUFFIXES = (".map.yaml", ".map.yml")
 NOT_REGULAR = "not a regular file (a pipe, a socket or a device): nothing to audit"
 
 
@@ -123,7 +124,7 @@ def find_journey_files(
 ) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders (recursively, `*.yaml`/`*.yml`) into a sorted, de-duplicated list.
 
-    Hidden folders are skipped; symlinked folders are followed once (a
+    Hidden folders and `*.map.yaml` files (evidence maps) are skipped; symlinked folders are followed once (a
     symlink loop is visited once, not forever). `exclude(path)`, when given,
     drops files (the configuration's `exclude` globs).
     """
@@ -148,7 +149,8 @@ def find_journey_files(
                 seen_dirs.add(real)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
-                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                    # `*.map.yaml` files are evidence maps (docs/evidence.md), not journeys
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and not name.endswith(MAP_SUFFIXES):
                         candidate = Path(folder) / name
                         files.setdefault(os.path.realpath(candidate), candidate)
         elif path.exists():

@@ -18,6 +18,10 @@ def render_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}" + ("" if number == 1 else "s")
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None else format_share(value)
 
@@ -58,7 +62,7 @@ def render_text(document: dict[str, Any], map_text: str | None = None, top: int 
     for move in unexpected[:top]:
         lines.append(
             f"  {_pct(move['share_of_cases'])} of cases ({move['cases']:,}) go from {move['from']} to {move['to']}"
-            f" — {move['count']:,} moves"
+            f" — {_count(move['count'], 'move')}"
         )
     if len(unexpected) > top:
         lines.append(f"  ... {len(unexpected) - top} more (--top N, or --format json)")
@@ -82,7 +86,7 @@ def render_text(document: dict[str, Any], map_text: str | None = None, top: int 
     for edge in document["edges"]:
         lines.append(
             f"  {edge['from']} → {edge['to']}: designed {_pct(edge['designed_p'])}, measured {_pct(edge['measured_p'])}"
-            f" ({edge['count']:,} moves)"
+            f" ({_count(edge['count'], 'move')})"
         )
     lines.append("")
     for title, key in (("First steps", "first_steps"), ("Last steps", "last_steps")):
@@ -92,9 +96,9 @@ def render_text(document: dict[str, Any], map_text: str | None = None, top: int 
     unmapped = document["unmapped"]
     if unmapped:
         lines.append("")
-        lines.append(f"Unmapped activities ({document['unmapped_events']:,} events): map them or list them under ignore")
+        lines.append(f"Unmapped activities ({_count(document['unmapped_events'], 'event')}): map them or list them under ignore")
         for entry in unmapped[:top]:
-            lines.append(f"  {entry['activity']}: {entry['events']:,} events")
+            lines.append(f"  {entry['activity']}: {_count(entry['events'], 'event')}")
         if len(unmapped) > top:
             lines.append(f"  ... {len(unmapped) - top} more")
     never = document["steps_never_visited"]
