@@ -212,3 +212,18 @@ def test_no_traceback_from_a_subprocess(files):
     assert completed.returncode == 2
     assert completed.stderr.strip().endswith("did you mean 'write'? [unknown-step]")
     assert "Traceback" not in completed.stderr
+
+
+def test_the_html_page_is_self_contained_and_escapes_the_log(files):
+    (files / "log.csv").write_text(csv_log({"1": ["write", "<script>alert(1)</script>", "done"]}))
+    out = files / "page.html"
+    result = run(files, "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Designed vs actual" in page and "Top deviations" in page
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    assert 'id="measured-edge' in page or "Graphviz" in page
+    again = files / "again.html"
+    run(files, "--format", "html", "-o", str(again))
+    assert again.read_bytes() == out.read_bytes()
