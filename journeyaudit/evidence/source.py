@@ -83,21 +83,21 @@ def read_cases(path: str | os.PathLike, keys: LogKeys, engine: str = "expat") ->
     )
     log = read_log(path, options)
     keep_department = keys.department is not None
-    cases = [
-        LogCase(
-            case.id,
-            [(event.activity, event.timestamp, event.department if keep_department else None) for event in case.events],
-        )
-        for case in log.cases
-    ]
-    notes = [note for note in log.notes if keep_department or "department" not in note]
+    cases = []
+    events = 0
+    for case in log.cases:
+        triples = [(event.activity, event.timestamp, event.department if keep_department else None) for event in case.events]
+        case.events = []  # the reader's events go as their triples come: memory holds one copy
+        events += len(triples)
+        cases.append(LogCase(case.id, triples))
+    log.cases = []
     return LogCases(
         path=log.path,
         format=log.format,
         keys=keys,
         cases=cases,
-        events=sum(len(case.events) for case in cases),
+        events=events,
         events_missing_activity=log.events_missing_activity,
         events_missing_timestamp=log.events_missing_timestamp,
-        notes=notes,
+        notes=list(log.notes),
     )
