@@ -34,14 +34,12 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
     Exit 0 when the report was written, 2 when the journey, the map, the log or
     the command line cannot be used (file:line:column). See docs/evidence.md.
     """
-    from dataclasses import replace
-
     from journeyaudit.commands._common import known_rule_ids
+    from journeyaudit.common.text import printable
     from journeyaudit.editing import EditError, JourneyText, UnsafeOutput, write_safely
     from journeyaudit.editing.safe_write import check_output
-    from journeyaudit.evidence.figures import conformance
-    from journeyaudit.evidence.mapping import MapError, check_map, derive_map, read_map_file, render_map
-    from journeyaudit.evidence.source import LogKeys, read_cases
+    from journeyaudit.evidence.mapping import render_map
+    from journeyaudit.evidence.run import EvidenceError, conform_files
     from journeyaudit.loading import load_file
 
     if calibrate and not output:
@@ -61,29 +59,17 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
         echo_problems(loaded.problems, err=True)
         raise SystemExit(EXIT_USAGE)
     journey = loaded.journey
-    evidence_map = None
-    if map_path:
-        try:
-            evidence_map = read_map_file(map_path)
-        except MapError as error:
-            echo_problems(error.problems, err=True)
-            raise SystemExit(EXIT_USAGE) from None
-    keys = evidence_map.keys if evidence_map else LogKeys()
     overrides = {name: value for name, value in
                  (("case", case_key), ("activity", activity_key), ("timestamp", timestamp_key), ("lifecycle", lifecycle))
                  if value is not None}
-    keys = replace(keys, **overrides)
-    cases = read_cases(log, keys, engine)
-    activities = {activity for case in cases for activity, _, _ in case.events if activity is not None}
-    if evidence_map is None:
-        evidence_map = derive_map(journey, activities, keys)
-    else:
-        evidence_map.keys = keys
-        problems = check_map(evidence_map, journey, activities)
-        if problems:
-            echo_problems(problems, err=True)
-            raise SystemExit(EXIT_USAGE)
-    result = conformance(journey, cases, evidence_map)
+    try:
+        result = conform_files(journey, log, map_path, overrides, engine)
+    except EvidenceError as error:
+        for line in error.lines:
+            click.echo(printable(line), err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    evidence_map = result.evidence_map
+    cases = result.log
     map_text = render_map(evidence_map, journey, result.unmapped, cases.path)
     try:
         if write_map:

@@ -80,7 +80,7 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
             if units != old_units:
                 changed_probabilities += 1
                 comments = []
-                for edge, unit in zip(step.next, units):
+                for edge in step.next:
                     moves = counts.move_counts.get((step_id, edge.target), 0)
                     cases = counts.move_cases.get((step_id, edge.target), 0)
                     comments.append(

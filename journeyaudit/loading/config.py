@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # the rules stage sits below loading: imported where options 
 CONFIG_NAMES = ("journeyaudit.toml", "pyproject.toml")
 LEVELS = SEVERITIES  # error, warning, info
 RULE_SEVERITIES = (*SEVERITIES, "off")
-TOP_KEYS = ("fail-on", "rules", "budgets", "exclude")
+TOP_KEYS = ("fail-on", "rules", "budgets", "exclude", "evidence")
+EVIDENCE_KEYS = ("log", "map")
 
 
 class ConfigError(Exception):
@@ -58,6 +59,8 @@ class Config:
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     budgets: dict[str, Any] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
+    # journey id -> (log, map or None), paths relative to the configuration file (docs/evidence.md)
+    evidence: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def severity(self, rule: Rule) -> str:
         settings = self.rules.get(rule.id)
@@ -204,6 +207,7 @@ def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>",
         problem("exclude", "exclude must be a list of glob patterns")
     else:
         config.exclude = tuple(exclude)
+    config.evidence = _evidence(section.get("evidence", {}), shown, problem)
 
     rule_table = section.get("rules", {})
     if not isinstance(rule_table, dict):
@@ -252,6 +256,31 @@ def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>",
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def _evidence(table: Any, shown: str, problem) -> dict[str, tuple[str, str | None]]:
+    """[tool.journeyaudit.evidence]: journey id = { log = "...", map = "..." } (map optional)."""
+    if not isinstance(table, dict):
+        problem("evidence", 'evidence must be a table: journey id = { log = "LOG", map = "MAP" }')
+        return {}
+    base = Path(shown).parent if shown not in ("<config>",) else Path(".")
+    found: dict[str, tuple[str, str | None]] = {}
+    for journey_id, value in table.items():
+        if isinstance(value, str):
+            value = {"log": value}
+        if not isinstance(value, dict) or not isinstance(value.get("log"), str):
+            problem(journey_id, f'evidence for journey \'{journey_id}\' must be {{ log = "LOG", map = "MAP" }} (map optional)')
+            continue
+        unknown = [key for key in value if key not in EVIDENCE_KEYS]
+        if unknown:
+            problem(unknown[0], f"unknown key '{unknown[0]}' in the evidence of '{journey_id}'{did_you_mean(unknown[0], EVIDENCE_KEYS)}")
+            continue
+        if "map" in value and not isinstance(value["map"], str):
+            problem(journey_id, f"the map of journey '{journey_id}' must be a path")
+            continue
+        log = str(base / value["log"])
+        found[journey_id] = (log, str(base / value["map"]) if "map" in value else None)
+    return found
 
 
 def _same_type(expected: Any, value: Any) -> bool:

@@ -7,6 +7,7 @@ exactly the walk's counts, and exactly the moves injected by swapping events.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -70,7 +71,7 @@ def test_handoffs_per_case_skip_the_automated_letter(tmp_path, journey, walked):
     expected = 0
     for way in walked.ways:
         handling = [department[step] for step in way if step in department]
-        expected += sum(1 for a, b in zip(handling, handling[1:]) if a != b)
+        expected += sum(1 for a, b in itertools.pairwise(handling) if a != b)
     report = conform(tmp_path, to_csv(journey, walked))
     assert report["measured"]["handoffs"] == expected
     assert report["measured"]["handoffs_per_case"] == round(expected / N_CASES, 6)
@@ -111,11 +112,11 @@ def test_swapped_events_give_exactly_the_injected_unexpected_moves(tmp_path, jou
     for case in chosen:
         way = walked.ways[int(case[1:])]
         swapped = [way[0], way[2], way[1], *way[3:]]
-        for move in zip(swapped, swapped[1:]):
+        for move in itertools.pairwise(swapped):
             if move not in allowed:
                 expected[move] = expected.get(move, 0) + 1
     assert ("write", "billing-check") in expected  # the injected deviation
-    report = conform(tmp_path, _swap(to_csv(journey, walked), {case: (1, 2) for case in chosen}))
+    report = conform(tmp_path, _swap(to_csv(journey, walked), dict.fromkeys(chosen, (1, 2))))
     got = {(move["from"], move["to"]): move["count"] for move in report["unexpected"]}
     assert got == expected
     assert report["fitting_cases"] == N_CASES - 37

@@ -4,6 +4,7 @@ here from the contract alone (raw XML, ElementTree; no journeyaudit reader)."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -64,7 +65,7 @@ def reference_replay(log_path, journey, map_data) -> dict:
             out["first"][visits[0]] += 1
             out["last"][visits[-1]] += 1
             fits = visits[0] == journey.start and visits[-1] in ends
-            for a, b in zip(visits, visits[1:]):
+            for a, b in itertools.pairwise(visits):
                 out["moves"] += 1
                 out["count"][(a, b)] += 1
                 out["leaving"][a] += 1
