@@ -50,7 +50,9 @@ def command(paths, output_format, output, html_dir, config_path, fail_on, exit_z
         from journeyaudit.reports.html.report import write_report
 
         try:
-            written = write_report(result, html_dir, config=config)
+            from journeyaudit.commands._evidence import report_evidence
+
+            written = write_report(result, html_dir, config=config, evidence=report_evidence(result, config))
         except OSError as error:
             click.echo(cannot_write(html_dir, error), err=True)
             raise SystemExit(EXIT_USAGE) from None

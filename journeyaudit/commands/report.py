@@ -31,9 +31,12 @@ from journeyaudit.common.text import no_journey_files
     is_flag=True,
     help="Also draw every step of journeys over 300 steps (they get a department map by default).",
 )
+@click.option("--log", "log_path", type=click.Path(path_type=str),
+              help="Event log of the journey (one journey): the page gets a 'Designed vs actual' section (docs/evidence.md).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Map of the --log onto the journey.")
 @CONFIG_OPTION
 @MAX_FILE_SIZE_OPTION
-def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None:
+def command(paths, output_dir, full_diagram, log_path, map_path, config_path, max_file_size) -> None:
     """Write the HTML report of journeys: a portfolio index and one page per journey.
 
     The pages are self-contained (no network, no external files) and open
@@ -49,8 +52,11 @@ def command(paths, output_dir, full_diagram, config_path, max_file_size) -> None
     if not result.journeys and not result.problems:
         click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
+    from journeyaudit.commands._evidence import report_evidence
+
+    evidence = report_evidence(result, config, log_path, map_path)
     try:
-        index = write_report(result, output_dir, config=config, full_diagram=full_diagram)
+        index = write_report(result, output_dir, config=config, full_diagram=full_diagram, evidence=evidence)
     except OSError as error:
         from journeyaudit.commands._common import cannot_write
 

@@ -25,6 +25,7 @@ from journeyaudit.reports.html.parts import page_file
 
 if TYPE_CHECKING:
     from journeyaudit.audit.run import AuditResult
+    from journeyaudit.evidence.figures import Conformance
     from journeyaudit.loading.config import Config
     from journeyaudit.rules.base import Rule
 
@@ -47,8 +48,9 @@ def render_pages(
     config: Config | None = None,
     full_diagram: bool = False,
     rules: Mapping[str, Rule] | None = None,
+    evidence: Mapping[str, Conformance] | None = None,
 ) -> dict[str, str]:
-    """File name -> HTML text of every page (index.html first)."""
+    """File name -> HTML text of every page (index.html first); `evidence`: journey id -> its conformance."""
     if rules is None:
         from journeyaudit.rules.registry import all_rules
 
@@ -65,8 +67,17 @@ def render_pages(
     template = env.get_template("journey.html")
     for journey_result in result.journeys:
         context = journey_context(journey_result, by_id, rules, full_diagram=full_diagram)
+        context["evidence"] = _evidence_view((evidence or {}).get(journey_result.journey.id))
         pages[page_file(journey_result.journey.id)] = template.render(**common, **context)
     return pages
+
+
+def _evidence_view(conformance: Conformance | None) -> dict | None:
+    if conformance is None:
+        return None
+    from journeyaudit.reports.conform_html import section_view
+
+    return section_view(conformance)
 
 
 def write_report(
@@ -76,11 +87,12 @@ def write_report(
     config: Config | None = None,
     full_diagram: bool = False,
     rules: Mapping[str, Rule] | None = None,
+    evidence: Mapping[str, Conformance] | None = None,
 ) -> Path:
     """Write index.html and one page per journey into `html_dir`; return index.html's path."""
     folder = Path(html_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    pages = render_pages(result, config=config, full_diagram=full_diagram, rules=rules)
+    pages = render_pages(result, config=config, full_diagram=full_diagram, rules=rules, evidence=evidence)
     for name, text in pages.items():
         # newline="\n": the same bytes on every platform.
         with open(folder / name, "w", encoding="utf-8", newline="\n") as handle:
