@@ -16,6 +16,7 @@ edit can never produce a file that does not parse.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -130,7 +131,7 @@ class JourneyText:
         """Set a step's key to a YAML value text; a new key goes after the last present of `after`."""
         self._set_value(self.step_node(step_id)[1], key, value, comment, after=after)
 
-    def set_branch_probabilities(self, step_id: str, probabilities: list[float | str], comments: list[str | None]) -> None:
+    def set_branch_probabilities(self, step_id: str, probabilities: Sequence[float | str], comments: Sequence[str | None]) -> None:
         """Give each entry of a step's `next` its `p`, in place: a `p` is replaced, a branch
         mapping without one gets it, a bare step id becomes `{to: id, p: ...}`."""
         entries = self.branch_nodes(step_id)
@@ -169,12 +170,12 @@ class JourneyText:
         if found is None:
             self._insert_key_lines(step, [f"{' ' * indent}next:" + block], after=())
             return
-        key, value = found
-        start = self.original.index(":", self._index(key.end_mark)) + 1
-        end = self._content_end(value)
+        next_key, next_value = found
+        start = self.original.index(":", self._index(next_key.end_mark)) + 1
+        end = self._content_end(next_value)
         self._edits.append(_Edit(start, end, block, len(self._edits)))
         if comment:
-            self._add_line_comment(key.start_mark.line, comment)
+            self._add_line_comment(next_key.start_mark.line, comment)
 
     def insert_step_after(self, after_id: str, step_id: str, fields: list[tuple[str, str]], comment: str | None = None) -> None:
         """A new step (fields as (key, YAML value text), in order) right after step `after_id`."""

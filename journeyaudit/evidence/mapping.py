@@ -116,9 +116,10 @@ def read_map_node(root: yaml.Node | None, file: str) -> EvidenceMap:
         node = top["ignore"][1]
         items = [] if isinstance(node, yaml.ScalarNode) and node.tag == TAG_NULL else reader.sequence(node, "ignore")
         for item in items:
-            activity = reader.text(item, "an entry of ignore")
-            if activity is None:
+            ignored = reader.text(item, "an entry of ignore")
+            if ignored is None:
                 continue
+            activity = ignored
             if activity in ignore:
                 reader.problem(item, f"'{activity}' is listed twice under ignore", "duplicate-key")
                 continue
