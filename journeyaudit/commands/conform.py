@@ -114,7 +114,7 @@ def _render(result, output_format: str, map_text: str | None, top: int) -> str:
         return render_page(result)
     from journeyaudit.reports.conform_text import render_text
 
-    return render_text(result.document, map_text, top)
+    return render_text(result, map_text, top)
 
 
 def _same_path(a: str, b: str) -> bool:

@@ -74,6 +74,17 @@ class Conformance:
     def unmapped(self) -> dict[str, int]:
         return dict(self.replay.unmapped)
 
+    @property
+    def side_by_side(self) -> list[tuple[str, str, Any, str, Any]]:
+        """(label, designed key, designed value, measured key, measured value) of SIDE_BY_SIDE, as far as known."""
+        designed = self.document["designed"]
+        rows = []
+        for label, designed_key, measured_key in SIDE_BY_SIDE:
+            measured = measured_value(self.document, measured_key)
+            if designed_key in designed or measured is not None:
+                rows.append((label, designed_key, designed.get(designed_key), measured_key, measured))
+        return rows
+
 
 def aggregated_edges(journey: Journey) -> list[tuple[str, str, float]]:
     """(from, to, designed p) per distinct edge, in file order; two branches to one step add up."""

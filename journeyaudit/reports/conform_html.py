@@ -16,7 +16,6 @@ from typing import Any
 from markupsafe import Markup
 
 from journeyaudit.common.durations import format_duration, format_figure, format_share
-from journeyaudit.evidence.figures import SIDE_BY_SIDE, measured_value
 
 THIN, THICK = 1.0, 9.0  # stroke widths of a measured share of 0 and of 1, in points
 TOP_DEVIATIONS = 10
@@ -65,12 +64,9 @@ def section_view(conformance) -> dict[str, Any]:
     """Everything the "Designed vs actual" section shows, formatted."""
     document = conformance.document
     svg, css, note = _diagram(conformance)
-    designed = document["designed"]
     figures = [
-        {"label": label, "designed": _figure(designed_key, designed.get(designed_key)),
-         "measured": _figure(measured_key, measured_value(document, measured_key))}
-        for label, designed_key, measured_key in SIDE_BY_SIDE
-        if designed_key in designed or measured_value(document, measured_key) is not None
+        {"label": label, "designed": _figure(designed_key, designed), "measured": _figure(measured_key, measured)}
+        for label, designed_key, designed, measured_key, measured in conformance.side_by_side
     ]
     durations = document["measured"]["duration_s"]
     if durations:

@@ -1,7 +1,8 @@
-"""`conform --format text` and `--format json`: the conformance document, rendered, never computed.
+"""`conform --format text` and `--format json`: a conformance, rendered, never computed.
 
-Everything shown comes from `journeyaudit.evidence.figures.Conformance.document`;
-shares are written as percentages, seconds as short durations.
+Everything shown comes from a `journeyaudit.evidence.figures.Conformance`
+(its `document` and `side_by_side`); shares are written as percentages,
+seconds as short durations.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import Any
 
 from journeyaudit.common.durations import format_duration, format_figure, format_share
 from journeyaudit.common.text import printable
-from journeyaudit.evidence.figures import SIDE_BY_SIDE, measured_value
 
 
 def render_json(document: dict[str, Any]) -> str:
@@ -38,8 +38,9 @@ def _figure(key: str, value: Any) -> str:
     return format_figure(value)
 
 
-def render_text(document: dict[str, Any], map_text: str | None = None, top: int = 10) -> str:
+def render_text(conformance, map_text: str | None = None, top: int = 10) -> str:
     """The report a consultant reads; `map_text` (the map used, when derived) is printed at the end."""
+    document = conformance.document
     lines: list[str] = []
     cases = document["cases"]
     lines.append(f"{document['journey']} ({document['file']}) against {document['log']}")
@@ -68,13 +69,10 @@ def render_text(document: dict[str, Any], map_text: str | None = None, top: int 
         lines.append(f"  ... {len(unexpected) - top} more (--top N, or --format json)")
     lines.append("")
     lines.append("Designed vs measured:")
-    designed = document["designed"]
-    for label, designed_key, measured_key in SIDE_BY_SIDE:
-        if designed_key not in designed and measured_value(document, measured_key) is None:
-            continue
+    for label, designed_key, designed, measured_key, measured in conformance.side_by_side:
         lines.append(
-            f"  {label:<20} designed {_figure(designed_key, designed.get(designed_key)):>10}   "
-            f"measured {_figure(measured_key, measured_value(document, measured_key)):>10}"
+            f"  {label:<20} designed {_figure(designed_key, designed):>10}   "
+            f"measured {_figure(measured_key, measured):>10}"
         )
     durations = document["measured"]["duration_s"]
     if durations:
