@@ -227,3 +227,20 @@ def test_the_html_page_is_self_contained_and_escapes_the_log(files):
     again = files / "again.html"
     run(files, "--format", "html", "-o", str(again))
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_folder_audits_skip_map_files_but_see_the_journeys(tmp_path):
+    (tmp_path / "journeys" / "evidence").mkdir(parents=True)
+    (tmp_path / "journeys" / "complaint.yaml").write_text(COMPLAINT)
+    (tmp_path / "journeys" / "evidence" / "complaint.map.yaml").write_text("journeyaudit-map: 1\nsteps: {}\n")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path / "journeys"), "--format", "json", "--exit-zero"])
+    assert result.exit_code == 0, result.output
+    assert [journey["id"] for journey in json.loads(result.stdout)["journeys"]] == ["complaint"]
+
+
+def test_the_shipped_journeys_folder_audits_with_its_maps_beside_it():
+    result = CliRunner().invoke(main, ["audit", str(PROJECT / "journeys"), "--format", "json", "--exit-zero"])
+    assert result.exit_code == 0, result.output
+    ids = {journey["id"] for journey in json.loads(result.stdout)["journeys"]}
+    assert {"permit-receipt", "it-incident"} <= ids
+    assert (PROJECT / "journeys" / "evidence" / "it-incident.map.yaml").is_file()
