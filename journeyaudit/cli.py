@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "command"),
     "baseline": ("baseline", "command"),
     "check": ("check", "command"),
+    "conform": ("conform", "command"),
     "diff": ("diff", "command"),
     "discover": ("discover", "command"),
     "explain": ("rules", "explain_command"),

@@ -38,13 +38,14 @@ def _figure(key: str, value: Any) -> str:
 def _diagram(conformance) -> tuple[Markup | None, Markup, str | None]:
     """(SVG with its own edge ids, CSS giving each edge its measured width, a note when not drawn)."""
     from journeyaudit.analysis import analyze
-    from journeyaudit.reports import swimlane
+    from journeyaudit.reports.html import swimlane
+    from journeyaudit.reports.html.diagrams import MISSING_GRAPHVIZ, GraphvizMissing
 
     journey = conformance.journey
     try:
         drawn = swimlane.render_swimlane(journey, analyze(journey), {})
-    except swimlane.GraphvizMissing:
-        return None, Markup(""), swimlane.MISSING_GRAPHVIZ
+    except GraphvizMissing:
+        return None, Markup(""), MISSING_GRAPHVIZ
     if drawn.svg is None:
         return None, Markup(""), drawn.note
     # its own ids: the report's page also holds the designed diagram, with the same edge ids
@@ -111,14 +112,15 @@ def section_view(conformance) -> dict[str, Any]:
 def render_page(conformance) -> str:
     """The standalone page of `conform --format html`."""
     from journeyaudit import __version__
-    from journeyaudit.reports.html import _asset, _environment, generated_at
+    from journeyaudit.reports.html.environment import asset, environment
+    from journeyaudit.reports.html.report import generated_at
 
-    template = _environment().get_template("conform.html")
+    template = environment().get_template("conform.html")
     return template.render(
         version=__version__,
         generated_at=generated_at(),
-        css=_asset("report.css"),
-        js=_asset("report.js"),
+        css=asset("report.css"),
+        js=asset("report.js"),
         journey=conformance.journey,
         evidence=section_view(conformance),
     )
