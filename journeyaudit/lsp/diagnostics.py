@@ -1,0 +1,143 @@
+"""Problems and findings as LSP diagnostics, each underlining what it is about.
+
+A format problem underlines the value or key the loader located it at (the
+whole scalar: an unknown `next` target, a misspelt department). A finding
+underlines the offending value where there is one (the asked data item of a
+`repeated-ask`, the `wait` of a `long-wait`, the `counterpart` of a portfolio
+finding, the `promise` a journey breaks), else its step's key, else the
+journey's `title` key. Severities map
+error/warning/info to Error/Warning/Information; a waived finding is a Hint
+that carries its waiver's reason. The rule id is the diagnostic's code, with
+a link to its page in docs/rules.md.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from journeyaudit.lsp.checking import Checked
+from journeyaudit.lsp.positions import Positions
+from journeyaudit.lsp.symbols import DATA, JOURNEY, FileIndex, Span
+from journeyaudit.model.findings import Finding, Problem
+
+SOURCE = "journeyaudit"
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+# The field of the finding's step that holds the offending value, for rules whose
+# finding is about one value of the step rather than the step as a whole.
+OFFENDING_STEP_FIELD = {"long-wait": "wait", "business-only-step": "value", "channel-switch": "channel"}
+# The top-level key a journey-wide finding is about.
+OFFENDING_TOP_KEY = {
+    "broken-promise": "promise",
+    "departments-touched": "departments",
+    "exit-without-human": "stage",
+    "no-follow-up": "stage",
+}
+MAX_RELATED = 20  # steps of a long way listed beside a finding
+
+
+def word_span(lines: list[str], line: int, column: int) -> Span:
+    """The run of non-blank characters at a position, or one character: where there is no node."""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    column = min(max(column, 0), len(text))
+    end = column
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    if end == column:
+        if column < len(text):
+            end = column + 1
+        elif column > 0:
+            column -= 1
+    return Span(line, column, end)
+
+
+def problem_span(problem: Problem, lines: list[str], index: FileIndex | None) -> Span:
+    line, column = problem.line - 1, problem.column - 1
+    if index is not None:
+        span = index.spans_at.get((line, column))
+        if span is not None:
+            return span
+    return word_span(lines, line, column)
+
+
+def finding_span(checked: Checked, finding: Finding) -> Span:
+    index = checked.index
+    if index is not None:
+        if finding.step is not None:
+            if finding.data:
+                for occurrence in index.occurrences:
+                    if occurrence.kind == DATA and occurrence.role == "asks" and occurrence.step == finding.step and occurrence.name in finding.data:
+                        return occurrence.span
+            step_field = OFFENDING_STEP_FIELD.get(finding.rule)
+            if step_field is not None and step_field in index.step_values.get(finding.step, {}):
+                return index.step_values[finding.step][step_field]
+            step_key = index.definition("step", finding.step)
+            if step_key is not None:
+                return step_key.span
+        else:
+            for occurrence in index.occurrences:
+                if occurrence.kind == JOURNEY and not occurrence.definition and occurrence.name in finding.related_journeys:
+                    return occurrence.span
+            for top_key in (OFFENDING_TOP_KEY.get(finding.rule), "title"):  # else the journey's title
+                if top_key in index.top_keys:
+                    return index.top_keys[top_key]
+    return problem_span(Problem(finding.file, finding.line, finding.column, ""), checked.lines, index)
+
+
+def rule_link(rule: str, docs_base: str | None) -> types.CodeDescription | None:
+    return types.CodeDescription(href=f"{docs_base}#{rule}") if docs_base else None
+
+
+def problem_diagnostic(problem: Problem, positions: Positions, index: FileIndex | None = None) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=positions.range(problem_span(problem, positions.lines, index)),
+        message=problem.message,
+        severity=types.DiagnosticSeverity.Error,
+        code=problem.code,
+        source=SOURCE,
+    )
+
+
+def finding_diagnostic(
+    checked: Checked, finding: Finding, positions: Positions, uri: str, docs_base: str | None
+) -> types.Diagnostic:
+    message = finding.message
+    if finding.waived:
+        message += f"\nWaived: {finding.waiver_reason}"
+    elif finding.fix:
+        message += f"\nFix: {finding.fix}"
+    span = finding_span(checked, finding)
+    related = []
+    if checked.index is not None:
+        for step in finding.steps[:MAX_RELATED]:
+            definition = checked.index.definition("step", step)
+            if definition is not None and definition.span != span:
+                title = checked.journey.steps[step].title if checked.journey and step in checked.journey.steps else step
+                related.append(
+                    types.DiagnosticRelatedInformation(
+                        location=types.Location(uri=uri, range=positions.range(definition.span)),
+                        message=f"step '{step}': {title}",
+                    )
+                )
+    return types.Diagnostic(
+        range=positions.range(span),
+        message=message,
+        severity=types.DiagnosticSeverity.Hint if finding.waived else SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+        code=finding.rule,
+        code_description=rule_link(finding.rule, docs_base),
+        source=SOURCE,
+        related_information=related or None,
+        data={"fingerprint": finding.fingerprint, "rule": finding.rule},
+    )
+
+
+def diagnostics_of(checked: Checked, positions: Positions, uri: str, docs_base: str | None) -> list[types.Diagnostic]:
+    """Every diagnostic of a checked document, problems first, then findings in file order."""
+    if not checked.is_journey:
+        return []
+    result = [problem_diagnostic(problem, positions, checked.index) for problem in checked.problems]
+    result += [finding_diagnostic(checked, finding, positions, uri, docs_base) for finding in checked.findings]
+    return result

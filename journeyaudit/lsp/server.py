@@ -1,0 +1,203 @@
+"""The language server: pygls over stdio, documents checked in a worker thread, debounced.
+
+Open, change and save schedule a check of the document (a change waits for
+the typing to pause: `debounce`); the check runs in one worker thread, so
+hovers and completions are answered meanwhile, and its diagnostics are
+published only if the document has not changed since. The request features
+(hover, completion, definition, references, rename, code actions) are in
+`features.py` and read the last check and the index of the current text.
+
+Initialization options (all optional): `debounce` (milliseconds, default
+75), `rulesDocumentation` (the address of docs/rules.md, whose `#rule-id`
+anchors the diagnostics link to; default: the file in the source checkout,
+when there is one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from journeyaudit import __version__
+from journeyaudit.common.text import YAML_SUFFIXES, display_path
+from journeyaudit.lsp.checking import Checked, check_document
+from journeyaudit.lsp.diagnostics import diagnostics_of, problem_diagnostic
+from journeyaudit.lsp.positions import Positions
+from journeyaudit.lsp.project import Project
+from journeyaudit.lsp.symbols import FileIndex
+
+DEBOUNCE_S = 0.075
+CHECKOUT_RULES_DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
+
+
+@dataclass(slots=True)
+class Document:
+    """An open journey file as the server follows it."""
+
+    uri: str
+    path: Path | None  # None for a buffer that is not a file (untitled)
+    name: str
+    checked: Checked | None = None
+    last_index: FileIndex | None = None  # the last index that composed, for completion in broken text
+    last_index_lines: list[str] | None = None
+    was_journey: bool = False
+    pending: asyncio.Task | None = None
+
+
+def is_journey_name(uri: str) -> bool:
+    return uri.split("?", 1)[0].split("#", 1)[0].lower().endswith(YAML_SUFFIXES)
+
+
+class JourneyServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("journeyaudit", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.documents: dict[str, Document] = {}
+        self.project = Project()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journeyaudit-check")
+        self.debounce_s = DEBOUNCE_S
+        self.rules_doc: str | None = from_fs_path(str(CHECKOUT_RULES_DOC)) if CHECKOUT_RULES_DOC.is_file() else None
+        self.config_uris: set[str] = set()  # configuration files we published problems on
+
+    # -- documents --------------------------------------------------------
+    def text_of(self, uri: str) -> tuple[str, int | None]:
+        document = self.workspace.get_text_document(uri)
+        return document.source, document.version
+
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or "utf-16")
+
+    def open(self, uri: str) -> Document:
+        path_text = to_fs_path(uri) if uri.startswith("file:") else None
+        path = Path(path_text).resolve() if path_text else None
+        document = Document(uri, path, path.name if path else uri.rsplit("/", 1)[-1])
+        self.documents[uri] = document
+        return document
+
+    def close(self, uri: str) -> None:
+        document = self.documents.pop(uri, None)
+        if document is not None and document.pending is not None:
+            document.pending.cancel()
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def schedule(self, uri: str, delay: float) -> None:
+        document = self.documents.get(uri)
+        if document is None:
+            return
+        if document.pending is not None and not document.pending.done():
+            document.pending.cancel()
+        document.pending = asyncio.get_running_loop().create_task(self._check_later(document, delay))
+
+    def schedule_folder(self, document: Document) -> None:
+        """Re-check the other open journeys of a saved file's folder: their portfolio changed."""
+        if document.path is None:
+            return
+        for other in list(self.documents.values()):
+            if other is not document and other.path is not None and other.path.parent == document.path.parent:
+                self.schedule(other.uri, 0)
+
+    def buffers(self, document: Document) -> dict[Path, str]:
+        """The unsaved text of the other open files of the document's folder."""
+        result = {}
+        for other in self.documents.values():
+            if other is not document and other.path is not None and document.path is not None and other.path.parent == document.path.parent:
+                with contextlib.suppress(Exception):
+                    result[other.path] = self.text_of(other.uri)[0]
+        return result
+
+    async def _check_later(self, document: Document, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        text, version = self.text_of(document.uri)
+        buffers = self.buffers(document)
+        checked = await asyncio.get_running_loop().run_in_executor(
+            self.worker,
+            check_document,
+            text,
+            version,
+            document.path,
+            document.name,
+            self.project,
+            buffers,
+            document.was_journey,
+        )
+        if self.documents.get(document.uri) is not document or self.text_of(document.uri)[1] != version:
+            return  # closed, or changed meanwhile: a newer check is on its way
+        self.publish(document, checked)
+
+    def publish(self, document: Document, checked: Checked) -> None:
+        document.checked = checked
+        document.was_journey = document.was_journey or checked.is_journey
+        if checked.index is not None:
+            document.last_index, document.last_index_lines = checked.index, checked.lines
+        positions = Positions(checked.lines, self.encoding())
+        diagnostics = diagnostics_of(checked, positions, document.uri, self.rules_doc)
+        config = checked.config
+        if checked.is_journey and config is not None and config.problems and config.file is not None:
+            first = config.problems[0]
+            diagnostics.insert(
+                0,
+                types.Diagnostic(
+                    range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+                    message=f"the configuration {display_path(config.file)} cannot be used ({first.message}); the rules run with their defaults",
+                    severity=types.DiagnosticSeverity.Warning,
+                    code="config",
+                    source="journeyaudit",
+                ),
+            )
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=document.uri, diagnostics=diagnostics, version=checked.version)
+        )
+        if config is not None and config.file is not None:
+            self.publish_config(config.file, config.problems)
+
+    def publish_config(self, file: Path, problems) -> None:
+        """A broken configuration's own problems, shown in the configuration file."""
+        uri = from_fs_path(str(file))
+        if uri is None or (not problems and uri not in self.config_uris):
+            return
+        try:
+            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        positions = Positions(lines, self.encoding())
+        diagnostics = [problem_diagnostic(problem, positions) for problem in problems]
+        if problems:
+            self.config_uris.add(uri)
+        else:
+            self.config_uris.discard(uri)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+
+    def warm_up(self) -> None:
+        """Import the audit stack in the worker before the first check needs it."""
+
+        def imports() -> None:
+            from journeyaudit.audit import audit_journeys
+            from journeyaudit.loading import load_text
+            from journeyaudit.rules.registry import all_rules
+
+            all_rules()
+            tiny = "journeyaudit: 1\ntitle: t\ndepartments: {d: {}}\nsteps: {s: {title: s, department: d, end: success}}\n"
+            journey = load_text(tiny).journey
+            if journey is not None:
+                audit_journeys([journey])
+
+        self.worker.submit(imports)
+
+
+def build_server() -> JourneyServer:
+    server = JourneyServer()
+    from journeyaudit.lsp import features
+
+    features.register(server)
+    return server
+
+
+def start_io() -> None:
+    build_server().start_io()
