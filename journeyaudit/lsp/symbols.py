@@ -130,7 +130,8 @@ class _Walker:
     def __init__(self, index: FileIndex, lines: list[str]):
         self.index = index
         self.lines = lines
-        self.seen: set[int] = set()  # nodes already indexed (aliases, merge keys)
+        self.seen: set[int] = set()  # collections already walked (aliases, merge keys)
+        self.added: set[int] = set()  # scalars already indexed
 
     def first_visit(self, node: yaml.Node) -> bool:
         if id(node) in self.seen:
@@ -169,6 +170,9 @@ class _Walker:
     def add(self, kind: str, node: yaml.Node, definition: bool, role: str, step: str | None = None) -> None:
         if not isinstance(node, yaml.ScalarNode) or not node.value or (node.tag == TAG_NULL and not node.style):
             return
+        if id(node) in self.added:  # an alias repeats its node: it is written once
+            return
+        self.added.add(id(node))
         self.index.occurrences.append(Occurrence(kind, node.value, span_of(node, self.lines), definition, role, step))
 
     def items(self, node: yaml.Node) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
@@ -196,7 +200,7 @@ class _Walker:
             self.index.top_keys.setdefault(key, span_of(key_node, self.lines))
             if isinstance(value, yaml.ScalarNode):
                 self.index.top_values.setdefault(key, span_of(value, self.lines))
-            if not self.first_visit(value):
+            elif not self.first_visit(value):
                 continue
             if key == "id":
                 self.add(JOURNEY, value, True, "id")
@@ -232,6 +236,8 @@ class _Walker:
         for key, _, value in self.items(node):
             if isinstance(value, yaml.ScalarNode):
                 values.setdefault(key, span_of(value, self.lines))
+            elif not self.first_visit(value):
+                continue
             if key == "department":
                 self.add(DEPARTMENT, value, False, "department", name)
             elif key == "asks":
@@ -239,7 +245,7 @@ class _Walker:
                     self.add(DATA, item, False, "asks", name)
             elif key == "next":
                 for entry in self.each(value):
-                    if isinstance(entry, yaml.MappingNode):
+                    if isinstance(entry, yaml.MappingNode) and self.first_visit(entry):
                         for branch_key, _, target in self.items(entry):
                             if branch_key == "to":
                                 self.add(STEP, target, False, "to", name)
@@ -250,6 +256,8 @@ class _Walker:
 
     def waivers(self, node: yaml.Node, step: str | None) -> None:
         for waiver in self.each(node):
+            if not self.first_visit(waiver):
+                continue
             for key, _, value in self.items(waiver):
                 if key == "rule":
                     self.add(RULE, value, False, "rule", step)

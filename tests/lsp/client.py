@@ -106,7 +106,7 @@ class LspClient:
         with self.condition:
             while message_id not in self.responses:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or self.process.poll() is not None and not self.reader.is_alive():
+                if remaining <= 0 or not self.reader.is_alive():
                     raise TimeoutError(f"no answer to {method} (stderr: {''.join(self.stderr_lines)[-2000:]})")
                 self.condition.wait(remaining)
             response = self.responses.pop(message_id)
