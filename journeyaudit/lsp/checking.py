@@ -94,8 +94,6 @@ def _check(
     buffers: Mapping[Path, str],
     was_journey: bool,
 ) -> Checked:
-    from journeyaudit.audit import audit_journeys
-
     config = project.config_for(path)
     if path is not None and config.config.exclude and config.config.is_excluded(path):
         return Checked(version, text, lines, False, LoadResult(name, None, []), config=config)
@@ -104,8 +102,19 @@ def _check(
     if not checked.is_journey:
         return checked
     checked.problems = list(load.problems)
+    _audit(checked, config, path, project, buffers)
     if not any(problem.code in UNREADABLE for problem in load.problems):
-        checked.index = index_text(text)
+        checked.index = index_text(text, node_spans=bool(checked.problems))
+    return checked
+
+
+def _audit(
+    checked: Checked, config: ProjectConfig, path: Path | None, project: Project, buffers: Mapping[Path, str]
+) -> None:
+    """The findings of the checked journey, judged with the other journeys of its folder."""
+    from journeyaudit.audit import audit_journeys
+
+    load = checked.load
     in_folder = project.folder_journeys(path, config.config, buffers) if path is not None else []
     others = [other for _, other in in_folder]
     journey = load.journey
@@ -125,7 +134,7 @@ def _check(
     checked.folder = {other.id: other for other in others}
     checked.folder_files = {other.id: file for file, other in in_folder if other.id in checked.folder}
     if journey is None:
-        return checked
+        return
     result = audit_journeys([journey, *others], config.config, rules=None)
     checked.problems += [problem for problem in result.problems if problem.file == load.file]
     for journey_result in result.journeys:
@@ -133,4 +142,3 @@ def _check(
             checked.journey = journey
             checked.analysis = journey_result.analysis
             checked.findings = list(journey_result.findings)
-    return checked

@@ -67,10 +67,14 @@ def finding_span(checked: Checked, finding: Finding) -> Span:
     index = checked.index
     if index is not None:
         if finding.step is not None:
-            if finding.data:
-                for occurrence in index.occurrences:
-                    if occurrence.kind == DATA and occurrence.role == "asks" and occurrence.step == finding.step and occurrence.name in finding.data:
-                        return occurrence.span
+            asked = [
+                occurrence.span
+                for data in finding.data
+                for occurrence in index.of(DATA, data)
+                if occurrence.role == "asks" and occurrence.step == finding.step
+            ]
+            if asked:
+                return min(asked)  # the first in the file
             step_field = OFFENDING_STEP_FIELD.get(finding.rule)
             if step_field is not None and step_field in index.step_values.get(finding.step, {}):
                 return index.step_values[finding.step][step_field]
@@ -78,9 +82,10 @@ def finding_span(checked: Checked, finding: Finding) -> Span:
             if step_key is not None:
                 return step_key.span
         else:
-            for occurrence in index.occurrences:
-                if occurrence.kind == JOURNEY and not occurrence.definition and occurrence.name in finding.related_journeys:
-                    return occurrence.span
+            for journey in finding.related_journeys:
+                for occurrence in index.of(JOURNEY, journey):
+                    if not occurrence.definition:
+                        return occurrence.span
             for top_key in (OFFENDING_TOP_KEY.get(finding.rule), "title"):  # else the journey's title
                 if top_key in index.top_keys:
                     return index.top_keys[top_key]

@@ -8,7 +8,7 @@ published only if the document has not changed since. The request features
 `features.py` and read the last check and the index of the current text.
 
 Initialization options (all optional): `debounce` (milliseconds, default
-75), `rulesDocumentation` (the address of docs/rules.md, whose `#rule-id`
+50), `rulesDocumentation` (the address of docs/rules.md, whose `#rule-id`
 anchors the diagnostics link to; default: the file in the source checkout,
 when there is one).
 """
@@ -33,7 +33,7 @@ from journeyaudit.lsp.positions import Positions
 from journeyaudit.lsp.project import Project
 from journeyaudit.lsp.symbols import FileIndex
 
-DEBOUNCE_S = 0.075
+DEBOUNCE_S = 0.05
 CHECKOUT_RULES_DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
 
 
@@ -49,6 +49,7 @@ class Document:
     last_index_lines: list[str] | None = None
     was_journey: bool = False
     pending: asyncio.Task | None = None
+    latest_version: int | None = None  # set on every change: a check of an older one is skipped
 
 
 def is_journey_name(uri: str) -> bool:
@@ -92,6 +93,8 @@ class JourneyServer(LanguageServer):
             return
         if document.pending is not None and not document.pending.done():
             document.pending.cancel()
+        with contextlib.suppress(Exception):
+            document.latest_version = self.text_of(uri)[1]
         document.pending = asyncio.get_running_loop().create_task(self._check_later(document, delay))
 
     def schedule_folder(self, document: Document) -> None:
@@ -116,18 +119,16 @@ class JourneyServer(LanguageServer):
             await asyncio.sleep(delay)
         text, version = self.text_of(document.uri)
         buffers = self.buffers(document)
-        checked = await asyncio.get_running_loop().run_in_executor(
-            self.worker,
-            check_document,
-            text,
-            version,
-            document.path,
-            document.name,
-            self.project,
-            buffers,
-            document.was_journey,
-        )
-        if self.documents.get(document.uri) is not document or self.text_of(document.uri)[1] != version:
+
+        def check() -> Checked | None:
+            if document.latest_version != version:
+                return None  # changed while this check waited for the worker: the newer one will run
+            return check_document(
+                text, version, document.path, document.name, self.project, buffers, document.was_journey
+            )
+
+        checked = await asyncio.get_running_loop().run_in_executor(self.worker, check)
+        if checked is None or self.documents.get(document.uri) is not document or self.text_of(document.uri)[1] != version:
             return  # closed, or changed meanwhile: a newer check is on its way
         self.publish(document, checked)
 

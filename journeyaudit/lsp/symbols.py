@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import yaml
 
@@ -28,8 +29,7 @@ STEP, DEPARTMENT, DATA, RULE, JOURNEY = "step", "department", "data", "rule", "j
 JOURNEY_REFERENCES = ("counterpart", "variant_of", "replaces")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):  # a tuple: thousands are made per check, a dataclass costs 5x more
     """One line's stretch of text: 0-based line, code-point columns [start, end)."""
 
     line: int
@@ -41,7 +41,7 @@ class Span:
         return line == self.line and self.start <= column <= self.end
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Occurrence:
     """An id written in the file: its definition (a key under `steps:`...) or a reference to it."""
 
@@ -57,9 +57,12 @@ class Occurrence:
 class FileIndex:
     """Every id occurrence of one file, and the spans of its scalars and keys."""
 
-    occurrences: list[Occurrence] = field(default_factory=list)
-    # (line, column) of a node's start -> the span to underline for a problem located there
+    occurrences: list[Occurrence] = field(default_factory=list)  # in file order
+    # (line, column) of a node's start -> the span to underline for a problem located there;
+    # filled only when asked (`index_text(..., node_spans=True)`): a file that loads needs none
     spans_at: dict[tuple[int, int], Span] = field(default_factory=dict)
+    # (kind, id) -> its occurrences, the definition (the first one) first when there is one
+    by_name: dict[tuple[str, str], list[Occurrence]] = field(default_factory=dict)
     top_keys: dict[str, Span] = field(default_factory=dict)  # top-level key -> the key's span
     top_values: dict[str, Span] = field(default_factory=dict)  # top-level key -> its scalar value's span
     # step id -> field -> the span of the field's scalar value (wait, channel, value...)
@@ -75,13 +78,20 @@ class FileIndex:
         return None
 
     def definition(self, kind: str, name: str) -> Occurrence | None:
-        for occurrence in self.occurrences:
-            if occurrence.definition and occurrence.kind == kind and occurrence.name == name:
-                return occurrence
-        return None
+        found = self.by_name.get((kind, name))
+        return found[0] if found and found[0].definition else None
 
     def of(self, kind: str, name: str) -> list[Occurrence]:
-        return [o for o in self.occurrences if o.kind == kind and o.name == name]
+        """The occurrences of an id in file order."""
+        return sorted(self.by_name.get((kind, name), []), key=lambda o: (o.span.line, o.span.start))
+
+    def add(self, occurrence: Occurrence) -> None:
+        self.occurrences.append(occurrence)
+        same = self.by_name.setdefault((occurrence.kind, occurrence.name), [])
+        if occurrence.definition and not (same and same[0].definition):
+            same.insert(0, occurrence)
+        else:
+            same.append(occurrence)
 
     def names(self, kind: str) -> list[str]:
         """The ids of `kind` defined in the file, in file order."""
@@ -94,21 +104,22 @@ class FileIndex:
         return None
 
 
-def index_text(text: str) -> FileIndex | None:
+def index_text(text: str, node_spans: bool = False) -> FileIndex | None:
     """The index of a journey's text; None when the text cannot be composed (its problem
-    is the loader's to report)."""
-    try:
-        check_text(text, "<buffer>")
-        with paused_gc():
+    is the loader's to report). `node_spans`: also the span of every scalar (`spans_at`)."""
+    with paused_gc():  # the walk, too, builds many objects while the tree is alive
+        try:
+            check_text(text, "<buffer>")
             root = compose(text, "<buffer>")
-    except Refused:
-        return None
-    index = FileIndex()
-    if root is None:
+        except Refused:
+            return None
+        index = FileIndex()
+        if root is not None:
+            walker = _Walker(index, text.splitlines())
+            if node_spans:
+                walker.scalar_spans(root)
+            walker.journey(root)
         return index
-    lines = text.splitlines()
-    _Walker(index, lines).journey(root)
-    return index
 
 
 def span_of(node: yaml.Node, lines: list[str]) -> Span:
@@ -173,7 +184,7 @@ class _Walker:
         if id(node) in self.added:  # an alias repeats its node: it is written once
             return
         self.added.add(id(node))
-        self.index.occurrences.append(Occurrence(kind, node.value, span_of(node, self.lines), definition, role, step))
+        self.index.add(Occurrence(kind, node.value, span_of(node, self.lines), definition, role, step))
 
     def items(self, node: yaml.Node) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
         """A mapping's (key, key node, value node), merged mappings (`<<: *defaults`) included once."""
@@ -195,7 +206,6 @@ class _Walker:
         return [node]
 
     def journey(self, root: yaml.Node) -> None:
-        self.scalar_spans(root)
         for key, key_node, value in self.items(root):
             self.index.top_keys.setdefault(key, span_of(key_node, self.lines))
             if isinstance(value, yaml.ScalarNode):
