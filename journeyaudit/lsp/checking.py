@@ -18,6 +18,7 @@ from journeyaudit.common.text import display_path
 from journeyaudit.loading import LoadResult
 from journeyaudit.lsp.project import Project, ProjectConfig, load_buffer
 from journeyaudit.lsp.symbols import FileIndex, index_text
+from journeyaudit.lsp.text_lines import LineMap, split_lines
 from journeyaudit.model import Journey
 from journeyaudit.model.findings import Finding, Problem
 
@@ -45,6 +46,7 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # the loader's, and the run's on this file
     config: ProjectConfig | None = None
+    line_map: LineMap = field(default_factory=lambda: LineMap(""))  # the loader's positions to LSP lines
     folder: dict[str, Journey] = field(default_factory=dict)  # journey id -> the folder's other journeys
     folder_files: dict[str, Path] = field(default_factory=dict)  # journey id -> its file
 
@@ -73,7 +75,7 @@ def check_document(
     was_journey: bool = False,
 ) -> Checked:
     """Check one document; `buffers` holds the unsaved text of the other open files."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     try:
         return _check(text, version, lines, path, name, project, buffers, was_journey)
     except Exception as error:  # the last line of defence: a diagnostic, never a dead server
@@ -98,7 +100,9 @@ def _check(
     if path is not None and config.config.exclude and config.config.is_excluded(path):
         return Checked(version, text, lines, False, LoadResult(name, None, []), config=config)
     load = load_buffer(text, path, name)
-    checked = Checked(version, text, lines, looks_like_journey(text, load, was_journey), load, config=config)
+    checked = Checked(
+        version, text, lines, looks_like_journey(text, load, was_journey), load, config=config, line_map=LineMap(text)
+    )
     if not checked.is_journey:
         return checked
     checked.problems = list(load.problems)

@@ -18,6 +18,7 @@ from lsprotocol import types
 from journeyaudit.lsp.checking import Checked
 from journeyaudit.lsp.positions import Positions
 from journeyaudit.lsp.symbols import DATA, JOURNEY, FileIndex, Span
+from journeyaudit.lsp.text_lines import LineMap
 from journeyaudit.model.findings import Finding, Problem
 
 SOURCE = "journeyaudit"
@@ -54,13 +55,14 @@ def word_span(lines: list[str], line: int, column: int) -> Span:
     return Span(line, column, end)
 
 
-def problem_span(problem: Problem, lines: list[str], index: FileIndex | None) -> Span:
+def problem_span(problem: Problem, lines: list[str], index: FileIndex | None, line_map: LineMap) -> Span:
+    """Where a problem located by the loader (YAML's line and column) is underlined."""
     line, column = problem.line - 1, problem.column - 1
     if index is not None:
         span = index.spans_at.get((line, column))
         if span is not None:
             return span
-    return word_span(lines, line, column)
+    return word_span(lines, *line_map.from_yaml(line, column))
 
 
 def finding_span(checked: Checked, finding: Finding) -> Span:
@@ -89,16 +91,19 @@ def finding_span(checked: Checked, finding: Finding) -> Span:
             for top_key in (OFFENDING_TOP_KEY.get(finding.rule), "title"):  # else the journey's title
                 if top_key in index.top_keys:
                     return index.top_keys[top_key]
-    return problem_span(Problem(finding.file, finding.line, finding.column, ""), checked.lines, index)
+    return problem_span(Problem(finding.file, finding.line, finding.column, ""), checked.lines, index, checked.line_map)
 
 
 def rule_link(rule: str, docs_base: str | None) -> types.CodeDescription | None:
     return types.CodeDescription(href=f"{docs_base}#{rule}") if docs_base else None
 
 
-def problem_diagnostic(problem: Problem, positions: Positions, index: FileIndex | None = None) -> types.Diagnostic:
+def problem_diagnostic(
+    problem: Problem, positions: Positions, index: FileIndex | None = None, line_map: LineMap | None = None
+) -> types.Diagnostic:
+    span = problem_span(problem, positions.lines, index, line_map or LineMap(""))
     return types.Diagnostic(
-        range=positions.range(problem_span(problem, positions.lines, index)),
+        range=positions.range(span),
         message=problem.message,
         severity=types.DiagnosticSeverity.Error,
         code=problem.code,
@@ -143,6 +148,6 @@ def diagnostics_of(checked: Checked, positions: Positions, uri: str, docs_base: 
     """Every diagnostic of a checked document, problems first, then findings in file order."""
     if not checked.is_journey:
         return []
-    result = [problem_diagnostic(problem, positions, checked.index) for problem in checked.problems]
+    result = [problem_diagnostic(problem, positions, checked.index, checked.line_map) for problem in checked.problems]
     result += [finding_diagnostic(checked, finding, positions, uri, docs_base) for finding in checked.findings]
     return result

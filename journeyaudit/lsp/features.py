@@ -18,6 +18,7 @@ from journeyaudit.lsp.fixes import code_action_edits, fixes_for
 from journeyaudit.lsp.navigation import RenameRefused, View, hover_markdown, references, rename_edits
 from journeyaudit.lsp.positions import Positions
 from journeyaudit.lsp.symbols import DATA, DEPARTMENT, JOURNEY, RULE, STEP, Occurrence, index_text
+from journeyaudit.lsp.text_lines import split_lines
 
 if TYPE_CHECKING:
     from journeyaudit.lsp.server import Document, JourneyServer
@@ -39,7 +40,7 @@ def _view(server: JourneyServer, uri: str) -> tuple[View, Positions, Positions] 
     if document is None or (document.checked is not None and not document.checked.is_journey):
         return None
     text, _ = server.text_of(uri)
-    current_lines = text.splitlines()
+    current_lines = split_lines(text)
     encoding = server.encoding()
     checked = document.checked
     if checked is not None and checked.index is not None and checked.text == text:

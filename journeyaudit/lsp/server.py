@@ -32,6 +32,7 @@ from journeyaudit.lsp.diagnostics import diagnostics_of, problem_diagnostic
 from journeyaudit.lsp.positions import Positions
 from journeyaudit.lsp.project import Project
 from journeyaudit.lsp.symbols import FileIndex
+from journeyaudit.lsp.text_lines import split_lines
 
 DEBOUNCE_S = 0.05
 CHECKOUT_RULES_DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
@@ -164,7 +165,7 @@ class JourneyServer(LanguageServer):
         if uri is None or (not problems and uri not in self.config_uris):
             return
         try:
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = split_lines(file.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             lines = []
         positions = Positions(lines, self.encoding())

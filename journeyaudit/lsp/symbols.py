@@ -7,9 +7,9 @@ refers to it, and the span of every scalar so that a located problem can be
 underlined whole. `index_text` composes the text with the loader's guarded
 composer (`journeyaudit.loading.safe_yaml`) and walks the node tree once.
 
-Spans are 0-based lines and columns counted in code points (what PyYAML's
-marks count); the server converts them to the client's units (UTF-16 by
-default). Aliases and merge keys are followed once: a node reached twice is
+Spans are 0-based lines as LSP counts them (`text_lines.py`) and columns
+counted in code points (what PyYAML's marks count); the server converts
+them to the client's units (UTF-16 by default). Aliases and merge keys are followed once: a node reached twice is
 indexed once, so an alias bomb costs no more than its text.
 """
 
@@ -22,6 +22,7 @@ from typing import NamedTuple
 import yaml
 
 from journeyaudit.loading.safe_yaml import TAG_MERGE, TAG_NULL, Refused, check_text, compose, paused_gc
+from journeyaudit.lsp.text_lines import LineMap, split_lines
 
 # What an id names.
 STEP, DEPARTMENT, DATA, RULE, JOURNEY = "step", "department", "data", "rule", "journey"
@@ -58,8 +59,9 @@ class FileIndex:
     """Every id occurrence of one file, and the spans of its scalars and keys."""
 
     occurrences: list[Occurrence] = field(default_factory=list)  # in file order
-    # (line, column) of a node's start -> the span to underline for a problem located there;
-    # filled only when asked (`index_text(..., node_spans=True)`): a file that loads needs none
+    # (line, column) of a node's start, as YAML counts them (the loader's problems do) -> the
+    # span to underline for a problem located there; filled only when asked
+    # (`index_text(..., node_spans=True)`): a file that loads needs none
     spans_at: dict[tuple[int, int], Span] = field(default_factory=dict)
     # (kind, id) -> its occurrences, the definition (the first one) first when there is one
     by_name: dict[tuple[str, str], list[Occurrence]] = field(default_factory=dict)
@@ -67,8 +69,6 @@ class FileIndex:
     top_values: dict[str, Span] = field(default_factory=dict)  # top-level key -> its scalar value's span
     # step id -> field -> the span of the field's scalar value (wait, channel, value...)
     step_values: dict[str, dict[str, Span]] = field(default_factory=dict)
-    # step id -> the line range [first, last] of its mapping, for "which step is the cursor in"
-    step_lines: dict[str, tuple[int, int]] = field(default_factory=dict)
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> the title written
 
     def at(self, line: int, column: int) -> Occurrence | None:
@@ -115,32 +115,31 @@ def index_text(text: str, node_spans: bool = False) -> FileIndex | None:
             return None
         index = FileIndex()
         if root is not None:
-            walker = _Walker(index, text.splitlines())
+            walker = _Walker(index, split_lines(text), LineMap(text))
             if node_spans:
                 walker.scalar_spans(root)
             walker.journey(root)
         return index
 
 
-def span_of(node: yaml.Node, lines: list[str]) -> Span:
-    """The span of a node on its first line; a quoted scalar's quotes left out."""
-    start, end = node.start_mark, node.end_mark
-    line_text = lines[start.line] if start.line < len(lines) else ""
-    if end.line == start.line:
-        first, last = start.column, end.column
-    else:
-        first, last = start.column, len(line_text.rstrip())
-    if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') and end.line == start.line and last - first >= 2:
+def span_of(node: yaml.Node, lines: list[str], line_map: LineMap) -> Span:
+    """The span of a node on its first line (LSP lines); a quoted scalar's quotes left out."""
+    line, first = line_map.from_yaml(node.start_mark.line, node.start_mark.column)
+    end_line, last = line_map.from_yaml(node.end_mark.line, node.end_mark.column)
+    if end_line != line:
+        last = len((lines[line] if line < len(lines) else "").rstrip())
+    elif isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') and last - first >= 2:
         first, last = first + 1, last - 1
-    return Span(start.line, first, max(first, last))
+    return Span(line, first, max(first, last))
 
 
 class _Walker:
     """One pass over the composed tree, following the format's layout (docs/format.md)."""
 
-    def __init__(self, index: FileIndex, lines: list[str]):
+    def __init__(self, index: FileIndex, lines: list[str], line_map: LineMap):
         self.index = index
         self.lines = lines
+        self.line_map = line_map
         self.seen: set[int] = set()  # collections already walked (aliases, merge keys)
         self.added: set[int] = set()  # scalars already indexed
 
@@ -161,7 +160,7 @@ class _Walker:
             visited.add(id(node))
             position = (node.start_mark.line, node.start_mark.column)
             if isinstance(node, yaml.ScalarNode):
-                self.index.spans_at[position] = span_of(node, self.lines)
+                self.index.spans_at[position] = span_of(node, self.lines, self.line_map)
             elif isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     stack.extend((key, value))
@@ -184,7 +183,7 @@ class _Walker:
         if id(node) in self.added:  # an alias repeats its node: it is written once
             return
         self.added.add(id(node))
-        self.index.add(Occurrence(kind, node.value, span_of(node, self.lines), definition, role, step))
+        self.index.add(Occurrence(kind, node.value, span_of(node, self.lines, self.line_map), definition, role, step))
 
     def items(self, node: yaml.Node) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
         """A mapping's (key, key node, value node), merged mappings (`<<: *defaults`) included once."""
@@ -207,9 +206,9 @@ class _Walker:
 
     def journey(self, root: yaml.Node) -> None:
         for key, key_node, value in self.items(root):
-            self.index.top_keys.setdefault(key, span_of(key_node, self.lines))
+            self.index.top_keys.setdefault(key, span_of(key_node, self.lines, self.line_map))
             if isinstance(value, yaml.ScalarNode):
-                self.index.top_values.setdefault(key, span_of(value, self.lines))
+                self.index.top_values.setdefault(key, span_of(value, self.lines, self.line_map))
             elif not self.first_visit(value):
                 continue
             if key == "id":
@@ -237,7 +236,6 @@ class _Walker:
 
     def step(self, name: str, name_node: yaml.Node, node: yaml.Node) -> None:
         self.add(STEP, name_node, True, "steps", name)
-        self.index.step_lines[name] = (name_node.start_mark.line, max(name_node.start_mark.line, node.end_mark.line))
         values = self.index.step_values.setdefault(name, {})
         if not self.first_visit(node):
             return
@@ -245,7 +243,7 @@ class _Walker:
             self.title(STEP, name, node)
         for key, _, value in self.items(node):
             if isinstance(value, yaml.ScalarNode):
-                values.setdefault(key, span_of(value, self.lines))
+                values.setdefault(key, span_of(value, self.lines, self.line_map))
             elif not self.first_visit(value):
                 continue
             if key == "department":

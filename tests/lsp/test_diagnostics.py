@@ -229,3 +229,17 @@ def test_closing_a_file_clears_its_diagnostics_and_shutdown_exits_cleanly(tmp_pa
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     assert client.diagnostics(uri) == []
     assert client.stop() == 0
+
+
+def test_line_separators_that_yaml_breaks_at_and_lsp_does_not_keep_ranges_right(server: LspClient, tmp_path: Path):
+    # YAML counts U+2028 and NEL as line breaks, LSP (and the editor) does not
+    text = JOURNEY.replace("title: Ask for the renewal at the desk", 'title: "Ask\u2028for the renewal\u0085at the desk"')
+    text = text.replace("next: done", "next: dnoe")
+    path = tmp_path / "permit.yaml"
+    path.write_text(text, encoding="utf-8")
+    unknown = by_code(server.diagnostics(server.open(path)), "unknown-reference")
+    lines = text.split("\n")
+    line = lines.index("    next: dnoe")
+    assert unknown[0]["range"] == {"start": {"line": line, "character": 10}, "end": {"line": line, "character": 14}}
+    hover = server.at("textDocument/hover", uri_of(path), lines.index("  check:"), 3)
+    assert hover["range"]["start"]["line"] == lines.index("  check:")
