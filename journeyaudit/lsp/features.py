@@ -17,12 +17,15 @@ from journeyaudit.lsp.completion import slot_at
 from journeyaudit.lsp.fixes import code_action_edits, fixes_for
 from journeyaudit.lsp.navigation import RenameRefused, View, hover_markdown, references, rename_edits
 from journeyaudit.lsp.positions import Positions
-from journeyaudit.lsp.symbols import DATA, DEPARTMENT, JOURNEY, RULE, STEP, Occurrence, index_text
+from journeyaudit.lsp.symbols import DATA, DEPARTMENT, JOURNEY, RULE, STEP, FileIndex, Occurrence, index_text
 from journeyaudit.lsp.text_lines import split_lines
 
 if TYPE_CHECKING:
     from journeyaudit.lsp.server import Document, JourneyServer
 
+# A request on a buffer not yet checked indexes it on the spot; not one this large (the
+# check refuses files over the loader's size limit anyway)
+MAX_INDEXED_CHARS = 4 * 1024 * 1024
 REQUEST_FAILED = -32803  # LSP's code for a request that is understood but cannot be done
 COMPLETION_KINDS = {
     STEP: types.CompletionItemKind.Function,
@@ -39,15 +42,19 @@ def _view(server: JourneyServer, uri: str) -> tuple[View, Positions, Positions] 
     document = server.documents.get(uri)
     if document is None or (document.checked is not None and not document.checked.is_journey):
         return None
-    text, _ = server.text_of(uri)
+    text, version = server.text_of(uri)
     current_lines = split_lines(text)
     encoding = server.encoding()
     checked = document.checked
     if checked is not None and checked.index is not None and checked.text == text:
         return View(checked.index, checked, True), Positions(current_lines, encoding), Positions(checked.lines, encoding)
-    index = index_text(text) if len(text) <= 4 * 1024 * 1024 else None
+    index: FileIndex | None
+    if document.index_version == version and document.last_index is not None:
+        index = document.last_index  # already indexed for an earlier request on this version
+    else:
+        index = index_text(text) if len(text) <= MAX_INDEXED_CHARS else None
     if index is not None:
-        document.last_index, document.last_index_lines = index, current_lines
+        document.last_index, document.last_index_lines, document.index_version = index, current_lines, version
         return View(index, checked, False), Positions(current_lines, encoding), Positions(current_lines, encoding)
     if document.last_index is None or document.last_index_lines is None:
         return None

@@ -19,7 +19,7 @@ from journeyaudit.model import Journey
 
 RENAMEABLE = (STEP, DEPARTMENT, DATA)
 KIND_WORDS = {STEP: "step", DEPARTMENT: "department", DATA: "data item", RULE: "rule", JOURNEY: "journey"}
-NO_FIGURES = "_Figures appear when the file has no problems._"
+NO_FIGURES = "_Figures appear once this version is checked and has no format problems._"
 
 
 class RenameRefused(Exception):

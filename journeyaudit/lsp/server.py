@@ -48,6 +48,7 @@ class Document:
     checked: Checked | None = None
     last_index: FileIndex | None = None  # the last index that composed, for completion in broken text
     last_index_lines: list[str] | None = None
+    index_version: int | None = None  # the version `last_index` is of, when a request built it
     was_journey: bool = False
     pending: asyncio.Task | None = None
     latest_version: int | None = None  # set on every change: a check of an older one is skipped
@@ -116,8 +117,21 @@ class JourneyServer(LanguageServer):
         return result
 
     async def _check_later(self, document: Document, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await self._check_now(document)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a bug must not stop the checks of the other files
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"journeyaudit: checking {document.name} failed: {type(error).__name__}: {error}",
+                )
+            )
+
+    async def _check_now(self, document: Document) -> None:
         text, version = self.text_of(document.uri)
         buffers = self.buffers(document)
 
@@ -138,6 +152,7 @@ class JourneyServer(LanguageServer):
         document.was_journey = document.was_journey or checked.is_journey
         if checked.index is not None:
             document.last_index, document.last_index_lines = checked.index, checked.lines
+            document.index_version = checked.version
         positions = Positions(checked.lines, self.encoding())
         diagnostics = diagnostics_of(checked, positions, document.uri, self.rules_doc)
         config = checked.config
