@@ -213,31 +213,34 @@ def register(server: JourneyServer) -> None:
         spans = references(view.index, occurrence, params.context.include_declaration)
         return [types.Location(uri=uri, range=there.range(span)) for span in spans]
 
-    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare_rename(params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
-        found = _at(server, params.text_document.uri, params.position)
+    def renaming(uri: str, position: types.Position, new_name: str | None):
+        """The id under the cursor and the spans a rename rewrites; None where there is no id."""
+        found = _at(server, uri, position)
         if found is None:
             return None
         view, there, occurrence = found
         try:
-            rename_edits(view.index, occurrence, occurrence.name)
+            spans = rename_edits(view.index, occurrence, occurrence.name if new_name is None else new_name)
         except RenameRefused as refused:
             raise JsonRpcException(str(refused), code=REQUEST_FAILED) from None
+        return there, occurrence, spans
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
+        found = renaming(params.text_document.uri, params.position, None)
+        if found is None:
+            return None
+        there, occurrence, _ = found
         return types.PrepareRenamePlaceholder(range=there.range(occurrence.span), placeholder=occurrence.name)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     def rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
-        uri = params.text_document.uri
-        found = _at(server, uri, params.position)
+        found = renaming(params.text_document.uri, params.position, params.new_name)
         if found is None:
             return None
-        view, there, occurrence = found
-        try:
-            spans = rename_edits(view.index, occurrence, params.new_name)
-        except RenameRefused as refused:
-            raise JsonRpcException(str(refused), code=REQUEST_FAILED) from None
+        there, _, spans = found
         edits = [types.TextEdit(range=there.range(span), new_text=params.new_name) for span in spans]
-        return types.WorkspaceEdit(changes={uri: edits})
+        return types.WorkspaceEdit(changes={params.text_document.uri: edits})
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
