@@ -243,3 +243,19 @@ def test_line_separators_that_yaml_breaks_at_and_lsp_does_not_keep_ranges_right(
     assert unknown[0]["range"] == {"start": {"line": line, "character": 10}, "end": {"line": line, "character": 14}}
     hover = server.at("textDocument/hover", uri_of(path), lines.index("  check:"), 3)
     assert hover["range"]["start"]["line"] == lines.index("  check:")
+
+
+def test_saving_a_journey_rechecks_the_open_journeys_of_its_folder(server: LspClient, examples_copy: Path):
+    application = examples_copy / "loan-application.yaml"
+    saved = application.read_text(encoding="utf-8")
+    application.unlink()
+    payoff = examples_copy / "loan-payoff.yaml"
+    uri = server.open(payoff)
+    assert by_code(server.diagnostics(uri, version=1), "missing-counterpart")
+    application.write_text(saved, encoding="utf-8")  # the counterpart is written and saved
+    other = server.open(application)
+    server.diagnostics(other)
+    server.notify("textDocument/didSave", {"textDocument": {"uri": other}})
+    rechecked = server.diagnostics(uri, version=1)  # the same version of loan-payoff, judged again
+    assert by_code(rechecked, "missing-counterpart") == []
+    assert by_code(rechecked, "effort-asymmetry")
