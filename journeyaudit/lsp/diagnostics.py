@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from journeyaudit.common.text import printable
 from journeyaudit.lsp.checking import Checked
 from journeyaudit.lsp.positions import Positions
 from journeyaudit.lsp.symbols import DATA, JOURNEY, FileIndex, Span
@@ -104,7 +105,7 @@ def problem_diagnostic(
     span = problem_span(problem, positions.lines, index, line_map or LineMap(""))
     return types.Diagnostic(
         range=positions.range(span),
-        message=problem.message,
+        message=printable(problem.message),
         severity=types.DiagnosticSeverity.Error,
         code=problem.code,
         source=SOURCE,
@@ -114,9 +115,9 @@ def problem_diagnostic(
 def finding_diagnostic(
     checked: Checked, finding: Finding, positions: Positions, uri: str, docs_base: str | None
 ) -> types.Diagnostic:
-    message = finding.message
+    message = printable(finding.message)
     if finding.waived:
-        message += f"\nWaived: {finding.waiver_reason}"
+        message += f"\nWaived: {printable(finding.waiver_reason or '')}"
     elif finding.fix:
         message += f"\nFix: {finding.fix}"
     span = finding_span(checked, finding)
@@ -129,7 +130,7 @@ def finding_diagnostic(
                 related.append(
                     types.DiagnosticRelatedInformation(
                         location=types.Location(uri=uri, range=positions.range(definition.span)),
-                        message=f"step '{step}': {title}",
+                        message=printable(f"step '{step}': {title}"),
                     )
                 )
     return types.Diagnostic(

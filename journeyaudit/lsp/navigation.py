@@ -8,11 +8,12 @@ current text audits (a figure of an older version would be wrong).
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass
 
 from journeyaudit.common.durations import format_duration, format_figure
-from journeyaudit.common.text import SLUG
+from journeyaudit.common.text import SLUG, printable
 from journeyaudit.lsp.checking import Checked
 from journeyaudit.lsp.symbols import DATA, DEPARTMENT, JOURNEY, RULE, STEP, FileIndex, Occurrence, Span
 from journeyaudit.model import Journey
@@ -20,6 +21,21 @@ from journeyaudit.model import Journey
 RENAMEABLE = (STEP, DEPARTMENT, DATA)
 KIND_WORDS = {STEP: "step", DEPARTMENT: "department", DATA: "data item", RULE: "rule", JOURNEY: "journey"}
 NO_FIGURES = "_Figures appear once this version is checked and has no format problems._"
+
+
+# Markdown's punctuation: escaped in text of the journey file, so a title cannot turn into
+# a link, an image or HTML in the editor's hover
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+
+
+def md(text: str) -> str:
+    """Text of the journey file, shown as written inside Markdown."""
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", printable(text))
+
+
+def code(text: str) -> str:
+    """An id as inline code; a backtick in it (an unknown name can hold anything) cannot end the span."""
+    return "`" + printable(text).replace("`", "'") + "`"
 
 
 class RenameRefused(Exception):
@@ -68,25 +84,25 @@ def hover_markdown(view: View, occurrence: Occurrence, rule_summary, folder: dic
         return _data_hover(view, name, occurrence)
     if kind == RULE:
         lines = rule_summary(name)
-        return lines if lines is not None else f"**`{name}`**: no such rule (see `journeyaudit rules`)"
+        return lines if lines is not None else f"**{code(name)}**: no such rule (see `journeyaudit rules`)"
     other = folder.get(name)
     if occurrence.definition:
-        return f"**Journey `{name}`**"
+        return f"**Journey {code(name)}**"
     if other is None:
-        return f"**Journey `{name}`**: not among the journeys of this folder"
-    return f"**Journey `{name}`**: {other.title}\n\n{other.file}"
+        return f"**Journey {code(name)}**: not among the journeys of this folder"
+    return f"**Journey {code(name)}**: {md(other.title)}\n\n{md(other.file)}"
 
 
 def _step_hover(view: View, name: str) -> str:
     title = _title(view, STEP, name)
-    head = f"**Step `{name}`**" + (f": {title}" if title else "")
+    head = f"**Step {code(name)}**" + (f": {md(title)}" if title else "")
     journey = view.journey
     if journey is None or name not in journey.steps:
         return f"{head}\n\n{NO_FIGURES}" if view.index.definition(STEP, name) else f"{head}: not a step of this journey"
     step = journey.steps[name]
     lines = [head, ""]
     lines.append(
-        f"{journey.department_title(step.department)} (`{step.department}`) · {step.channel} · {step.actor} · {step.kind}"
+        f"{md(journey.department_title(step.department))} ({code(step.department)}) · {md(step.channel)} · {step.actor} · {step.kind}"
         + (f" · ends: {step.end}" if step.end else "")
     )
     visits = getattr(view.checked.analysis, "visits", {}).get(name) if view.checked else None
@@ -108,19 +124,19 @@ def _step_hover(view: View, name: str) -> str:
 
 def _department_hover(view: View, name: str) -> str:
     title = _title(view, DEPARTMENT, name)
-    head = f"**Department `{name}`**" + (f": {title}" if title else "")
+    head = f"**Department {code(name)}**" + (f": {md(title)}" if title else "")
     journey = view.journey
     if journey is None or name not in journey.departments:
         return head if view.index.definition(DEPARTMENT, name) else f"{head}: not a department of this journey"
     owned = [step.id for step in journey.steps.values() if step.department == name]
     facing = "customer-facing" if journey.departments[name].customer_facing else "not customer-facing"
-    steps = ", ".join(f"`{step}`" for step in owned[:10]) + (", ..." if len(owned) > 10 else "")
+    steps = ", ".join(code(step) for step in owned[:10]) + (", ..." if len(owned) > 10 else "")
     return f"{head}\n\n{facing} · owns {len(owned)} step{'s' if len(owned) != 1 else ''}" + (f": {steps}" if owned else "")
 
 
 def _data_hover(view: View, name: str, occurrence: Occurrence) -> str:
     title = _title(view, DATA, name)
-    head = f"**Data `{name}`**" + (f": {title}" if title else "")
+    head = f"**Data {code(name)}**" + (f": {md(title)}" if title else "")
     journey = view.journey
     if journey is None:
         return head if view.index.definition(DATA, name) else f"{head}: not declared under `data:`"
@@ -135,9 +151,9 @@ def _data_hover(view: View, name: str, occurrence: Occurrence) -> str:
         lines.append("Known at the start (`known`): the company already holds it.")
     if reachable:
         first = reachable[0]
-        lines.append(f"First asked at `{first}`: {journey.steps[first].title}")
+        lines.append(f"First asked at {code(first)}: {md(journey.steps[first].title)}")
     elif askers:
-        lines.append(f"Asked only at steps no way reaches: {', '.join(f'`{s}`' for s in askers)}")
+        lines.append(f"Asked only at steps no way reaches: {', '.join(code(s) for s in askers)}")
     elif name not in journey.known:
         lines.append("No step asks for it.")
     analysis = view.checked.analysis if view.checked else None
@@ -146,10 +162,10 @@ def _data_hover(view: View, name: str, occurrence: Occurrence) -> str:
         held_every = name in getattr(analysis, "held_must", {}).get(occurrence.step, frozenset())
         held_some = name in getattr(analysis, "held_may", {}).get(occurrence.step, frozenset())
         if held_every or held_some:
-            where = f" (first at `{earlier}`)" if earlier and earlier != occurrence.step else ""
+            where = f" (first at {code(earlier)})" if earlier and earlier != occurrence.step else ""
             lines.append(f"Already held here on {'every' if held_every else 'some'} way{where}.")
     if len(askers) > 1:
-        lines.append(f"Asked at {len(askers)} steps: {', '.join(f'`{s}`' for s in askers[:10])}")
+        lines.append(f"Asked at {len(askers)} steps: {', '.join(code(s) for s in askers[:10])}")
     return "\n".join(lines).rstrip()
 
 

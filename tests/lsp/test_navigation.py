@@ -246,3 +246,14 @@ def test_positions_in_utf8_when_the_client_asks_for_them(tmp_path: Path):
         assert start == branch.index("dnoe") + 3
     finally:
         client.stop()
+
+
+def test_text_of_the_journey_cannot_turn_into_links_or_html_in_a_hover(server: LspClient, tmp_path: Path):
+    text = WAIVED.replace("title: Call the repair line", 'title: "Call [now](https://example.org) <img src=x> \\e[31m"')
+    path = tmp_path / "repair.yaml"
+    path.write_text(text, encoding="utf-8")
+    uri = server.open(path)
+    server.diagnostics(uri)
+    hover = server.at("textDocument/hover", uri, text.splitlines().index("  call:"), 3)["contents"]["value"]
+    assert "\\[now\\]\\(https://example\\.org\\) \\<img src=x\\>" in hover
+    assert "\x1b" not in hover and "\\\\x1b" in hover
