@@ -42,7 +42,7 @@ def _view(server: JourneyServer, uri: str) -> tuple[View, Positions, Positions] 
     document = server.documents.get(uri)
     if document is None or (document.checked is not None and not document.checked.is_journey):
         return None
-    text, version = server.text_of(uri)
+    text, version = document.text, document.version
     current_lines = split_lines(text)
     encoding = server.encoding()
     checked = document.checked
@@ -131,12 +131,14 @@ def register(server: JourneyServer) -> None:
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         from journeyaudit.lsp.server import is_journey_name
 
-        if is_journey_name(params.text_document.uri):
-            server.open(params.text_document.uri)
-            server.schedule(params.text_document.uri, 0)
+        document = params.text_document
+        if is_journey_name(document.uri):
+            server.open(document.uri, document.text, document.version)
+            server.schedule(document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        server.change(params)
         server.schedule(params.text_document.uri, server.debounce_s)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
@@ -248,7 +250,7 @@ def register(server: JourneyServer) -> None:
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         document = server.documents.get(uri)
-        if document is None or document.checked is None or document.checked.text != server.text_of(uri)[0]:
+        if document is None or document.checked is None or document.checked.text != document.text:
             return []  # fixes are measured on the checked text: none while it is out of date
         checked = document.checked
         by_fingerprint = {finding.fingerprint: finding for finding in checked.findings}

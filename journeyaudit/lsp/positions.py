@@ -11,6 +11,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from journeyaudit.lsp.symbols import Span
+from journeyaudit.lsp.text_lines import LSP_BREAK
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -53,3 +54,28 @@ class Positions:
                 return position.line, column
             units += width
         return position.line, len(text)
+
+
+def _offset(text: str, starts: list[int], position: types.Position, encoding: str) -> int:
+    """The character offset of a client position in `text` whose lines start at `starts`."""
+    if position.line >= len(starts):
+        return len(text)
+    start = starts[position.line]
+    end = starts[position.line + 1] if position.line + 1 < len(starts) else len(text)
+    line = text[start:end].rstrip("\r\n")
+    _, column = Positions([line], encoding).from_client(types.Position(line=0, character=position.character))
+    return start + column
+
+
+def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
+    """The text after one change an editor sent: a range replaced, or the whole text.
+
+    Lines are LSP's (`\n`, `\r\n`, `\r` only): a U+2028 or a form feed in a title
+    does not move the edit, as it would with Python's `splitlines`."""
+    change_range = getattr(change, "range", None)
+    if change_range is None:
+        return change.text
+    starts = [0] + [match.end() for match in LSP_BREAK.finditer(text)]
+    first = _offset(text, starts, change_range.start, encoding)
+    last = max(first, _offset(text, starts, change_range.end, encoding))
+    return text[:first] + change.text + text[last:]

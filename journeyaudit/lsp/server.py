@@ -16,7 +16,6 @@ when there is one).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from journeyaudit import __version__
 from journeyaudit.common.text import YAML_SUFFIXES, display_path
 from journeyaudit.lsp.checking import Checked, check_document
 from journeyaudit.lsp.diagnostics import diagnostics_of, problem_diagnostic
-from journeyaudit.lsp.positions import Positions
+from journeyaudit.lsp.positions import Positions, apply_change
 from journeyaudit.lsp.project import Project
 from journeyaudit.lsp.symbols import FileIndex
 from journeyaudit.lsp.text_lines import split_lines
@@ -45,6 +44,8 @@ class Document:
     uri: str
     path: Path | None  # None for a buffer that is not a file (untitled)
     name: str
+    text: str = ""  # the editor's text, changes applied with LSP's lines (`positions.apply_change`)
+    version: int | None = None
     checked: Checked | None = None
     last_index: FileIndex | None = None  # the last index that composed, for completion in broken text
     last_index_lines: list[str] | None = None
@@ -69,19 +70,23 @@ class JourneyServer(LanguageServer):
         self.config_uris: set[str] = set()  # configuration files we published problems on
 
     # -- documents --------------------------------------------------------
-    def text_of(self, uri: str) -> tuple[str, int | None]:
-        document = self.workspace.get_text_document(uri)
-        return document.source, document.version
-
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or "utf-16")
 
-    def open(self, uri: str) -> Document:
+    def open(self, uri: str, text: str, version: int | None) -> Document:
         path_text = to_fs_path(uri) if uri.startswith("file:") else None
         path = Path(path_text).resolve() if path_text else None
-        document = Document(uri, path, path.name if path else uri.rsplit("/", 1)[-1])
+        document = Document(uri, path, path.name if path else uri.rsplit("/", 1)[-1], text, version)
         self.documents[uri] = document
         return document
+
+    def change(self, params: types.DidChangeTextDocumentParams) -> None:
+        document = self.documents.get(params.text_document.uri)
+        if document is None:
+            return
+        for change in params.content_changes:
+            document.text = apply_change(document.text, change, self.encoding())
+        document.version = params.text_document.version
 
     def close(self, uri: str) -> None:
         document = self.documents.pop(uri, None)
@@ -95,8 +100,7 @@ class JourneyServer(LanguageServer):
             return
         if document.pending is not None and not document.pending.done():
             document.pending.cancel()
-        with contextlib.suppress(Exception):
-            document.latest_version = self.text_of(uri)[1]
+        document.latest_version = document.version
         document.pending = asyncio.get_running_loop().create_task(self._check_later(document, delay))
 
     def schedule_folder(self, document: Document) -> None:
@@ -112,8 +116,7 @@ class JourneyServer(LanguageServer):
         result = {}
         for other in self.documents.values():
             if other is not document and other.path is not None and document.path is not None and other.path.parent == document.path.parent:
-                with contextlib.suppress(Exception):
-                    result[other.path] = self.text_of(other.uri)[0]
+                result[other.path] = other.text
         return result
 
     async def _check_later(self, document: Document, delay: float) -> None:
@@ -132,7 +135,7 @@ class JourneyServer(LanguageServer):
             )
 
     async def _check_now(self, document: Document) -> None:
-        text, version = self.text_of(document.uri)
+        text, version = document.text, document.version
         buffers = self.buffers(document)
 
         def check() -> Checked | None:
@@ -143,7 +146,7 @@ class JourneyServer(LanguageServer):
             )
 
         checked = await asyncio.get_running_loop().run_in_executor(self.worker, check)
-        if checked is None or self.documents.get(document.uri) is not document or self.text_of(document.uri)[1] != version:
+        if checked is None or self.documents.get(document.uri) is not document or document.version != version:
             return  # closed, or changed meanwhile: a newer check is on its way
         self.publish(document, checked)
 

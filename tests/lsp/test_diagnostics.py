@@ -259,3 +259,17 @@ def test_saving_a_journey_rechecks_the_open_journeys_of_its_folder(server: LspCl
     rechecked = server.diagnostics(uri, version=1)  # the same version of loan-payoff, judged again
     assert by_code(rechecked, "missing-counterpart") == []
     assert by_code(rechecked, "effort-asymmetry")
+
+
+def test_an_incremental_change_after_a_line_separator_lands_where_the_editor_made_it(server: LspClient, tmp_path: Path):
+    text = JOURNEY.replace("title: Ask for the renewal at the desk", 'title: "Ask\u2028for the renewal"')
+    path = tmp_path / "permit.yaml"
+    path.write_text(text, encoding="utf-8")
+    uri = server.open(path)
+    assert by_code(server.diagnostics(uri, version=1), "unknown-reference") == []
+    lines = text.split("\n")  # the editor's lines: U+2028 is no break for it
+    line = lines.index("    next: done")
+    server.change_range(uri, 2, (line, 10), (line, 14), "dnoe")
+    unknown = by_code(server.diagnostics(uri, version=2), "unknown-reference")
+    assert len(unknown) == 1 and "'dnoe'" in unknown[0]["message"]
+    assert unknown[0]["range"]["start"] == {"line": line, "character": 10}

@@ -9,7 +9,7 @@ import pytest
 
 from journeyaudit.lsp.completion import slot_at
 from journeyaudit.lsp.fixes import code_action_edits
-from journeyaudit.lsp.positions import Positions
+from journeyaudit.lsp.positions import Positions, apply_change
 from journeyaudit.lsp.symbols import Span
 from tests.conftest import PROJECT
 
@@ -105,6 +105,24 @@ def test_positions_count_the_clients_units():
     past_the_end = type(utf16.to_client(0, 0))(line=0, character=999)
     assert utf16.from_client(past_the_end) == (0, len(line))
     assert utf16.range(Span(0, emoji, emoji + 1)).end.character == emoji + 2
+
+
+def test_changes_are_applied_at_lsp_positions():
+    from lsprotocol import types
+
+    def change(start, end, text):
+        return types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=start[0], character=start[1]), end=types.Position(line=end[0], character=end[1])),
+            text=text,
+        )
+
+    text = "a 😀 b\r\nc\u2028d\x0ce\nf"
+    assert apply_change(text, change((0, 5), (0, 6), "B"), "utf-16") == "a 😀 B\r\nc\u2028d\x0ce\nf"
+    assert apply_change(text, change((0, 7), (0, 8), "B"), "utf-8") == "a 😀 B\r\nc\u2028d\x0ce\nf"
+    assert apply_change(text, change((2, 0), (2, 1), "F"), "utf-16") == "a 😀 b\r\nc\u2028d\x0ce\nF"
+    assert apply_change(text, change((1, 0), (2, 0), ""), "utf-16") == "a 😀 b\r\nf"
+    assert apply_change(text, change((9, 0), (9, 0), "!"), "utf-16") == text + "!"
+    assert apply_change(text, types.TextDocumentContentChangeWholeDocument(text="new"), "utf-16") == "new"
 
 
 def test_a_fixs_new_text_becomes_line_edits_that_rebuild_it():
