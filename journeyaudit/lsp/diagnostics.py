@@ -13,9 +13,11 @@ a link to its page in docs/rules.md.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
 
-from journeyaudit.common.text import printable
+from journeyaudit.common.text import display_path, printable
 from journeyaudit.lsp.checking import Checked
 from journeyaudit.lsp.positions import Positions
 from journeyaudit.lsp.symbols import DATA, JOURNEY, FileIndex, Span
@@ -95,32 +97,37 @@ def finding_span(checked: Checked, finding: Finding) -> Span:
     return problem_span(Problem(finding.file, finding.line, finding.column, ""), checked.lines, index, checked.line_map)
 
 
-def rule_link(rule: str, docs_base: str | None) -> types.CodeDescription | None:
-    return types.CodeDescription(href=f"{docs_base}#{rule}") if docs_base else None
-
-
 def problem_diagnostic(
     problem: Problem, positions: Positions, index: FileIndex | None = None, line_map: LineMap | None = None
-) -> types.Diagnostic:
+) -> dict:
     span = problem_span(problem, positions.lines, index, line_map or LineMap(""))
-    return types.Diagnostic(
-        range=positions.range(span),
-        message=printable(problem.message),
-        severity=types.DiagnosticSeverity.Error,
-        code=problem.code,
-        source=SOURCE,
-    )
+    return {
+        "range": positions.range_json(span),
+        "severity": int(types.DiagnosticSeverity.Error),
+        "code": problem.code,
+        "source": SOURCE,
+        "message": printable(problem.message),
+    }
 
 
-def finding_diagnostic(
-    checked: Checked, finding: Finding, positions: Positions, uri: str, docs_base: str | None
-) -> types.Diagnostic:
+def finding_diagnostic(checked: Checked, finding: Finding, positions: Positions, uri: str, docs_base: str | None) -> dict:
     message = printable(finding.message)
     if finding.waived:
         message += f"\nWaived: {printable(finding.waiver_reason or '')}"
     elif finding.fix:
         message += f"\nFix: {finding.fix}"
     span = finding_span(checked, finding)
+    severity = types.DiagnosticSeverity.Hint if finding.waived else SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning)
+    diagnostic: dict = {
+        "range": positions.range_json(span),
+        "severity": int(severity),
+        "code": finding.rule,
+        "source": SOURCE,
+        "message": message,
+        "data": {"fingerprint": finding.fingerprint, "rule": finding.rule},
+    }
+    if docs_base:
+        diagnostic["codeDescription"] = {"href": f"{docs_base}#{finding.rule}"}
     related = []
     if checked.index is not None:
         for step in finding.steps[:MAX_RELATED]:
@@ -128,25 +135,33 @@ def finding_diagnostic(
             if definition is not None and definition.span != span:
                 title = checked.journey.steps[step].title if checked.journey and step in checked.journey.steps else step
                 related.append(
-                    types.DiagnosticRelatedInformation(
-                        location=types.Location(uri=uri, range=positions.range(definition.span)),
-                        message=printable(f"step '{step}': {title}"),
-                    )
+                    {
+                        "location": {"uri": uri, "range": positions.range_json(definition.span)},
+                        "message": printable(f"step '{step}': {title}"),
+                    }
                 )
-    return types.Diagnostic(
-        range=positions.range(span),
-        message=message,
-        severity=types.DiagnosticSeverity.Hint if finding.waived else SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-        code=finding.rule,
-        code_description=rule_link(finding.rule, docs_base),
-        source=SOURCE,
-        related_information=related or None,
-        data={"fingerprint": finding.fingerprint, "rule": finding.rule},
-    )
+    if related:
+        diagnostic["relatedInformation"] = related
+    return diagnostic
 
 
-def diagnostics_of(checked: Checked, positions: Positions, uri: str, docs_base: str | None) -> list[types.Diagnostic]:
-    """Every diagnostic of a checked document, problems first, then findings in file order."""
+def config_diagnostic(file: Path, first: Problem) -> dict:
+    """On the journey: its configuration cannot be used (its problems are shown in it)."""
+    return {
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "severity": int(types.DiagnosticSeverity.Warning),
+        "code": "config",
+        "source": SOURCE,
+        "message": printable(
+            f"the configuration {display_path(file)} cannot be used ({first.message}); the rules run with their defaults"
+        ),
+    }
+
+
+def diagnostics_of(checked: Checked, positions: Positions, uri: str, docs_base: str | None) -> list[dict]:
+    """Every diagnostic of a checked document, problems first, then findings in file order,
+    as the JSON of LSP's `Diagnostic`: a file has hundreds, and lsprotocol's classes and
+    their conversion to JSON cost more than the check itself."""
     if not checked.is_journey:
         return []
     result = [problem_diagnostic(problem, positions, checked.index, checked.line_map) for problem in checked.problems]

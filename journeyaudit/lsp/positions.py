@@ -41,6 +41,13 @@ class Positions:
     def range(self, span: Span) -> types.Range:
         return types.Range(start=self.to_client(span.line, span.start), end=self.to_client(span.line, span.end))
 
+    def range_json(self, span: Span) -> dict:
+        """The range as LSP's JSON, for what is sent by the hundred (diagnostics)."""
+        text = self.line_text(span.line)
+        start = _units(text[: span.start], self.encoding)
+        end = start + _units(text[span.start : span.end], self.encoding)
+        return {"start": {"line": span.line, "character": start}, "end": {"line": span.line, "character": end}}
+
     def from_client(self, position: types.Position) -> tuple[int, int]:
         """(line, code-point column) of a client position; a position past the line's end is its end,
         one inside a character (half a surrogate pair) that character's start."""

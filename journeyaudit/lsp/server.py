@@ -18,16 +18,20 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from cattrs import Converter
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from journeyaudit import __version__
-from journeyaudit.common.text import YAML_SUFFIXES, display_path
+from journeyaudit.common.text import YAML_SUFFIXES
 from journeyaudit.lsp.checking import Checked, check_document
-from journeyaudit.lsp.diagnostics import diagnostics_of, problem_diagnostic
+from journeyaudit.lsp.diagnostics import config_diagnostic, diagnostics_of, problem_diagnostic
 from journeyaudit.lsp.positions import Positions, apply_change
 from journeyaudit.lsp.project import Project
 from journeyaudit.lsp.symbols import FileIndex
@@ -59,9 +63,36 @@ def is_journey_name(uri: str) -> bool:
     return uri.split("?", 1)[0].split("#", 1)[0].lower().endswith(YAML_SUFFIXES)
 
 
+class JsonReady(dict):
+    """Notification params already in JSON form (diagnostics: `diagnostics.py` builds them so)."""
+
+
+def json_ready_converter() -> Converter:
+    """pygls' converter, handing `JsonReady` params to the JSON encoder as they are."""
+    converter = default_converter()
+    converter.register_unstructure_hook(JsonReady, lambda params: params)
+    return converter
+
+
+class JourneyProtocol(LanguageServerProtocol):
+    @lru_cache  # noqa: B019 - as the method it overrides (one protocol per process)
+    def get_message_type(self, method: str) -> type[Any] | None:
+        # published diagnostics go out as a plain JSON-RPC notification of JsonReady params,
+        # not through lsprotocol's classes: hundreds per file, those would cost more than the check
+        if method == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
+            return None
+        return super().get_message_type(method)
+
+
 class JourneyServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("journeyaudit", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "journeyaudit",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=JourneyProtocol,
+            converter_factory=json_ready_converter,
+        )
         self.documents: dict[str, Document] = {}
         self.project = Project()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journeyaudit-check")
@@ -92,7 +123,7 @@ class JourneyServer(LanguageServer):
         document = self.documents.pop(uri, None)
         if document is not None and document.pending is not None:
             document.pending.cancel()
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.publish_diagnostics(uri, [])
 
     def schedule(self, uri: str, delay: float) -> None:
         document = self.documents.get(uri)
@@ -160,20 +191,8 @@ class JourneyServer(LanguageServer):
         diagnostics = diagnostics_of(checked, positions, document.uri, self.rules_doc)
         config = checked.config
         if checked.is_journey and config is not None and config.problems and config.file is not None:
-            first = config.problems[0]
-            diagnostics.insert(
-                0,
-                types.Diagnostic(
-                    range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
-                    message=f"the configuration {display_path(config.file)} cannot be used ({first.message}); the rules run with their defaults",
-                    severity=types.DiagnosticSeverity.Warning,
-                    code="config",
-                    source="journeyaudit",
-                ),
-            )
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=document.uri, diagnostics=diagnostics, version=checked.version)
-        )
+            diagnostics.insert(0, config_diagnostic(config.file, config.problems[0]))
+        self.publish_diagnostics(document.uri, diagnostics, checked.version)
         if config is not None and config.file is not None:
             self.publish_config(config.file, config.problems)
 
@@ -192,7 +211,13 @@ class JourneyServer(LanguageServer):
             self.config_uris.add(uri)
         else:
             self.config_uris.discard(uri)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+        self.publish_diagnostics(uri, diagnostics)
+
+    def publish_diagnostics(self, uri: str, diagnostics: list[dict], version: int | None = None) -> None:
+        params = JsonReady(uri=uri, diagnostics=diagnostics)
+        if version is not None:
+            params["version"] = version
+        self.protocol.notify(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
     def warm_up(self) -> None:
         """Import the audit stack in the worker before the first check needs it."""
