@@ -56,7 +56,6 @@ class Document:
     index_version: int | None = None  # the version `last_index` is of, when a request built it
     was_journey: bool = False
     pending: asyncio.Task | None = None
-    latest_version: int | None = None  # set on every change: a check of an older one is skipped
 
 
 def is_journey_name(uri: str) -> bool:
@@ -131,7 +130,6 @@ class JourneyServer(LanguageServer):
             return
         if document.pending is not None and not document.pending.done():
             document.pending.cancel()
-        document.latest_version = document.version
         document.pending = asyncio.get_running_loop().create_task(self._check_later(document, delay))
 
     def schedule_folder(self, document: Document) -> None:
@@ -170,7 +168,7 @@ class JourneyServer(LanguageServer):
         buffers = self.buffers(document)
 
         def check() -> Checked | None:
-            if document.latest_version != version:
+            if document.version != version:
                 return None  # changed while this check waited for the worker: the newer one will run
             return check_document(
                 text, version, document.path, document.name, self.project, buffers, document.was_journey
