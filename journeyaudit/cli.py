@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "handoffs": ("handoffs", "command"),
     "import": ("import_", "command"),
     "init": ("init", "command"),
+    "lsp": ("lsp", "command"),
     "report": ("report", "command"),
     "rules": ("rules", "rules_command"),
     "schema": ("schema", "command"),
