@@ -20,6 +20,7 @@ from pathlib import Path
 from journeyaudit.common.text import YAML_SUFFIXES, display_path
 from journeyaudit.loading import MAX_FILE_BYTES, LoadResult, journey_id_from_path, load_file, load_text
 from journeyaudit.loading.config import Config, ConfigError, find_config_file, load_config
+from journeyaudit.loading.discovery import MAP_SUFFIXES
 from journeyaudit.loading.safe_yaml import too_large
 from journeyaudit.model import Journey
 from journeyaudit.model.findings import Problem
@@ -104,7 +105,10 @@ class Project:
                 names = sorted(
                     entry.name
                     for entry in entries
-                    if entry.name.endswith(YAML_SUFFIXES) and not entry.name.startswith(".") and entry.is_file()
+                    if entry.name.endswith(YAML_SUFFIXES)
+                    and not entry.name.endswith(MAP_SUFFIXES)  # evidence maps, as folder audits skip them
+                    and not entry.name.startswith(".")
+                    and entry.is_file()
                 )
         except OSError:
             return []

@@ -30,6 +30,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from journeyaudit import __version__
 from journeyaudit.common.text import YAML_SUFFIXES
+from journeyaudit.loading.discovery import MAP_SUFFIXES
 from journeyaudit.lsp.checking import Checked, check_document
 from journeyaudit.lsp.diagnostics import config_diagnostic, diagnostics_of, problem_diagnostic
 from journeyaudit.lsp.positions import Positions, apply_change
@@ -59,7 +60,9 @@ class Document:
 
 
 def is_journey_name(uri: str) -> bool:
-    return uri.split("?", 1)[0].split("#", 1)[0].lower().endswith(YAML_SUFFIXES)
+    """A YAML file, but an evidence map (`*.map.yaml`, docs/evidence.md), as folder audits see it."""
+    name = uri.split("?", 1)[0].split("#", 1)[0].lower()
+    return name.endswith(YAML_SUFFIXES) and not name.endswith(MAP_SUFFIXES)
 
 
 class JsonReady(dict):

@@ -273,3 +273,13 @@ def test_an_incremental_change_after_a_line_separator_lands_where_the_editor_mad
     unknown = by_code(server.diagnostics(uri, version=2), "unknown-reference")
     assert len(unknown) == 1 and "'dnoe'" in unknown[0]["message"]
     assert unknown[0]["range"]["start"] == {"line": line, "character": 10}
+
+
+def test_evidence_maps_are_neither_checked_nor_part_of_the_portfolio(server: LspClient, examples_copy: Path):
+    application = examples_copy / "loan-application.yaml"
+    application.rename(examples_copy / "loan-application.map.yaml")  # a map, whatever it holds
+    payoff = examples_copy / "loan-payoff.yaml"
+    assert by_code(server.diagnostics(server.open(payoff)), "missing-counterpart")
+    map_file = examples_copy / "loan-application.map.yaml"
+    server.open(map_file, text=map_file.read_text(encoding="utf-8").replace("next: decide", "next: nowhere"))
+    assert server.at("textDocument/hover", uri_of(map_file), 13, 3) is None  # on the `apply` step
