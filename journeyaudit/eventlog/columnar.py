@@ -30,15 +30,15 @@ fields.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from journeyaudit.eventlog.cases import Case, Event, EventLog, ReadOptions
-from journeyaudit.eventlog.columnar_load import count_department_values, load_csv, load_parquet, load_xes
+from journeyaudit.eventlog.columnar_handoffs import build_case_paths, handoffs_in_one_pass, report_from_case_paths
+from journeyaudit.eventlog.columnar_load import Scan, count_department_values, load_scan, load_xes, scan_csv, scan_parquet
 from journeyaudit.eventlog.columnar_session import DEFAULT_MEMORY_LIMIT_MB, Session
-from journeyaudit.eventlog.handoffs import CaseHandoffs, HandoffReport
+from journeyaudit.eventlog.handoffs import HandoffReport
 from journeyaudit.eventlog.reader import open_binary, read_head, sniff_format
 
 FETCH_ROWS = 50_000
@@ -70,6 +70,7 @@ class CaseStream:
         return any(case == item for case in self)
 
     def __iter__(self) -> Iterator[Case]:
+        _build_visits(self.log)
         cursor = self.log.session.execute(
             "SELECT c.case_no, c.case_id, v.pos, v.activity, v.ts, v.department, v.lifecycle, v.name "
             "FROM cases c LEFT JOIN visits v USING (case_no) ORDER BY c.case_no, v.pos"
@@ -91,6 +92,7 @@ class ColumnarLog(EventLog):
     """An EventLog whose cases stay in DuckDB; close() (or the with block) removes its temporary folder."""
 
     session: Session
+    department_sql: str  # the settled department of an event `e` of the events table
     case_total: int
     event_total: int
 
@@ -112,6 +114,7 @@ class ColumnarLog(EventLog):
         self.session.close()
 
     def visits(self) -> Iterator[Visit]:
+        _build_visits(self)
         cursor = self.session.execute(
             "SELECT c.case_id, v.activity, v.ts, v.department FROM visits v JOIN cases c USING (case_no) "
             "ORDER BY v.case_no, v.pos"
@@ -126,6 +129,22 @@ class ColumnarLog(EventLog):
 
 def open_columnar(path: str | os.PathLike, options: ReadOptions | None = None, engine: EngineOptions | None = None) -> ColumnarLog:
     """Read a log (XES, CSV or Parquet, plain or gzip) into a session; raises EventLogError on bad input."""
+    return _with_session(path, options, engine, _load, close=False)
+
+
+def columnar_handoffs(path: str | os.PathLike, options: ReadOptions | None = None, engine: EngineOptions | None = None,
+                      worst: int = 10) -> HandoffReport:
+    """The hand-off report: CSV and Parquet in one pass over the scan (nothing loaded); XES loaded, then one pass."""
+
+    def measure(session: Session, path: str, fmt: str, stream, raw) -> HandoffReport:
+        if fmt == "xes":
+            return measure_handoffs_columnar(_load(session, path, fmt, stream, raw), worst)
+        return handoffs_in_one_pass(session, _scan(session, path, fmt, stream, raw), worst)
+
+    return _with_session(path, options, engine, measure, close=True)
+
+
+def _with_session(path, options, engine, use, close: bool):
     options = options or ReadOptions()
     engine = engine or EngineOptions()
     path = os.fspath(path)
@@ -134,20 +153,31 @@ def open_columnar(path: str | os.PathLike, options: ReadOptions | None = None, e
     try:
         fmt = sniff_format(path, read_head(path, stream))
         session = Session(engine.memory_limit_mb, engine.temp_dir)
-        if fmt == "xes":
-            loaded = load_xes(session, path, stream, options)
-        elif fmt == "parquet":
-            loaded = load_parquet(session, path, options)
-        else:
-            loaded = load_csv(session, path, stream, options, compressed=stream is not raw)
-        return _settle(session, path, fmt, loaded, options)
+        session.options = options
+        return use(session, path, fmt, stream, raw)
     except BaseException:
-        if session is not None:
+        if session is not None and not close:
             session.close()
         raise
     finally:
+        if session is not None and close:
+            session.close()
         stream.close()
         raw.close()
+
+
+def _scan(session: Session, path: str, fmt: str, stream, raw) -> Scan:
+    if fmt == "parquet":
+        return scan_parquet(session, path, session.options)
+    return scan_csv(session, path, stream, session.options, compressed=stream is not raw)
+
+
+def _load(session: Session, path: str, fmt: str, stream, raw) -> ColumnarLog:
+    if fmt == "xes":
+        loaded = load_xes(session, path, stream, session.options)
+    else:
+        loaded = load_scan(session, _scan(session, path, fmt, stream, raw))
+    return _settle(session, path, fmt, loaded, session.options)
 
 
 def _settle(session: Session, path: str, fmt: str, loaded, options: ReadOptions) -> ColumnarLog:
@@ -163,24 +193,9 @@ def _settle(session: Session, path: str, fmt: str, loaded, options: ReadOptions)
         department = "e.fallback"  # no org:group value anywhere: the resource is the best department we have
     else:
         department = "e.department"
-    missing_timestamps = session.scalar("SELECT count(*) - count(ts) FROM events")
-    order_key = "ts"
-    if missing_timestamps:
-        # an event without a timestamp sorts right after the event before it in the file
-        order_key = (
-            "coalesce(last_value(ts IGNORE NULLS) OVER (PARTITION BY case_no ORDER BY seq "
-            "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), '-infinity'::DOUBLE)"
-        )
-    activity = "name"
-    if options.lifecycle:
-        activity = "CASE WHEN lifecycle IS NOT NULL AND name IS NOT NULL THEN name || ' (' || lifecycle || ')' ELSE name END"
-    session.execute(
-        f"CREATE TABLE visits AS SELECT case_no, row_number() OVER (PARTITION BY case_no ORDER BY order_key, seq) AS pos, "
-        f"activity, name, lifecycle, ts, department FROM (SELECT e.case_no, e.seq, {activity} AS activity, e.name, "
-        f"e.lifecycle, e.ts, {department} AS department, {order_key} AS order_key FROM events e)"
-    )
-    case_total = session.scalar("SELECT count(*) FROM cases")
-    missing_department = session.scalar("SELECT count(*) - count(department) FROM visits")
+    missing_timestamps, missing_department = session.execute(
+        f"SELECT count(*) - count(ts), count(*) - count({department}) FROM events e"
+    ).fetchone()
     log = ColumnarLog(
         path=path,
         format=fmt,
@@ -198,68 +213,47 @@ def _settle(session: Session, path: str, fmt: str, loaded, options: ReadOptions)
         rows_without_case=loaded.rows_without_case,
         notes=builder.notes(department_key, level, fallback_used),
     )
-    log.session, log.case_total, log.event_total = session, case_total, event_total
+    log.session, log.case_total, log.event_total = session, session.scalar("SELECT count(*) FROM cases"), event_total
+    log.department_sql = department
     log.cases = CaseStream(log)  # type: ignore[assignment]  # a stream, not a list: the cases stay in DuckDB
     if loaded.rows_without_case:
         log.notes.append(f"{loaded.rows_without_case} rows without a case id were skipped")
     return log
 
 
+def _build_visits(log: ColumnarLog) -> None:
+    """visits: every event with its position in the case's order (for discover and replays, not hand-offs)."""
+    options = log.session.options
+    order_key = "ts"
+    if log.events_missing_timestamp:
+        # an event without a timestamp sorts right after the event before it in the file
+        order_key = (
+            "coalesce(last_value(ts IGNORE NULLS) OVER (PARTITION BY case_no ORDER BY seq "
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), '-infinity'::DOUBLE)"
+        )
+    activity = "name"
+    if options.lifecycle:
+        activity = "CASE WHEN lifecycle IS NOT NULL AND name IS NOT NULL THEN name || ' (' || lifecycle || ')' ELSE name END"
+    log.session.execute(
+        f"CREATE TABLE IF NOT EXISTS visits AS SELECT case_no, row_number() OVER (PARTITION BY case_no ORDER BY order_key, seq) "
+        f"AS pos, activity, name, lifecycle, ts, department FROM (SELECT e.case_no, e.seq, {activity} AS activity, e.name, "
+        f"e.lifecycle, e.ts, {log.department_sql} AS department, {order_key} AS order_key FROM events e)"
+    )
+
+
+def _base(log: EventLog, cases: int, events: int) -> dict:
+    """The report's fields that come from the log, not from the hand-offs."""
+    return {
+        "log": log.path, "format": log.format, "department_key": log.department_key,
+        "department_level": log.department_level, "department_fallback": log.department_fallback,
+        "cases": cases, "events": events, "events_missing_department": log.events_missing_department,
+        "events_missing_timestamp": log.events_missing_timestamp, "notes": list(log.notes),
+    }
+
+
 def measure_handoffs_columnar(log: ColumnarLog, worst: int = 10) -> HandoffReport:
-    """handoffs.measure_handoffs, as SQL over the visits (same definitions, same report)."""
+    """handoffs.measure_handoffs, as one pass over the loaded events (same definitions, same report)."""
     session = log.session
-    # the collapsed department sequence of each case: events without a department left out, repeats merged
-    session.execute(
-        "CREATE OR REPLACE TEMP TABLE path AS SELECT case_no, pos, department FROM ("
-        "SELECT case_no, pos, department, lag(department) OVER (PARTITION BY case_no ORDER BY pos) AS previous "
-        "FROM visits WHERE department IS NOT NULL) WHERE previous IS NULL OR previous <> department"
-    )
-    session.execute(
-        "CREATE OR REPLACE TEMP TABLE steps AS SELECT case_no, department, lag(department) OVER w AS previous, "
-        "lag(department, 2) OVER w AS before FROM path WINDOW w AS (PARTITION BY case_no ORDER BY pos)"
-    )
-    matrix = Counter(
-        {
-            (a, b): count
-            for a, b, count in session.execute(
-                "SELECT previous, department, count(*) FROM steps WHERE previous IS NOT NULL GROUP BY ALL"
-            ).fetchall()
-        }
-    )
-    session.execute(
-        "CREATE OR REPLACE TEMP TABLE per_case AS SELECT case_no, count(*) - 1 AS handoffs, "
-        "coalesce(bool_or(before = department), false) AS ping_pong FROM steps GROUP BY case_no"
-    )
-    with_department, with_handoff, ping_pong = session.execute(
-        "SELECT count(*), count(*) FILTER (WHERE handoffs > 0), count(*) FILTER (WHERE ping_pong) FROM per_case"
-    ).fetchone()
-    department_events = Counter(
-        dict(session.execute("SELECT department, count(*) FROM visits WHERE department IS NOT NULL GROUP BY ALL").fetchall())
-    )
-    ranked = session.execute(
-        "SELECT p.case_no, c.case_id, p.handoffs, p.ping_pong, "
-        "(SELECT count(*) FROM visits v WHERE v.case_no = p.case_no), "
-        "(SELECT list(department ORDER BY pos) FROM path WHERE path.case_no = p.case_no) "
-        "FROM per_case p JOIN cases c USING (case_no) WHERE p.handoffs > 0 ORDER BY p.handoffs DESC, p.case_no LIMIT ?",
-        [worst],
-    ).fetchall()
-    return HandoffReport(
-        log=log.path,
-        format=log.format,
-        department_key=log.department_key,
-        department_level=log.department_level,
-        department_fallback=log.department_fallback,
-        cases=log.n_cases,
-        events=log.n_events,
-        handoffs=sum(matrix.values()),
-        cases_with_handoff=with_handoff,
-        cases_with_ping_pong=ping_pong,
-        cases_without_department=log.n_cases - with_department,
-        events_missing_department=log.events_missing_department,
-        events_missing_timestamp=log.events_missing_timestamp,
-        matrix=matrix,
-        departments=sorted(department_events, key=lambda d: (-department_events[d], d)),
-        department_events=department_events,
-        worst=[CaseHandoffs(case_id, handoffs, events, pong, list(path)) for _, case_id, handoffs, pong, events, path in ranked],
-        notes=list(log.notes),
-    )
+    build_case_paths(session, f"SELECT e.case_no AS key, e.seq, e.ts, {log.department_sql} AS d FROM events e")
+    cases = "SELECT case_no AS key, case_id, case_no AS first FROM cases"
+    return report_from_case_paths(session, cases, _base(log, log.n_cases, log.n_events), worst)

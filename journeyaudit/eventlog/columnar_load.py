@@ -157,7 +157,28 @@ def _plain_copy(session: Session, path: str, stream) -> str:
     return target
 
 
-def load_csv(session: Session, path: str, stream, options: ReadOptions, compressed: bool) -> Loaded:
+class Scan:
+    """A CSV or Parquet log as a DuckDB scan: the cleaned column of each role, before anything is loaded."""
+
+    def __init__(self, path: str, fmt: str, builder: CaseBuilder, scan: str, picked: dict[str, str], typed_time: bool,
+                 header: list[str], failure: str):
+        self.path, self.fmt, self.builder, self.scan, self.picked = path, fmt, builder, scan, picked
+        self.typed_time, self.header, self.failure = typed_time, header, failure
+
+    def column(self, role: str) -> str:
+        """The role's value as the reference reads it: text through clean(), a timestamp through stamp()."""
+        if role == "ts":
+            return self.picked["stamp"] if self.typed_time else f"stamp({self.picked['stamp']})"
+        return f"clean({self.picked[role]})"
+
+    def keys(self) -> tuple[set[str], set[str]]:
+        """(event keys, case keys) the department settlement and its messages need."""
+        event_keys = set(self.header) if not self.builder.case_level else set()
+        event_keys.add(self.builder.department_key)
+        return event_keys, {c for c in self.header if c.startswith(CASE_PREFIX)}
+
+
+def scan_csv(session: Session, path: str, stream, options: ReadOptions, compressed: bool) -> Scan:
     builder = CaseBuilder(path, "csv", options)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
@@ -196,10 +217,10 @@ def load_csv(session: Session, path: str, stream, options: ReadOptions, compress
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    return _load_table(session, path, scan, picked, False, builder, header, "bad CSV")
+    return Scan(path, "csv", builder, scan, picked, False, header, "bad CSV")
 
 
-def load_parquet(session: Session, path: str, options: ReadOptions) -> Loaded:
+def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
     builder = CaseBuilder(path, "parquet", options)
     scan = f"read_parquet({_literal(path)})"
     try:
@@ -224,35 +245,31 @@ def load_parquet(session: Session, path: str, options: ReadOptions) -> Loaded:
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    return _load_table(session, path, scan, picked, typed_time, builder, header, "cannot read the Parquet file")
+    return Scan(path, "parquet", builder, scan, picked, typed_time, header, "cannot read the Parquet file")
 
 
-def _load_table(session: Session, path: str, scan: str, picked: dict[str, str], typed_time: bool, builder: CaseBuilder,
-                header: list[str], failure: str) -> Loaded:
+def load_scan(session: Session, scan: Scan) -> Loaded:
     try:
-        _load_rows(session, path, scan, picked, typed_time=typed_time, case_level=builder.case_level)
+        _load_rows(session, scan)
     except session.duckdb_error as exc:
-        raise EventLogError(f"{path}: {failure}: {str(exc).splitlines()[0]}") from None
-    event_keys = set(header) if not builder.case_level else set()
-    event_keys.add(builder.department_key)
-    loaded = Loaded(builder, event_keys, {c for c in header if c.startswith(CASE_PREFIX)})
+        raise EventLogError(f"{scan.path}: {scan.failure}: {str(exc).splitlines()[0]}") from None
+    loaded = Loaded(scan.builder, *scan.keys())
     loaded.rows_without_case = session.scalar("SELECT count(*) FROM rows WHERE case_id IS NULL")
     return loaded
 
 
-def _load_rows(session: Session, path: str, scan: str, picked: dict[str, str], typed_time: bool, case_level: bool) -> None:
+def _load_rows(session: Session, scan: Scan) -> None:
     """rows (the file, cleaned, in file order) -> cases and events; one row per event, as the reference groups them."""
-    stamp = picked["stamp"] if typed_time else f"stamp({picked['stamp']})"
-    with QueryProgress(session, f"reading {os.path.basename(path)}"):
+    with QueryProgress(session, f"reading {os.path.basename(scan.path)}"):
         session.execute(
-            f"CREATE TABLE rows AS SELECT clean({picked['case_raw']}) AS case_id, clean({picked['name']}) AS name, "
-            f"clean({picked['lifecycle']}) AS lifecycle, {stamp} AS ts, clean({picked['department']}) AS department, "
-            f"clean({picked['fallback']}) AS fallback FROM {scan}"
+            f"CREATE TABLE rows AS SELECT {scan.column('case_raw')} AS case_id, {scan.column('name')} AS name, "
+            f"{scan.column('lifecycle')} AS lifecycle, {scan.column('ts')} AS ts, "
+            f"{scan.column('department')} AS department, {scan.column('fallback')} AS fallback FROM {scan.scan}"
         )
     # a case is numbered by its first row: the reference lists cases in that order
     session.execute(
         "CREATE TABLE cases AS SELECT min(rowid) AS case_no, case_id, "
-        + ("first(department ORDER BY rowid) FILTER (WHERE department IS NOT NULL)" if case_level else "NULL")
+        + ("first(department ORDER BY rowid) FILTER (WHERE department IS NOT NULL)" if scan.builder.case_level else "NULL")
         + " AS case_department, count(DISTINCT department) AS department_values FROM rows "
         "WHERE case_id IS NOT NULL GROUP BY case_id"
     )

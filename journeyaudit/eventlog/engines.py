@@ -23,10 +23,9 @@ def handoffs_from_file(path: str | os.PathLike, options: ReadOptions, engine_opt
         from journeyaudit.eventlog.reader import read_log
 
         return measure_handoffs(read_log(path, options), worst=worst)
-    from journeyaudit.eventlog.columnar import open_columnar
+    from journeyaudit.eventlog.columnar import columnar_handoffs
 
-    with open_columnar(path, _xml_options(options), engine_options) as log:
-        return log.handoffs(worst)
+    return columnar_handoffs(path, _xml_options(options), engine_options, worst)
 
 
 def open_log(path: str | os.PathLike, options: ReadOptions, engine_options=None) -> EventLog:
