@@ -33,7 +33,8 @@ PYTHON_WHITESPACE = (
     "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _WHITESPACE_SQL = "'" + PYTHON_WHITESPACE + "'"  # a literal: DuckDB folds it once (chr() calls ran per row)
-# the commonest form, zone-less whole seconds: strptime reads it 10x cheaper than the general cast
+# The commonest form, zone-less whole seconds (`2024-01-31T10:00:00`): a plain pattern and strptime, 4x cheaper
+# than the general one and the cast; digits everywhere, so strptime reads exactly what Python reads (tested)
 _PLAIN_STAMP = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}"
 _USUAL_STAMP = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"

@@ -232,3 +232,28 @@ def test_no_progress_on_a_pipe():
     result = CliRunner().invoke(handoffs_command, [str(real("bpic2012.xes.gz")), "--format", "json"])
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
+    """stamp() reads plain timestamps with strptime: every odd character at every position reads as Python reads it."""
+    import itertools
+
+    from journeyaudit.eventlog.cases import parse_timestamp
+    from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE, Session
+
+    assert PYTHON_WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    texts = []
+    for base in ("2024-01-01T10:00:00", "2024-01-01 10:00:00", "0000-01-01T10:00:00", "2023-02-29T23:59:59",
+                 "2024-01-01T24:00:00", "2024-01-01T10:00:60", "2024-01-01T10:00:00.5+02:00"):
+        for position, character in itertools.product(range(19), " +-a\t.,\u0660٣09T:\u3000\n"):
+            changed = base[:position] + character + base[position + 1:]
+            texts += [changed, changed + " ", " " + changed, changed[:-1], changed + "0"]
+        for first, second in itertools.combinations(range(19), 2):
+            texts.append(base[:first] + " " + base[first + 1:second] + " " + base[second + 1:])
+    session = Session()
+    try:
+        read = session.execute("SELECT stamp(t) FROM unnest(?::VARCHAR[]) AS u(t)", [texts]).fetchall()
+    finally:
+        session.close()
+    assert [value for (value,) in read] == [parse_timestamp(text) for text in texts]
+    assert sum(value is not None for (value,) in read) > 100
