@@ -36,7 +36,14 @@ from typing import NamedTuple
 
 from journeyaudit.eventlog.cases import Case, Event, EventLog, ReadOptions
 from journeyaudit.eventlog.columnar_handoffs import build_case_paths, handoffs_in_one_pass, report_from_case_paths
-from journeyaudit.eventlog.columnar_load import Scan, count_department_values, load_scan, load_xes, scan_csv, scan_parquet
+from journeyaudit.eventlog.columnar_load import (
+    Scan,
+    count_department_values,
+    load_scan,
+    load_xes,
+    scan_csv,
+    scan_parquet,
+)
 from journeyaudit.eventlog.columnar_session import DEFAULT_MEMORY_LIMIT_MB, Session
 from journeyaudit.eventlog.handoffs import HandoffReport
 from journeyaudit.eventlog.reader import open_binary, read_head, sniff_format

@@ -241,7 +241,7 @@ def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
     from journeyaudit.eventlog.cases import parse_timestamp
     from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE, Session
 
-    assert PYTHON_WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == PYTHON_WHITESPACE
     texts = []
     for base in ("2024-01-01T10:00:00", "2024-01-01 10:00:00", "0000-01-01T10:00:00", "2023-02-29T23:59:59",
                  "2024-01-01T24:00:00", "2024-01-01T10:00:60", "2024-01-01T10:00:00.5+02:00"):
