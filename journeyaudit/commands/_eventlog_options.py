@@ -35,7 +35,8 @@ def log_options(function):
                           "else org:resource]. case:KEY uses a case attribute (constant within a case)."),
         click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
                      help="duckdb: columnar, out of core (CSV, Parquet, XES); expat or etree: the reference reader "
-                          "in memory with that XML parser (XES, CSV). See docs/event-logs.md."),
+                          "in memory with that XML parser (XES, CSV); spark: hand-offs as Spark jobs on any path Spark reads "
+                          "(CSV, Parquet; pip install 'journeyaudit[spark]'). See docs/event-logs.md."),
         click.option("--memory-limit", type=click.IntRange(min=50), default=DEFAULT_MEMORY_LIMIT_MB, show_default=True,
                      metavar="MiB", help="duckdb engine: memory for sorting and grouping; past it, it spills to --temp-dir."),
         click.option("--temp-dir", type=click.Path(file_okay=False), default=None,

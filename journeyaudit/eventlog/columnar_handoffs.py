@@ -25,7 +25,7 @@ from collections import Counter
 from journeyaudit.eventlog.cases import EventLogError
 from journeyaudit.eventlog.columnar_load import Scan
 from journeyaudit.eventlog.columnar_session import QueryProgress, Session
-from journeyaudit.eventlog.handoffs import CaseHandoffs, HandoffReport
+from journeyaudit.eventlog.handoffs import VARIANTS, CaseHandoffs, HandoffReport, Variant
 
 # key: the case (id or number); first: its first file position; seq: file position; ts: POSIX seconds; d: department
 FORWARD_FILLED = (
@@ -35,23 +35,33 @@ FORWARD_FILLED = (
 
 
 def case_paths_sql(source: str, forward_fill: bool) -> str:
-    """CREATE case_paths from `source` (columns key, seq, ts, d): one row per case, its collapsed sequence."""
+    """CREATE case_paths from `source` (columns key, seq, ts, d): one row per case, its collapsed sequence.
+
+    Besides the path: `runs` (events in each entry), `gaps` (seconds from the last event of an entry to the
+    first of the next; NULL when one has no timestamp) and `throughput` (first to last timestamp of the case).
+    """
     order_key = FORWARD_FILLED if forward_fill else "ts"
+    # the timestamp itself rides along only when the order key is not it
+    visit = "{'k': order_key, 's': seq, 'd': d, 't': ts}" if forward_fill else "{'k': order_key, 's': seq, 'd': d}"
+    timestamp = "v.t" if forward_fill else "v.k"
     return f"""
     CREATE OR REPLACE TEMP TABLE case_paths AS
-    SELECT key, first, events, missing_ts, path,
+    SELECT key, first, events, missing_ts, throughput, path,
            list_transform(range(1, len(starts) + 1), lambda i: coalesce(starts[i + 1], len(ds) + 1) - starts[i]) AS runs,
+           list_transform(starts[2:], lambda i: times[i] - times[i - 1]) AS gaps,
            coalesce(list_bool_or(list_transform(range(3, len(path) + 1), lambda i: path[i] = path[i - 2])), false)
              AS ping_pong
     FROM (
       SELECT *, list_filter(range(1, len(ds) + 1), lambda i: i = 1 OR ds[i] <> ds[i - 1]) AS starts,
              list_filter(ds, lambda x, i: i = 1 OR x <> ds[i - 1]) AS path
       FROM (
-        SELECT key, first, events, missing_ts,
-               coalesce(list_transform(list_sort(visits), lambda v: v.d), []) AS ds
+        SELECT key, first, events, missing_ts, throughput,
+               coalesce(list_transform(sorted, lambda v: v.d), []) AS ds,
+               coalesce(list_transform(sorted, lambda v: {timestamp}), []) AS times
         FROM (
           SELECT key, min(seq) AS first, count(*) AS events, count(*) - count(ts) AS missing_ts,
-                 list({{'k': order_key, 's': seq, 'd': d}}) FILTER (WHERE d IS NOT NULL) AS visits
+                 max(ts) - min(ts) AS throughput,
+                 list_sort(list({visit}) FILTER (WHERE d IS NOT NULL)) AS sorted
           FROM (SELECT key, seq, ts, d, {order_key} AS order_key FROM ({source}))
           GROUP BY key)))
     """
@@ -66,17 +76,29 @@ def build_case_paths(session: Session, source: str) -> int:
     return int(missing)
 
 
-def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: int) -> HandoffReport:
+def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: int,
+                           variants: int = VARIANTS) -> HandoffReport:
     """The report from case_paths. cases_sql: (key, case_id, first) of every case, events or not, in log order."""
-    matrix = Counter(
-        {
-            (a, b): count
-            for a, b, count in session.execute(
-                "SELECT a, b, count(*) FROM (SELECT unnest(path[:-2]) AS a, unnest(path[2:]) AS b FROM case_paths) "
-                "GROUP BY ALL"
-            ).fetchall()
-        }
-    )
+    matrix: Counter = Counter()
+    gaps = {}
+    # quantile_disc(…, 0.5) is the lower median, as handoffs.lower_median
+    for a, b, count, gap in session.execute(
+        "SELECT a, b, count(*), quantile_disc(g, 0.5) FROM (SELECT unnest(path[:-2]) AS a, unnest(path[2:]) AS b, "
+        "unnest(gaps) AS g FROM case_paths) GROUP BY ALL"
+    ).fetchall():
+        matrix[a, b] = count
+        if gap is not None:
+            gaps[a, b] = gap
+    # cases without events (XES traces) have the empty sequence and no throughput time
+    without_events = base["cases"] - session.scalar("SELECT count(*) FROM case_paths")
+    variant_rows = session.execute(
+        "SELECT path, cases, median, first FROM (SELECT p.path, count(*) AS cases, quantile_disc(p.throughput, 0.5) AS median, "
+        f"min(c.first) AS first FROM case_paths p JOIN ({cases_sql}) c USING (key) GROUP BY p.path) ORDER BY cases DESC, first"
+    ).fetchmany(variants + 1)
+    variant_count = session.scalar("SELECT count(DISTINCT path) FROM case_paths")
+    top_variants = _with_cases_without_events(variant_rows, without_events, session, cases_sql, variants)
+    if without_events and not session.scalar("SELECT count(*) FROM case_paths WHERE len(path) = 0"):
+        variant_count += 1
     department_events = Counter(
         {
             name: int(count)
@@ -105,16 +127,43 @@ def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: 
         departments=sorted(department_events, key=lambda d: (-department_events[d], d)),
         department_events=department_events,
         worst=[CaseHandoffs(case_id, count, events, pong, list(path)) for case_id, count, events, pong, path in ranked],
+        handoff_gaps=gaps,
+        variants=top_variants,
+        variant_count=variant_count,
     )
+
+
+def _with_cases_without_events(rows: list, without_events: int, session: Session, cases_sql: str,
+                               limit: int) -> list[Variant]:
+    """The top variants, the empty one counting the cases without events too (as the reference counts them)."""
+    entries = [[list(path), cases, median, first] for path, cases, median, first in rows]
+    if without_events:
+        # the first case without events, in log order: the empty variant's tie-break
+        first_empty = session.scalar(
+            f"SELECT min(c.first) FROM ({cases_sql}) c ANTI JOIN case_paths p USING (key)"
+        )
+        empty = next((entry for entry in entries if not entry[0]), None)
+        if empty is None:
+            counted = session.execute(
+                f"SELECT count(*), quantile_disc(p.throughput, 0.5), min(c.first) FROM case_paths p JOIN ({cases_sql}) c "
+                "USING (key) WHERE len(p.path) = 0"
+            ).fetchone()
+            empty = [[], counted[0], counted[1], counted[2] if counted[0] else first_empty]
+            entries.append(empty)
+        empty[1] += without_events
+        empty[3] = min(empty[3], first_empty)
+        entries.sort(key=lambda entry: (-entry[1], entry[3]))
+    return [Variant(path, cases, median) for path, cases, median, _ in entries[:limit]]
 
 
 def case_level_paths_sql(source: str) -> str:
     """case_paths for a case attribute department: the first value in the file holds for all the case's events."""
     return f"""
     CREATE OR REPLACE TEMP TABLE case_paths AS
-    SELECT key, first, events, missing_ts, CASE WHEN value IS NULL THEN [] ELSE [value] END AS path,
-           CASE WHEN value IS NULL THEN [] ELSE [events] END AS runs, false AS ping_pong, values
+    SELECT key, first, events, missing_ts, throughput, CASE WHEN value IS NULL THEN [] ELSE [value] END AS path,
+           CASE WHEN value IS NULL THEN [] ELSE [events] END AS runs, []::DOUBLE[] AS gaps, false AS ping_pong, values
     FROM (SELECT key, min(seq) AS first, count(*) AS events, count(*) - count(ts) AS missing_ts,
+                 max(ts) - min(ts) AS throughput,
                  first(d ORDER BY seq) FILTER (WHERE d IS NOT NULL) AS value, count(DISTINCT d) AS values
           FROM ({source}) GROUP BY key)
     """

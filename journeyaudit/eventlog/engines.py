@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 
-from journeyaudit.eventlog.cases import EventLog, ReadOptions
+from journeyaudit.eventlog.cases import EventLog, EventLogError, ReadOptions
 from journeyaudit.eventlog.handoffs import HandoffReport, measure_handoffs
 
 COLUMNAR_ENGINES = ("duckdb",)
+CLUSTER_ENGINES = ("spark",)  # hand-offs only, on paths Spark reads
 REFERENCE_ENGINES = ("expat", "etree")  # the reference reader with that XML parser
-ENGINES = COLUMNAR_ENGINES + REFERENCE_ENGINES
+ENGINES = COLUMNAR_ENGINES + REFERENCE_ENGINES + CLUSTER_ENGINES
 DEFAULT_ENGINE = "duckdb"
 
 
@@ -23,6 +24,10 @@ def handoffs_from_file(path: str | os.PathLike, options: ReadOptions, engine_opt
         from journeyaudit.eventlog.reader import read_log
 
         return measure_handoffs(read_log(path, options), worst=worst)
+    if options.engine in CLUSTER_ENGINES:
+        from journeyaudit.eventlog.spark_engine import spark_handoffs
+
+        return spark_handoffs(os.fspath(path), options, worst)
     from journeyaudit.eventlog.columnar import columnar_handoffs
 
     return columnar_handoffs(path, _xml_options(options), engine_options, worst)
@@ -30,6 +35,8 @@ def handoffs_from_file(path: str | os.PathLike, options: ReadOptions, engine_opt
 
 def open_log(path: str | os.PathLike, options: ReadOptions, engine_options=None) -> EventLog:
     """The log as an EventLog: a ColumnarLog (close it) for duckdb, the reference EventLog otherwise."""
+    if options.engine in CLUSTER_ENGINES:
+        raise EventLogError(f"--engine {options.engine} measures hand-offs only: use --engine duckdb here")
     if options.engine in REFERENCE_ENGINES:
         from journeyaudit.eventlog.reader import read_log
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from journeyaudit.eventlog.cases import EventLog, ReadOptions
 from journeyaudit.eventlog.reader import read_log
 
+VARIANTS = 10  # department sequences listed, most frequent first
+
 MISSING_TREATMENT = (
     "events without a department are left out of the department sequence: "
     "they neither create nor break a hand-off"
@@ -34,6 +36,20 @@ class CaseHandoffs:
     events: int
     ping_pong: bool
     path: list[str]  # collapsed department sequence
+
+
+@dataclass(slots=True)
+class Variant:
+    path: list[str]  # the collapsed department sequence; [] for cases without any department
+    cases: int
+    median_throughput: float | None  # seconds from the case's first to its last timestamp (lower median)
+
+
+def lower_median(values: list[float]) -> float | None:
+    """The middle value, the lower of the two middle ones for an even count: always a value of the log."""
+    if not values:
+        return None
+    return sorted(values)[(len(values) - 1) // 2]
 
 
 @dataclass
@@ -56,6 +72,10 @@ class HandoffReport:
     department_events: Counter
     worst: list[CaseHandoffs]
     notes: list[str] = field(default_factory=list)
+    # (from, to) -> lower median of the seconds from the last event in `from` to the first in `to` (both timed)
+    handoff_gaps: dict = field(default_factory=dict)
+    variants: list[Variant] = field(default_factory=list)  # the most frequent, most first, ties by first case
+    variant_count: int = 0  # distinct department sequences in the log
 
     @property
     def share_with_handoff(self) -> float:
@@ -100,17 +120,31 @@ class HandoffReport:
                 {"case": c.case, "handoffs": c.handoffs, "events": c.events, "ping_pong": c.ping_pong, "path": c.path}
                 for c in self.worst
             ],
+            "handoff_gaps": [
+                {"from": a, "to": b, "median_seconds": seconds} for (a, b), seconds in sorted(self.handoff_gaps.items())
+            ],
+            "variants": {
+                "distinct": self.variant_count,
+                "top": [
+                    {"path": v.path, "cases": v.cases, "share": round(v.cases / self.cases, 6) if self.cases else 0.0,
+                     "median_throughput_seconds": v.median_throughput}
+                    for v in self.variants
+                ],
+            },
             "notes": list(self.notes),
         }
 
 
-def measure_handoffs(log: EventLog, worst: int = 10) -> HandoffReport:
+def measure_handoffs(log: EventLog, worst: int = 10, variants: int = VARIANTS) -> HandoffReport:
     matrix: Counter = Counter()
     department_events: Counter = Counter()
     per_case: list[CaseHandoffs] = []
+    gaps: dict[tuple[str, str], list[float]] = {}
+    by_variant: dict[tuple[str, ...], list] = {}  # path -> [cases, throughput times], in order of first case
     with_handoff = ping_pong = without_department = 0
     for case in log.cases:
         path: list[str] = []
+        last_time = None  # of the last event of the current department's run
         for event in case.events:
             department = event.department
             if department is None:
@@ -120,7 +154,15 @@ def measure_handoffs(log: EventLog, worst: int = 10) -> HandoffReport:
                 path.append(department)
             elif path[-1] != department:
                 matrix[path[-1], department] += 1
+                if last_time is not None and event.timestamp is not None:
+                    gaps.setdefault((path[-1], department), []).append(event.timestamp - last_time)
                 path.append(department)
+            last_time = event.timestamp
+        times = [event.timestamp for event in case.events if event.timestamp is not None]
+        entry = by_variant.setdefault(tuple(path), [0, []])
+        entry[0] += 1
+        if times:
+            entry[1].append(max(times) - min(times))
         count = len(path) - 1
         if not path:
             without_department += 1
@@ -153,6 +195,10 @@ def measure_handoffs(log: EventLog, worst: int = 10) -> HandoffReport:
         department_events=department_events,
         worst=ranked,
         notes=list(log.notes),
+        handoff_gaps={pair: lower_median(seconds) for pair, seconds in gaps.items()},
+        variants=[Variant(list(path), count, lower_median(times))
+                  for path, (count, times) in sorted(by_variant.items(), key=lambda item: -item[1][0])[:variants]],
+        variant_count=len(by_variant),
     )
 
 

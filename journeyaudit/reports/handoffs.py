@@ -100,12 +100,55 @@ def render_json(report: HandoffReport, top: int) -> str:
     return json.dumps(report.to_dict(top=None), indent=2, ensure_ascii=False) + "\n"
 
 
+NETWORK_EDGES = 40  # the busiest pairs drawn in the hand-off network
+
+
+def top_departments(report: HandoffReport, limit: int) -> list[str]:
+    """The departments in most hand-offs (in or out), most first, then by name: the matrix's rows past the limit."""
+    involved: dict[str, int] = {}
+    for (a, b), count in report.matrix.items():
+        involved[a] = involved.get(a, 0) + count
+        involved[b] = involved.get(b, 0) + count
+    if len(report.departments) <= limit:
+        return list(report.departments)
+    return sorted(involved, key=lambda d: (-involved[d], d))[:limit]
+
+
+def network_svg(report: HandoffReport) -> tuple[str | None, str | None]:
+    """(SVG of the busiest hand-offs as a Graphviz network, note when it cannot be drawn)."""
+    from journeyaudit.reports.html.diagrams import GraphvizMissing, clean_svg, esc, pipe
+
+    pairs = report.top_pairs(NETWORK_EDGES)
+    if not pairs:
+        return None, "No hand-offs to draw."
+    names = sorted({name for a, b, _ in pairs for name in (a, b)}, key=lambda d: (-report.department_events[d], d))
+    node = {name: f"d{i}" for i, name in enumerate(names)}
+    peak = pairs[0][2]
+    lines = ['digraph handoffs {', '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.35, ranksep=0.6];',
+             '  node [shape=box, style="rounded,filled", fillcolor="#eef2ff", color="#2563eb", fontname="Helvetica", fontsize=11];',
+             '  edge [color="#2563eb", fontname="Helvetica", fontsize=10, arrowsize=0.6];']
+    for name in names:
+        lines.append(f'  {node[name]} [label=<{esc(name)}<BR/><FONT POINT-SIZE="9">{report.department_events[name]} events</FONT>>];')
+    for a, b, count in pairs:
+        width = 0.6 + 5.4 * count / peak
+        lines.append(f'  {node[a]} -> {node[b]} [label=<{count}>, penwidth={width:.2f}];')
+    lines.append("}")
+    try:
+        svg = pipe("\n".join(lines) + "\n", pinned=False)
+    except GraphvizMissing:
+        return None, "Graphviz (the dot program) is not installed: the network is not drawn; the tables below hold the same figures."
+    # inline in HTML the SVG needs no namespace declarations: the page names no outside address at all
+    svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "").replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    return clean_svg(svg, css_class="network", label=f"Hand-off network of {os.path.basename(report.log)}"), None
+
+
 def render_html(report: HandoffReport, top: int) -> str:
     """A self-contained HTML page from `handoffs.html`, by the reports' one jinja environment."""
+    from journeyaudit.common.durations import format_duration
     from journeyaudit.reports.html.environment import render
 
-    departments = report.departments
-    show_matrix = 1 < len(departments) <= HTML_MATRIX_LIMIT
+    departments = top_departments(report, HTML_MATRIX_LIMIT)
+    show_matrix = 1 < len(departments)
     peak = max(report.matrix.values(), default=0)
     matrix_rows = []
     if show_matrix:
@@ -116,18 +159,33 @@ def render_html(report: HandoffReport, top: int) -> str:
                 # alpha rounded: the page stays byte-identical for the same log
                 cells.append({"count": count, "self": a == b, "alpha": round(0.08 + 0.82 * count / peak, 3) if count and peak else 0})
             matrix_rows.append({"department": a, "cells": cells, "out": sum(report.matrix.get((a, b), 0) for b in departments)})
+    svg, network_note = network_svg(report)
+
+    def duration(seconds: float | None) -> str:
+        return "no timestamps" if seconds is None else format_duration(seconds)
+
+    pairs = [{"from": a, "to": b, "count": count, "gap": duration(report.handoff_gaps.get((a, b)))}
+             for a, b, count in report.top_pairs(top)]
+    variants = [{"path": path_text(v.path) if v.path else "(no department)", "cases": v.cases,
+                 "share": percent(v.cases / report.cases if report.cases else 0.0), "throughput": duration(v.median_throughput)}
+                for v in report.variants]
     return render(
         "handoffs.html",
         report=report,
         log_name=os.path.basename(report.log),
         share_handoff=percent(report.share_with_handoff),
         share_ping_pong=percent(report.share_ping_pong),
-        pairs=report.top_pairs(top),
+        pairs=pairs,
         pair_peak=peak,
         show_matrix=show_matrix,
         matrix_limit=HTML_MATRIX_LIMIT,
+        matrix_cut=len(report.departments) > len(departments),
         departments=departments,
         matrix_rows=matrix_rows,
+        network=svg,
+        network_note=network_note,
+        network_edges=min(NETWORK_EDGES, len(report.matrix)),
+        variants=variants,
         worst=[{"case": c.case, "handoffs": c.handoffs, "events": c.events, "ping_pong": c.ping_pong, "path": path_text(c.path)} for c in report.worst],
         missing_treatment=MISSING_TREATMENT,
     )
