@@ -257,3 +257,39 @@ def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
         session.close()
     assert [value for (value,) in read] == [parse_timestamp(text) for text in texts]
     assert sum(value is not None for (value,) in read) > 100
+
+
+def _stderr_on_a_terminal(*args, ci: bool) -> str:
+    """What the CLI writes to stderr when stderr is a real pseudo-terminal (stdout still a file)."""
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    if ci:
+        environment["CI"] = "true"
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "journeyaudit.commands.handoffs", *map(str, args)],
+                                   stdout=subprocess.DEVNULL, stderr=slave, env=environment)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=300) == 0
+    finally:
+        os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_and_never_in_ci():
+    log = real("bpic2012.xes.gz")  # a few seconds to read: past the one second before progress shows
+    shown = _stderr_on_a_terminal(log, "--format", "json", ci=False)
+    assert "reading bpic2012.xes.gz: " in shown and " events (" in shown and "/s)" in shown
+    assert shown.endswith("\r\x1b[K")  # the line is erased at the end
+    assert _stderr_on_a_terminal(log, "--format", "json", ci=True) == ""
