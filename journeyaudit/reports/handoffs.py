@@ -148,7 +148,7 @@ def render_html(report: HandoffReport, top: int) -> str:
     from journeyaudit.reports.html.environment import render
 
     departments = top_departments(report, HTML_MATRIX_LIMIT)
-    show_matrix = 1 < len(departments)
+    show_matrix = len(departments) > 1
     peak = max(report.matrix.values(), default=0)
     matrix_rows = []
     if show_matrix:

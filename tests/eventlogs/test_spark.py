@@ -12,7 +12,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("--engine spark needs Java", allow_module_level=True)
 
-from journeyaudit.commands.handoffs import command as handoffs_command  # noqa: E402
+from journeyaudit.commands.handoffs import command as handoffs_command
 
 
 def same_as_reference(path, *extra) -> str:
