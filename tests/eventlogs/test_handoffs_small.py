@@ -205,3 +205,35 @@ def test_events_without_timestamp_stay_after_their_predecessor(tmp_path):
     # Z (09:00) moves before X (10:00); Y has no time, so it stays right after X
     assert report["worst_cases"][0]["path"] == ["Z", "X", "Y"]
     assert report["missing"]["events_without_timestamp"] == 1
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat"])
+def test_time_added_per_hand_off_and_variants_by_hand(tmp_path, engine):
+    # X>Y: a 1h (X 09:00 -> Y 10:00), b 2h (last X 11:00 -> Y 13:00: EMPTY and absent skipped), c 1d, e 0
+    #      -> [0, 1h, 2h, 1d]: the lower middle value, 1h
+    # Y>X: a 1h, e 0 -> 0;  Y>Z: c 1d
+    path = tmp_path / "small.xes"
+    path.write_text(xes_text())
+    report = run_json(path, "--engine", engine)
+    gaps = {(g["from"], g["to"]): g["median_seconds"] for g in report["handoff_gaps"]}
+    assert gaps == {("X", "Y"): 3600.0, ("Y", "X"): 0.0, ("Y", "Z"): 86400.0}
+    # variants: X Y X (a: 3h, e: 0 -> 0), X Y (b: 4h), X Y Z (c: 2d), none (d: one event, 0)
+    variants = [(v["path"], v["cases"], v["share"], v["median_throughput_seconds"]) for v in report["variants"]["top"]]
+    assert variants == [(["X", "Y", "X"], 2, 0.4, 0.0), (["X", "Y"], 1, 0.2, 14400.0),
+                        (["X", "Y", "Z"], 1, 0.2, 172800.0), ([], 1, 0.2, 0.0)]
+    assert report["variants"]["distinct"] == 4
+
+
+def test_the_page_draws_the_network_and_cuts_the_matrix_to_the_busiest_departments(tmp_path):
+    # 60 departments in a chain (60 pairs, and D01 -> D00 back): the matrix keeps the 40 in most hand-offs, the network the 40 busiest pairs
+    cases = {f"c{n}": [(f"2024-01-01T{h:02d}:00:00+00:00", f"D{(n + h) % 60:02d}") for h in range(3)] for n in range(60)}
+    cases["hot"] = [(f"2024-01-02T{h:02d}:00:00+00:00", "D00" if h % 2 else "D01") for h in range(10)]
+    path = tmp_path / "many.xes"
+    path.write_text(xes_text(cases))
+    out = tmp_path / "page.html"
+    assert run(path, "--format", "html", "-o", out).exit_code == 0
+    page = out.read_text()
+    assert "<svg" in page and "Hand-off network" in page and "the 40 busiest of 61 department pairs" in page
+    assert "The 40 departments in most hand-offs of 60" in page
+    assert page.count('<th class="row" scope="row">') == 40
+    assert "Most frequent department sequences" in page and "median throughput" in page
