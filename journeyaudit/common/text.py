@@ -15,10 +15,17 @@ import unicodedata
 from collections.abc import Iterable
 
 _CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
+# Lone surrogates cannot be written as UTF-8: a file name that is not UTF-8 reaches Python
+# with its bytes as U+DC80..U+DCFF (shown as the byte, \xNN), a YAML "\ud800" as itself.
+_SURROGATES = {
+    code: f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}" for code in range(0xD800, 0xE000)
+}
 # One line of output (terminal, CI annotation, message): a tab is the only control kept.
-_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in _CONTROLS if code != 0x09}
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in _CONTROLS if code != 0x09} | _SURROGATES
 # Text that may span lines (HTML pages, diagram labels): line breaks are kept too.
-_CONTROL_ESCAPES_MULTILINE = {code: f"\\x{code:02x}" for code in _CONTROLS if code not in (0x09, 0x0A, 0x0D)}
+_CONTROL_ESCAPES_MULTILINE = {
+    code: f"\\x{code:02x}" for code in _CONTROLS if code not in (0x09, 0x0A, 0x0D)
+} | _SURROGATES
 
 # Ids are slugs: lowercase letters, digits, `-` and `_`, starting with a letter.
 SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
