@@ -38,6 +38,9 @@ LEVELS = SEVERITIES  # error, warning, info
 RULE_SEVERITIES = (*SEVERITIES, "off")
 TOP_KEYS = ("fail-on", "rules", "budgets", "exclude", "evidence")
 EVIDENCE_KEYS = ("log", "map")
+MAX_CONFIG_BYTES = 10 * 1024 * 1024
+# Python's TOML parser recurses per level of nesting; no configuration nests this deep.
+MAX_CONFIG_NESTING = 100
 
 
 class ConfigError(Exception):
@@ -113,15 +116,20 @@ def _has_our_section(pyproject: Path) -> bool:
     it names [tool.journeyaudit]: load_config then reports the syntax error (file:line:column)
     instead of the configuration being skipped without a word."""
     try:
-        data = pyproject.read_bytes()
+        with open(pyproject, "rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES)
     except OSError:
         return False
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return "journeyaudit" in tomllib.loads(data.decode("utf-8")).get("tool", {})
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return bool(_OUR_TABLE.search(data))
+        text = data.decode("utf-8")
+        if _nesting_past(text, MAX_CONFIG_NESTING) is None:
+            tool = tomllib.loads(text).get("tool", {})
+            return isinstance(tool, dict) and "journeyaudit" in tool
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
+        pass
+    return bool(_OUR_TABLE.search(data))
 
 
 def _line_of(text: str, key: str) -> tuple[int, int]:
@@ -143,17 +151,67 @@ def _line_of(text: str, key: str) -> tuple[int, int]:
     return line, column
 
 
+def _parse_toml(text: str, shown: str) -> dict[str, Any]:
+    """The TOML document, or ConfigError at the culprit: a syntax error, nesting too deep for
+    the parser (it recurses per level), an integer past Python's 4,300-digit limit."""
+    deep = _nesting_past(text, MAX_CONFIG_NESTING)
+    if deep is not None:
+        message = f"arrays and tables nest deeper than {MAX_CONFIG_NESTING} levels: is it really a configuration?"
+        raise ConfigError([Problem(shown, *_position(text, deep), message, "config")])
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise ConfigError([Problem(shown, line, column, f"TOML syntax error: {message}", "config")]) from None
+    except RecursionError:
+        raise ConfigError([Problem(shown, 1, 1, "the configuration nests too deeply", "config")]) from None
+    except ValueError:  # int() refuses a number of more than 4,300 digits
+        long_number = re.search(r"[0-9][0-9_]{4000,}", text)
+        line, column = _position(text, long_number.start()) if long_number else (1, 1)
+        raise ConfigError([Problem(shown, line, column, "a number with thousands of digits: write a real value", "config")]) from None
+
+
+# Strings and comments are skipped so that their brackets do not count.
+_TOML_BRACKETS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
+
+
+def _nesting_past(text: str, limit: int) -> int | None:
+    """Offset of the bracket that opens level `limit + 1` of arrays and inline tables, if any."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in _TOML_BRACKETS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif token in ("]", "}"):
+            depth -= 1
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Config:
     """Read and check a config file; None gives the defaults. Raises ConfigError."""
     if path is None:
         return Config()
     shown = display_path(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # at most the limit: `--config /dev/zero` must not fill the memory
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 1, 1, "config file not found", "config")]) from None
     except OSError as error:
         raise ConfigError([Problem(shown, 1, 1, f"cannot read the config file: {error.strerror or error}", "config")]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        message = f"the config file is larger than {MAX_CONFIG_BYTES >> 20} MiB: is it really a configuration?"
+        raise ConfigError([Problem(shown, 1, 1, message, "config")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte-order mark (Windows editors write one): not TOML, but harmless
     try:
@@ -163,15 +221,13 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
         column = len(data[data.rfind(b"\n", 0, error.start) + 1 : error.start].decode("utf-8", "replace")) + 1
         message = f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
         raise ConfigError([Problem(shown, line, column, message, "config")]) from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-        line, column = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise ConfigError([Problem(shown, line, column, f"TOML syntax error: {message}", "config")]) from None
-    if Path(path).name == "pyproject.toml" or "tool" in document:
-        section = document.get("tool", {}).get("journeyaudit", {})
+    document = _parse_toml(text, shown)
+    tool = document.get("tool", {})
+    if Path(path).name == "pyproject.toml" or (isinstance(tool, dict) and "tool" in document):
+        if not isinstance(tool, dict):
+            line, column = _line_of(text, "tool")
+            raise ConfigError([Problem(shown, line, column, "`tool` must be a table ([tool.journeyaudit])", "config")])
+        section = tool.get("journeyaudit", {})
     else:
         section = document
     return parse_config(section, rules, shown, text)

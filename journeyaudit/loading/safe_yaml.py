@@ -118,6 +118,24 @@ def nesting_too_deep(data: bytes) -> bool:
     return re.search(rb"^[ \t]{%d}" % MAX_NESTING, data, re.MULTILINE) is not None
 
 
+def nesting_location(data: bytes) -> tuple[int, int]:
+    """Line and column where `nesting_too_deep` saw the nesting pass MAX_NESTING (1, 1 if nowhere)."""
+    depth = 0
+    offset = None
+    for match in re.finditer(rb"[\[\]{}]", data):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > MAX_NESTING:
+            offset = match.start()
+            break
+    indented = re.search(rb"^[ \t]{%d}" % MAX_NESTING, data, re.MULTILINE)
+    if indented is not None and (offset is None or indented.start() + MAX_NESTING < offset):
+        offset = indented.start() + MAX_NESTING
+    if offset is None:
+        return 1, 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[line_start:offset].decode("utf-8", "replace")) + 1
+
+
 def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -188,7 +206,8 @@ def check_text(text: str, file: str, too_deep: bool | None = None) -> None:
     if too_deep is None:
         too_deep = nesting_too_deep(text.encode("utf-8", "surrogatepass"))
     if too_deep:
-        raise Refused(Problem(file, 1, 1, f"the document nests deeper than {MAX_NESTING} levels", "too-deep"))
+        line, column = nesting_location(text.encode("utf-8", "surrogatepass"))
+        raise Refused(Problem(file, line, column, f"the document nests deeper than {MAX_NESTING} levels", "too-deep"))
     if "\x00" in text:
         raise _binary(file)
 
