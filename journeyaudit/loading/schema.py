@@ -231,12 +231,18 @@ class JourneyReader(NodeReader):
             return {"title": (value_node, value_node)}  # the bare title stands for its key
         return self.mapping(value_node, what, allowed)
 
+    def _description(self, fields: Fields, what: str) -> None:
+        """A description is free text for readers (no figure uses it), but text: `[1, 2]` is a mistake."""
+        if "description" in fields:
+            self.text(fields["description"][1], f"the description of {what}", required=False)
+
     def _departments(self, node: yaml.Node) -> dict[str, Department]:
         departments = {}
         for key, key_node, value_node in self.named_entries(node, "departments"):
             fields = self._titled(value_node, f"department '{key}'", DEPARTMENT_KEYS)
             title = self.text(fields["title"][1], f"the title of department '{key}'") if "title" in fields else key
             facing = self.boolean(fields["customer_facing"][1], f"customer_facing of department '{key}'") if "customer_facing" in fields else True
+            self._description(fields, f"department '{key}'")
             departments[key] = Department(key, title or key, True if facing is None else facing, location(key_node))
         return departments
 
@@ -248,6 +254,7 @@ class JourneyReader(NodeReader):
             fields = self._titled(value_node, f"data item '{key}'", DATA_KEYS)
             title = self.text(fields["title"][1], f"the title of data item '{key}'") if "title" in fields else key
             sensitive = self.boolean(fields["sensitive"][1], f"sensitive of data item '{key}'") if "sensitive" in fields else False
+            self._description(fields, f"data item '{key}'")
             data[key] = DataItem(key, title or key, bool(sensitive), location(key_node))
         return data
 
@@ -361,6 +368,7 @@ class JourneyReader(NodeReader):
                 )
             edges = self._next(key, fields["next"][0], fields["next"][1], step_ids)
         waivers = self._waivers(fields["waive"][1], key) if "waive" in fields else []
+        self._description(fields, what)
         # a value read as None was reported; the step is left out so nothing else trips on it
         if (
             not ok
