@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from journeyaudit.common.exit_codes import EXIT_USAGE
-from journeyaudit.importers.bpmn import YAML_LAYOUT, BpmnImportError, import_bpmn
+from journeyaudit.common.safe_write import OutputFolder, UnsafeOutput, check_file, write_file
+from journeyaudit.common.text import SLUG, slugify
+from journeyaudit.importers.bpmn import YAML_LAYOUT, BpmnImportError, ImportedJourney, import_bpmn
 from journeyaudit.importers.journey_writer import write_journey
+from journeyaudit.loading import journey_id_from_path
 
 # Other importers (event logs, ...) add their subcommand to this group.
 command = click.Group("import", help="Draft journey files from other formats, to enrich by hand.")
@@ -49,33 +52,41 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
     except BpmnImportError as exc:
         _fail(str(exc))
         return
-    texts = [(j.name, write_journey(j.journey, j.comments, j.header, YAML_LAYOUT)) for j in journeys]
-
     if output is None:
-        click.echo("---\n".join(text for _, text in texts), nl=False)
+        texts = [write_journey(j.journey, j.comments, j.header, YAML_LAYOUT) for j in journeys]
+        click.echo("---\n".join(texts), nl=False)
         return
     as_folder = output.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
-    if not as_folder and len(texts) > 1:
-        names = ", ".join(name for name, _ in texts)
+    if not as_folder and len(journeys) > 1:
+        names = ", ".join(j.name for j in journeys)
         _fail(
-            f"{model}: the model gives {len(texts)} journeys ({names}): "
+            f"{model}: the model gives {len(journeys)} journeys ({names}): "
             "give a folder to -o, or pick one with --process"
         )
+    names = [f"{j.name}.yaml" for j in journeys] if as_folder else [output.name]
+    texts = [_journey_text(j, name) for j, name in zip(journeys, names)]
     try:
+        # all or nothing: a refusal (a file kept, a link) is known before any file is written
+        for name in names:
+            check_file(output / name if as_folder else output, inputs=[model], overwrite=force)
         if as_folder:
-            output.mkdir(parents=True, exist_ok=True)
-            targets = [(output / f"{name}.yaml", text) for name, text in texts]
+            with OutputFolder(output, inputs=[model], overwrite=force) as folder:
+                for name, text in zip(names, texts):
+                    click.echo(f"wrote {folder.write(name, text)}", err=True)
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            targets = [(output, texts[0][1])]
-        existing = [str(target) for target, _ in targets if target.exists()]
-        if existing and not force:
-            # An imported file is a draft the user enriches: never lose that work silently.
-            _fail(f"{', '.join(existing)}: already exists; use --force to overwrite")
-        for target, text in targets:
-            target.write_text(text, encoding="utf-8")
-            click.echo(f"wrote {target}", err=True)
-    except OSError as exc:
-        from journeyaudit.commands._common import cannot_write
+            write_file(output, texts[0], inputs=[model], overwrite=force)
+            click.echo(f"wrote {output}", err=True)
+    except UnsafeOutput as refused:
+        # an imported file is a draft the user enriches: never lose that work silently
+        _fail(str(refused))
 
-        _fail(cannot_write(output, exc))
+
+def _journey_text(imported: ImportedJourney, file_name: str) -> str:
+    """The YAML of a journey written as `file_name`: with an `id:` whenever the file name
+    would not give a valid one (`A.1.0.yaml`), so the file validates as written."""
+    journey = imported.journey
+    if not SLUG.match(journey_id_from_path(file_name)) and "id" not in journey:
+        stem = file_name.rsplit(".", 1)[0]
+        with_id = {"journeyaudit": journey["journeyaudit"], "id": slugify(stem, "journey") or imported.name}
+        journey = with_id | {key: value for key, value in journey.items() if key not in with_id}
+    return write_journey(journey, imported.comments, imported.header, YAML_LAYOUT)
