@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 
 import click
 
@@ -93,17 +92,14 @@ def one_line_errors(function):
     return wrapper
 
 
-def write_text(text: str, output: str | None) -> None:
+def write_text(text: str, output: str | None, *, inputs=(), overwrite: bool = True) -> None:
+    """Print, or write `output` through the safe writer (never over the log itself); exit 2 when refused."""
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    try:
-        folder = os.path.dirname(output)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except OSError as error:
-        from journeyaudit.commands._common import cannot_write
+    from journeyaudit.common.safe_write import UnsafeOutput, write_file
 
-        fail(cannot_write(output, error))
+    try:
+        write_file(output, text, inputs=inputs, overwrite=overwrite)
+    except UnsafeOutput as refused:
+        fail(str(refused))

@@ -35,6 +35,7 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
     """
     import os
 
+    from journeyaudit.common.safe_write import UnsafeOutput, check_file
     from journeyaudit.eventlog.discover import (
         DiscoverError,
         DiscoverOptions,
@@ -45,9 +46,13 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
 
     if not channel.strip() or any(c.isspace() for c in channel.strip()):
         fail(f"--channel {channel!r}: one word, e.g. web, phone, branch")
-    if output and os.path.exists(output) and not force:
-        # a discovered journey is a draft the user enriches by hand (as `import bpmn` and `init`)
-        fail(f"{output}: already exists; use --force to overwrite")
+    if output:
+        # before reading the log: a discovered journey is a draft the user enriches by hand
+        # (as `import bpmn` and `init`), kept unless --force; never the log itself
+        try:
+            check_file(output, inputs=[log], overwrite=force)
+        except UnsafeOutput as refused:
+            fail(str(refused))
     read = read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle,
                         max_decompressed_size, max_value_size)
     event_log = open_log(log, read, engine_options(memory_limit, temp_dir))
@@ -62,7 +67,7 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
         close = getattr(event_log, "close", None)  # a columnar log keeps a temporary folder
         if close is not None:
             close()
-    write_text(result.yaml, output)
+    write_text(result.yaml, output, inputs=[log], overwrite=force)
     if output:
         click.echo(
             f"{output}: {result.steps} steps from {result.activities} activities "

@@ -45,13 +45,13 @@ def command(log, output_format, output, case_key, activity_key, timestamp_key, d
     options.require_activity = False  # hand-offs need no activity
     report = handoffs_from_file(log, options, engine_options(memory_limit, temp_dir), worst=top)
     if output_format == "json":
-        write_text(render_json(report, top), output)
+        write_text(render_json(report, top), output, inputs=[log])
     elif output_format == "html":
-        write_text(render_html(report, top), output)
+        write_text(render_html(report, top), output, inputs=[log])
     elif output is None and sys.stdout.isatty():
         print_rich(report, top)
     else:
-        write_text(render_text(report, top), output)
+        write_text(render_text(report, top), output, inputs=[log])
     if output:
         click.echo(f"{output}: hand-off report written", err=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +129,10 @@ def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
                 )
             )
     except UnicodeDecodeError as exc:
-        raise EventLogError(f"{path}: not UTF-8 text (byte {exc.start}): is it really a CSV event log?") from None
+        # exc.object is the chunk being decoded: every line before it went to the reader
+        line = (reader.line_num if reader is not None else 0) + exc.object[: exc.start].count(b"\n") + 1
+        byte = exc.object[exc.start]
+        raise EventLogError(f"{where(path, line)}: not UTF-8 text (byte 0x{byte:02x}): is it really a CSV event log?") from None
     except csv.Error as exc:
         raise EventLogError(f"{where(path, reader.line_num if reader else 1)}: bad CSV: {exc}") from None
     finally:
@@ -147,5 +151,6 @@ def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
 
 
 def _chain_first(first: str, rest):
-    yield first
-    yield from rest
+    # not a generator: one left suspended by a CSV error would, when collected, close `rest`
+    # (the text wrapper, detached by then) and print "Exception ignored ... buffer has been detached"
+    return itertools.chain((first,), rest)

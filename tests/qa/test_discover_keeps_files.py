@@ -16,7 +16,7 @@ def test_discover_keeps_an_existing_file_unless_forced(tmp_path):
     target.write_text("# enriched by hand\n")
     result = CliRunner().invoke(main, ["discover", str(log), "-o", str(target)])
     assert result.exit_code == 2
-    assert f"{target}: already exists; use --force to overwrite" in result.output
+    assert f"{target}: cannot write: it already exists; use --force to overwrite" in result.output
     assert target.read_text() == "# enriched by hand\n"
     forced = CliRunner().invoke(main, ["discover", str(log), "-o", str(target), "--force"])
     assert forced.exit_code == 0, forced.output
