@@ -58,9 +58,9 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
         return
     as_folder = output.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     if not as_folder and len(journeys) > 1:
-        names = ", ".join(j.name for j in journeys)
+        listed = ", ".join(j.name for j in journeys)
         _fail(
-            f"{model}: the model gives {len(journeys)} journeys ({names}): "
+            f"{model}: the model gives {len(journeys)} journeys ({listed}): "
             "give a folder to -o, or pick one with --process"
         )
     names = [f"{j.name}.yaml" for j in journeys] if as_folder else [output.name]
