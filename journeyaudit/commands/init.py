@@ -10,6 +10,7 @@ import click
 import yaml
 
 from journeyaudit.common.exit_codes import EXIT_USAGE
+from journeyaudit.common.safe_write import UnsafeOutput, write_file
 from journeyaudit.common.text import SLUG, slugify
 
 STARTER = """\
@@ -84,9 +85,6 @@ def _reads_back(title: str) -> bool:
 def command(name: str, force: bool) -> None:
     """Write NAME.yaml (default my-journey.yaml): a commented journey to start from."""
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
-    if path.exists() and not force:
-        click.echo(f"{path}: already exists; use --force to overwrite", err=True)
-        raise SystemExit(EXIT_USAGE)
     stem = path.name.rsplit(".", 1)[0]
     if not stem.strip():
         click.echo(f"'{name}': give the journey a file name, e.g. `journeyaudit init cancel-card`", err=True)
@@ -100,11 +98,8 @@ def command(name: str, force: bool) -> None:
     if not SLUG.match(stem):
         text = text.replace("journeyaudit: 1\n", f"journeyaudit: 1\nid: {slugify(stem) or 'my-journey'}\n", 1)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        from journeyaudit.commands._common import cannot_write
-
-        click.echo(cannot_write(path, error), err=True)
+        write_file(path, text, overwrite=force)  # never through a link planted as NAME.yaml
+    except UnsafeOutput as refused:
+        click.echo(str(refused), err=True)
         raise SystemExit(EXIT_USAGE) from None
     click.echo(f"wrote {path.as_posix()}: edit it, then run `journeyaudit audit {path.as_posix()}`")
