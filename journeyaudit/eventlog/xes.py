@@ -84,7 +84,8 @@ def parse_xes(
                 event[attrs[1]] = attrs[3]
             else:
                 pairs = dict(zip(attrs[::2], attrs[1::2]))
-                event[pairs.get("key")] = pairs.get("value")
+                if "key" in pairs:  # an attribute without a key names nothing
+                    event[pairs["key"]] = pairs.get("value")
             return
         if ":" in name:
             name = name.rpartition(":")[2]
@@ -92,7 +93,8 @@ def parse_xes(
             depth = 1
             if trace_attrs is not None:
                 pairs = dict(zip(attrs[::2], attrs[1::2]))
-                trace_attrs[pairs.get("key")] = pairs.get("value")
+                if "key" in pairs:
+                    trace_attrs[pairs["key"]] = pairs.get("value")
         elif name == "event":
             if raw_events is not None:
                 event = {}
