@@ -20,8 +20,11 @@ _CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
 _SURROGATES = {
     code: f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}" for code in range(0xD800, 0xE000)
 }
-# One line of output (terminal, CI annotation, message): a tab is the only control kept.
-_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in _CONTROLS if code != 0x09} | _SURROGATES
+# One line of output (terminal, CI annotation, message): a tab is the only control kept, and
+# the Unicode line and paragraph separators, line breaks to editors and log viewers, are escaped.
+_CONTROL_ESCAPES = (
+    {code: f"\\x{code:02x}" for code in _CONTROLS if code != 0x09} | _SURROGATES | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+)
 # Text that may span lines (HTML pages, diagram labels): line breaks are kept too.
 _CONTROL_ESCAPES_MULTILINE = {
     code: f"\\x{code:02x}" for code in _CONTROLS if code not in (0x09, 0x0A, 0x0D)

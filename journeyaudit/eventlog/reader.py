@@ -98,8 +98,9 @@ def sniff_format(path: str, head: bytes) -> str:
 def read_head(path: str, stream) -> bytes:
     """The first bytes of the content, the stream left where it was; refuses an empty file."""
     try:
-        head = stream.peek(64) if hasattr(stream, "peek") else b""
-        if not head:
+        if hasattr(stream, "peek"):  # an empty peek is the end of the content: nothing to seek back
+            head = stream.peek(64)
+        else:
             head = stream.read(64)
             stream.seek(0)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:

@@ -196,12 +196,20 @@ def _parse_expat(path: str, stream, start, end, max_value_bytes: int, on_chunk: 
             f"{where(path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)}: "
             f"{_forbidden_text(exc)}"
         ) from None
+    except (LookupError, UnicodeDecodeError) as exc:  # the XML declaration names an encoding Python lacks or misreads
+        raise EventLogError(f"{where(path, parser.CurrentLineNumber)}: {_encoding_text(exc)}") from None
 
 
 def _forbidden_text(exc: Exception) -> str:
     if isinstance(exc, ExternalReferenceForbidden):
         return "refused an external entity reference (XML external entity attack?)"
     return f"refused an XML entity declaration ({getattr(exc, 'name', '?')}): entity-expansion attack?"
+
+
+def _encoding_text(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the text does not match the encoding it declares ({exc.encoding}): save it as UTF-8"
+    return f"the XML declaration names an encoding that does not exist ({str(exc).rpartition(': ')[2][:40]}): save it as UTF-8"
 
 
 class _TokenGuard:
@@ -246,3 +254,5 @@ def _parse_etree(path: str, stream, start, end, max_value_bytes: int) -> None:
         raise EventLogError(f"{where(path, line, None if column is None else column + 1)}: not well-formed XML: {message}") from None
     except (EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden) as exc:
         raise EventLogError(f"{path}: {_forbidden_text(exc)}") from None
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise EventLogError(f"{where(path, 1)}: {_encoding_text(exc)}") from None

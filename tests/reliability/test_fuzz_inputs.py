@@ -54,9 +54,14 @@ def test_fuzzed_configurations_apply_or_exit_2_located(data):
 
 
 @FUZZ
-@given(mutants([CSV_SEED]), st.sampled_from([".csv", ".csv.gz"]), st.sampled_from(["handoffs", "discover"]))
-def test_fuzzed_csv_logs_are_read_or_exit_2_in_one_line(data, suffix, command):
-    fuzz_targets.event_log(data, suffix, command)
+@given(
+    mutants([CSV_SEED]),
+    st.sampled_from([".csv", ".csv.gz"]),
+    st.sampled_from(["handoffs", "discover"]),
+    st.sampled_from(["expat", "duckdb"]),
+)
+def test_fuzzed_csv_logs_are_read_or_exit_2_in_one_line(data, suffix, command, engine):
+    fuzz_targets.event_log(data, suffix, command, engine)
 
 
 @FUZZ
@@ -64,16 +69,16 @@ def test_fuzzed_csv_logs_are_read_or_exit_2_in_one_line(data, suffix, command):
     mutants([XES_SEED]),
     st.sampled_from([".xes", ".xes.gz"]),
     st.sampled_from(["handoffs", "discover"]),
-    st.sampled_from(["expat", "etree"]),
+    st.sampled_from(["expat", "etree", "duckdb"]),
 )
 def test_fuzzed_xes_logs_are_read_or_exit_2_in_one_line(data, suffix, command, engine):
     fuzz_targets.event_log(data, suffix, command, engine)
 
 
 @FUZZ
-@given(st.binary(max_size=300), st.sampled_from(LOG_SUFFIXES))
-def test_random_bytes_as_a_log_exit_2_in_one_line(data, suffix):
-    fuzz_targets.event_log(data, suffix)
+@given(st.binary(max_size=300), st.sampled_from(LOG_SUFFIXES), st.sampled_from(["expat", "duckdb"]))
+def test_random_bytes_as_a_log_exit_2_in_one_line(data, suffix, engine):
+    fuzz_targets.event_log(data, suffix, engine=engine)
 
 
 @FUZZ
