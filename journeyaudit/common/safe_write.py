@@ -13,7 +13,8 @@ Two calls and one exception:
 
 `check_file(path, ...)` raises the same refusals without writing, for a command that
 should fail before long work (reading a large log). `content` is `str` (written as
-UTF-8, newlines untouched) or `bytes` (a PDF).
+UTF-8, newlines untouched; a lone surrogate, from a file name that is not UTF-8, as
+`\\udcXX`) or `bytes` (a PDF).
 
 What is guaranteed, whoever calls:
 - Never through a symbolic link: the file itself may not be a link (dangling or not),
@@ -274,7 +275,7 @@ def _write_in(
         mode = stat.S_IMODE(info.st_mode)
     else:
         mode = 0o666 & ~_umask()
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = _encoded(content)
     # hidden, unique, and short enough for the 255-byte limit of a file name
     temporary = f".{os.fsdecode(os.fsencode(name)[:200])}.{secrets.token_hex(4)}.tmp"
     try:
@@ -320,7 +321,7 @@ def _write_stream(shown: str, content: Content, *, name: str | None = None, fold
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISREG(mode)):
             raise UnsafeOutput(shown, "it is a device or a socket, not a file")
         os.set_blocking(descriptor, True)
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        data = _encoded(content)
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view) :]
@@ -328,6 +329,12 @@ def _write_stream(shown: str, content: Content, *, name: str | None = None, fold
         raise UnsafeOutput(shown, _reason(error)) from None
     finally:
         os.close(descriptor)
+
+
+def _encoded(content: Content) -> bytes:
+    # a lone surrogate (a file name that is not UTF-8, quoted in a message) as `\\udcXX`:
+    # the file stays UTF-8, and in JSON that is the escape of the same character
+    return content.encode("utf-8", "backslashreplace") if isinstance(content, str) else content
 
 
 def _umask() -> int:

@@ -56,7 +56,9 @@ def display_path(path: str | os.PathLike) -> str:
         shown = text if relative.startswith("..") else relative
     else:
         shown = os.path.normpath(text)
-    return shown.replace(os.sep, "/")
+    # a name that is not UTF-8 (its bytes arrive as lone surrogates) or holds control
+    # characters is shown escaped: every output stays valid UTF-8 and cannot drive a terminal
+    return printable(shown.replace(os.sep, "/"))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -211,3 +212,11 @@ def test_a_path_that_is_not_utf8_is_written_and_shown_escaped(tmp_path):
     message = str(refused.value)
     message.encode("utf-8")  # printable on any terminal: no lone surrogate
     assert "caf" in message and "already exists" in message
+
+
+def test_a_lone_surrogate_in_the_text_is_written_as_its_json_escape(tmp_path):
+    # a message quoting a file name that is not UTF-8 must not make the output unwritable
+    write_file(tmp_path / "audit.json", '{"message": "id \'caf\udce9\'"}')
+    data = (tmp_path / "audit.json").read_bytes()
+    assert data == b'{"message": "id \'caf\\udce9\'"}'
+    assert json.loads(data) == {"message": "id 'caf\udce9'"}
