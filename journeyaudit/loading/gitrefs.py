@@ -56,6 +56,8 @@ def resolve_ref(ref: str, root: Path) -> str:
     since then are not counted as the pull request's (Lighthouse CI compares so too).
     """
     if ref.endswith("...") and len(ref) > 3:
+        if ref[:-3].endswith("."):
+            raise GitError(f"'{ref}' is not a git ref (one `...` at the end: REF...)")
         target = resolve_ref(ref[:-3], root)
         try:
             return _git(["merge-base", target, "HEAD"], root).decode().strip()
@@ -75,15 +77,18 @@ def resolve_ref(ref: str, root: Path) -> str:
         raise GitError(f"unknown git ref '{ref}': no such branch, tag or commit in {display_path(root)}{hint}") from None
 
 
-def files_at_ref(ref: str, paths, exclude=None) -> tuple[str, list[tuple[str, bytes]]]:
-    """(commit, [(display path, bytes)]) of the journey files under `paths` at `ref`.
+def files_at_ref(ref: str, paths, exclude=None, max_bytes: int | None = None) -> tuple[str, list[tuple[str, bytes | None]]]:
+    """(commit, [(display path, bytes)]) of the journey files under `paths` at `ref`; the bytes
+    are None for a file over `max_bytes` (never read: a huge blob in the history stays in git).
 
+    Only regular files: a symbolic link or a submodule named *.yaml is left out.
     A path missing at `ref` gives no files (its journeys are new). Raises GitError.
     """
     paths = list(paths) or ["."]
     root = repo_root(paths[0])
     commit = resolve_ref(ref, root)
     found: dict[str, str] = {}  # repo-relative path -> display path
+    sizes: dict[str, int] = {}
     for raw in paths:
         absolute = Path(raw).resolve()
         try:
@@ -91,17 +96,26 @@ def files_at_ref(ref: str, paths, exclude=None) -> tuple[str, list[tuple[str, by
         except ValueError:
             raise GitError(f"{display_path(raw)} is outside the git repository at {display_path(root)}") from None
         spec = relative if relative != "." else ""
-        listing = _git(["ls-tree", "-r", "-z", "--name-only", commit, "--", spec or "."], root)
-        for name in listing.decode("utf-8", "replace").split("\0"):
-            if not name or not name.endswith(YAML_SUFFIXES):
+        listing = _git(["ls-tree", "-r", "-z", "-l", commit, "--", spec or "."], root)
+        # "mode type object size<TAB>name"; names as bytes (os.fsdecode: one that is not UTF-8
+        # goes back to git unchanged)
+        for entry in listing.split(b"\0"):
+            meta, _, raw_name = entry.partition(b"\t")
+            fields = meta.split()
+            name = os.fsdecode(raw_name)
+            if len(fields) != 4 or fields[0] not in (b"100644", b"100755") or not name.endswith(YAML_SUFFIXES):
                 continue
             if any(part.startswith(".") for part in Path(name).parts):
                 continue  # hidden folders are skipped, as in the working tree
             if exclude is not None and exclude(root / name):
                 continue  # as the configuration's exclude does in the working tree
             found.setdefault(name, display_path(root / name))
-    files = []
+            sizes[name] = int(fields[3])
+    files: list[tuple[str, bytes | None]] = []
     for name in sorted(found, key=lambda n: found[n]):
+        if max_bytes is not None and sizes[name] > max_bytes:
+            files.append((found[name], None))
+            continue
         data = _git(["cat-file", "blob", f"{commit}:{name}"], root)
         files.append((found[name], data))
     return commit, files
@@ -109,11 +123,11 @@ def files_at_ref(ref: str, paths, exclude=None) -> tuple[str, list[tuple[str, by
 
 def load_at_ref(ref: str, paths, *, known_rules=None, max_bytes: int | None = None, exclude=None):
     """Journeys and problems of the files under `paths` at `ref` (same checks as the working tree)."""
-    commit, files = files_at_ref(ref, paths, exclude)
+    commit, files = files_at_ref(ref, paths, exclude, max_bytes)
     journeys, problems = [], []
     seen: dict[str, str] = {}
     for shown, data in files:
-        if max_bytes is not None and len(data) > max_bytes:
+        if data is None:
             problems.append(Problem(shown, 1, 1, f"the file at {ref} is larger than the limit", "too-large"))
             continue
         result = load_bytes(data, shown, default_id=journey_id_from_path(shown), known_rules=known_rules)
