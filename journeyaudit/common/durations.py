@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import re
 
+from journeyaudit.common.text import brief
+
 UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
@@ -30,12 +32,13 @@ class DurationError(ValueError):
 def parse_duration(text: str) -> float:
     """Seconds in `text`; raises DurationError with a fix hint."""
     raw = text.strip()
+    shown = brief(raw)  # quoted in messages: a 10 MB value must not make a 10 MB message
     if not raw:
         raise DurationError(f"empty duration: {HINT}")
     if _BARE_NUMBER.match(raw):
-        raise DurationError(f"'{raw}' is a bare number: the unit is never guessed; {HINT}, e.g. '{raw.lstrip('+')}m'")
+        raise DurationError(f"'{shown}' is a bare number: the unit is never guessed; {HINT}, e.g. '{shown.lstrip('+')}m'")
     if raw.startswith("-"):
-        raise DurationError(f"'{raw}' is negative: a duration is zero or more")
+        raise DurationError(f"'{shown}' is negative: a duration is zero or more")
     if raw[0] in "Pp":
         match = _ISO.match(raw)
         if match and raw.upper() not in ("P", "PT") and not raw.upper().endswith("T"):
@@ -43,17 +46,17 @@ def parse_duration(text: str) -> float:
             return _finite(weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds, raw)
         calendar = _ISO_CALENDAR.match(raw)
         if calendar and calendar.group(0) not in ("P", "p"):
-            raise DurationError(f"'{raw}' uses years or months, which have no fixed length; give days or weeks (P30D)")
-        raise DurationError(f"malformed ISO 8601 duration '{raw}': {HINT}")
+            raise DurationError(f"'{shown}' uses years or months, which have no fixed length; give days or weeks (P30D)")
+        raise DurationError(f"malformed ISO 8601 duration '{shown}': {HINT}")
     if _COMPOUND.match(raw):
         total = sum(float(number) * UNIT_SECONDS[unit.lower()] for number, unit in _PART.findall(raw))
         return _finite(total, raw)
-    raise DurationError(f"malformed duration '{raw}': {HINT}")
+    raise DurationError(f"malformed duration '{shown}': {HINT}")
 
 
 def _finite(seconds: float, raw: str) -> float:
     if not math.isfinite(seconds):
-        raise DurationError(f"duration '{raw}' is too large")
+        raise DurationError(f"duration '{brief(raw)}' is too large")
     return seconds
 
 

@@ -61,6 +61,11 @@ def display_path(path: str | os.PathLike) -> str:
     return printable(shown.replace(os.sep, "/"))
 
 
+def brief(text: str, limit: int = 80) -> str:
+    """`text`, or its start and its length when longer: a value quoted in a message stays short."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """"; did you mean 'x'?" or "" — the hint every unknown-name message carries."""
     matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import yaml
 
 from journeyaudit.common.durations import DurationError, parse_duration
-from journeyaudit.common.text import SLUG, did_you_mean, slugify
+from journeyaudit.common.text import SLUG, brief, did_you_mean, slugify
 from journeyaudit.loading.safe_yaml import (
     TAG_BOOL,
     TAG_FLOAT,
@@ -118,7 +118,7 @@ class NodeReader:
                 first = items[key][0]
                 self.problem(
                     key_node,
-                    f"duplicate key '{key}' in {what} (first at line {first.start_mark.line + 1}); "
+                    f"duplicate key '{brief(key)}' in {what} (first at line {first.start_mark.line + 1}); "
                     "YAML would silently keep only the last one: remove or rename one",
                     "duplicate-key",
                 )
@@ -129,7 +129,7 @@ class NodeReader:
                     self.suggested.add((id(node), hint.split("'")[1]))
                 self.problem(
                     key_node,
-                    f"unknown key '{key}' in {what}{hint}" + ("" if hint else f" (allowed: {', '.join(allowed)})"),
+                    f"unknown key '{brief(key)}' in {what}{hint}" + ("" if hint else f" (allowed: {', '.join(allowed)})"),
                     "unknown-key",
                 )
                 continue
@@ -182,7 +182,7 @@ class NodeReader:
         if value is None:
             return None
         if not SLUG.match(value):
-            self.problem(node, f"{what} '{value}' {_not_an_id(value)}", "bad-id")
+            self.problem(node, f"{what} '{brief(value)}' {_not_an_id(value)}", "bad-id")
             return None
         return value
 
@@ -193,7 +193,7 @@ class NodeReader:
         if value not in choices:
             self.problem(
                 node,
-                f"{what} '{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}",
+                f"{what} '{brief(value)}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}",
                 "bad-value",
             )
             return None
@@ -224,7 +224,7 @@ class NodeReader:
             if value is not None and math.isfinite(value):
                 return value
             if value is not None:
-                self.problem(node, f"{what} must be a finite number, found {node.value}", "wrong-type")
+                self.problem(node, f"{what} must be a finite number, found {brief(node.value)}", "wrong-type")
                 return None
         self.problem(node, f"{what} must be a number, found {kind_of(node)}", "wrong-type")
         return None

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import yaml
 
-from journeyaudit.common.text import SLUG, did_you_mean, slugify
+from journeyaudit.common.text import SLUG, brief, did_you_mean, slugify
 from journeyaudit.loading.nodes import Fields, NodeReader, kind_of, location
 from journeyaudit.loading.safe_yaml import TAG_INT, TAG_MERGE, TAG_NULL, Refused
 from journeyaudit.model import (
@@ -216,7 +216,7 @@ class JourneyReader(NodeReader):
             self.problem(node, f"the format version is the number {FORMAT_VERSION}, not the text {node.value!r}: "
                                f"write `journeyaudit: {FORMAT_VERSION}` without quotes", "bad-version")
             return
-        shown = node.value if isinstance(node, yaml.ScalarNode) else kind_of(node)
+        shown = brief(node.value) if isinstance(node, yaml.ScalarNode) else kind_of(node)
         self.problem(
             node,
             f"unsupported format version {shown!r}: this journeyaudit reads `journeyaudit: {FORMAT_VERSION}`",

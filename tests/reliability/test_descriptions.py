@@ -49,3 +49,21 @@ def test_a_list_as_a_description_is_refused_where_it_stands(where, line, column,
     assert [(p.line, p.column, p.message, p.code) for p in result.problems] == [
         (line, column, f"{what} must be text, found a list", "wrong-type")
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("journeyaudit: 1", "journeyaudit: " + "9" * 5000, "unsupported format version '" + "9" * 80 + "… (5,000 characters)'"),
+        ("channel: web", "channel: web\n    actor: " + "x" * 10_000, "actor of step 'ask' '" + "x" * 80 + "… (10,000 characters)'"),
+        ("    end: success", "    wait: " + "9" * 5000 + "h\n    end: success", "'" + "9" * 80 + "… (5,001 characters)' is too large"),
+        ("steps:", "? " + "y" * 100_000 + "\n: 1\nsteps:", "unknown key '" + "y" * 80 + "… (100,000 characters)'"),
+    ],
+    ids=["version", "enum", "duration", "key"],
+)
+def test_a_huge_value_is_quoted_short_in_its_message(old, new, shown):
+    text = JOURNEY.format(**TEXT).replace("    asks: [card]\n", "    asks: [card]\n    channel: web\n")
+    result = load_text(text.replace(old, new, 1), "big.yaml")
+    messages = [p.message for p in result.problems]
+    assert any(shown in message for message in messages), messages
+    assert all(len(message) < 400 for message in messages), [len(m) for m in messages]
