@@ -23,6 +23,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from journeyaudit.common.text import printable
+
 DEFAULT_CASE_KEY = "case:concept:name"
 DEFAULT_ACTIVITY_KEY = "concept:name"
 DEFAULT_TIMESTAMP_KEY = "time:timestamp"
@@ -154,7 +156,7 @@ class EventLog:
 
     @property
     def name(self) -> str:
-        return os.path.basename(self.path)
+        return printable(os.path.basename(self.path))  # written into journeys and messages
 
 
 

@@ -28,6 +28,7 @@ from journeyaudit.eventlog.cases import (
     CaseBuilder,
     EventLogError,
     ReadOptions,
+    where,
 )
 from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session
 from journeyaudit.eventlog.csv_log import choose_columns, read_header
@@ -142,6 +143,17 @@ def load_xes(session: Session, path: str, stream, options: ReadOptions) -> Loade
 # CSV and Parquet: DuckDB scans the file
 
 
+def _scanned_name(session: Session, path: str, name: str) -> str:
+    """What DuckDB is told to read: a link of our own to the file. DuckDB expands `*`, `?` and
+    `[...]` in a path (`export*.csv` read every export) and takes only UTF-8 names."""
+    link = os.path.join(session.folder, name)
+    try:
+        os.symlink(os.path.abspath(path), link)
+    except OSError:  # no links here (some Windows set-ups): the name as given
+        return path
+    return link
+
+
 def _plain_copy(session: Session, path: str, stream) -> str:
     """A gzip CSV decompressed into the session's folder (the cap applies), for DuckDB's parallel scan."""
     target = os.path.join(session.folder, "log.csv")
@@ -183,12 +195,15 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         delimiter, header, _ = read_header(path, text)
-    except UnicodeDecodeError as exc:
-        raise EventLogError(f"{path}: not UTF-8 text (byte {exc.start}): is it really a CSV event log?") from None
+    except UnicodeDecodeError as exc:  # in the header: its line within the block being decoded
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise EventLogError(
+            f"{where(path, line)}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}): is it really a CSV event log?"
+        ) from None
     finally:
         text.detach()
     chosen = choose_columns(path, delimiter, header, options, builder)
-    source = path
+    source = _scanned_name(session, path, "input.csv")
     if compressed:
         again, raw = open_binary(path, options.max_decompressed_bytes)  # from the start: the header was read
         try:
@@ -222,7 +237,7 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
 
 def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
     builder = CaseBuilder(path, "parquet", options)
-    scan = f"read_parquet({_literal(path)})"
+    scan = f"read_parquet({_literal(_scanned_name(session, path, 'input.parquet'))})"
     try:
         schema = session.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     except session.duckdb_error as exc:

@@ -18,6 +18,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
+from journeyaudit.common.text import printable
 from journeyaudit.eventlog.cases import EventLog, ReadOptions
 from journeyaudit.eventlog.reader import read_log
 
@@ -76,6 +77,11 @@ class HandoffReport:
     handoff_gaps: dict = field(default_factory=dict)
     variants: list[Variant] = field(default_factory=list)  # the most frequent, most first, ties by first case
     variant_count: int = 0  # distinct department sequences in the log
+
+    def __post_init__(self) -> None:
+        # the log's path is shown in every format: a name that is not UTF-8 (or holds control
+        # characters) escaped, so the JSON and HTML stay writable and inert
+        self.log = printable(self.log)
 
     @property
     def share_with_handoff(self) -> float:
