@@ -14,10 +14,13 @@ from journeyaudit.loading import MAX_FILE_BYTES
 from journeyaudit.model.findings import Problem
 
 # Options several commands share, defined once so their names, defaults and help agree.
+# readable=False: a file that cannot be read is the loader's `FILE:1:1: cannot read the file`
+# (exit 2, the other files still audited), as it is inside a folder, not a usage error stopping the run
+PATHS_ARGUMENT = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 CONFIG_OPTION = click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     help="Configuration file (default: the closest journeyaudit.toml or pyproject.toml).",
 )
 FAIL_ON_OPTION = click.option(
@@ -34,6 +37,9 @@ MAX_FILE_SIZE_OPTION = click.option(
 )
 COLOR_OPTION = click.option(
     "--color/--no-color", default=None, help="Colour the text output (default: when printing to a terminal)."
+)
+REPORT_FORCE_OPTION = click.option(
+    "--force", is_flag=True, help="Also replace files in the report folder that are not pages of an earlier report."
 )
 OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file.")
 
@@ -128,30 +134,46 @@ def run_with_progress(paths, config, max_bytes: int):
         return run_audit(paths, config, max_bytes=max_bytes, progress=lambda _: bar.advance(task))
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print, or write to a file (folders created); exit 2 when the file cannot be written."""
+def run_inputs(paths, config=None, *others) -> list[str]:
+    """Every file the run reads, which no output may overwrite: the journey files under `paths`
+    (excluded ones too), the configuration file and the evidence it names, and `others`
+    (a baseline, a log)."""
+    from journeyaudit.loading import find_journey_files
+
+    files, _ = find_journey_files(paths)
+    found = [str(path) for path in files]
+    if config is not None and config.path:
+        found.append(config.path)
+    for log, journey_map in getattr(config, "evidence", {}).values():
+        found += [log, journey_map] if journey_map else [log]
+    return found + [str(other) for other in others if other]
+
+
+def write_output(text: str, output: str | None, inputs=()) -> None:
+    """Print (no -o, or `-o -`), or write the file through the safe writer: regenerated on every
+    run, never over one of `inputs` or through a link; exit 2 with `PATH: cannot write: why`."""
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    from pathlib import Path
+    from journeyaudit.common.safe_write import UnsafeOutput, write_file
 
     try:
-        target = Path(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as error:
-        click.echo(cannot_write(output, error), err=True)
+        write_file(output, text, inputs=inputs, overwrite=True)
+    except UnsafeOutput as refused:
+        click.echo(str(refused), err=True)
         raise SystemExit(EXIT_USAGE) from None
 
 
-def cannot_write(path, error: OSError) -> str:
-    """`PATH: cannot write: why`, naming a parent that is a file (the OS only says "File exists"
-    or "Not a directory" for `-o report.json/x`)."""
-    from pathlib import Path
+def write_html_report(result, folder: str, *, config, inputs, force: bool = False, full_diagram: bool = False,
+                      evidence=None):
+    """The HTML report into `folder` (see reports/html/report.py); exit 2 when a page is refused."""
+    from journeyaudit.common.safe_write import UnsafeOutput
+    from journeyaudit.reports.html.report import write_report
 
-    for parent in Path(path).parents:
-        if parent.exists():
-            if not parent.is_dir():
-                return f"{path}: cannot write: '{parent}' is a file, not a folder"
-            break
-    return f"{path}: cannot write: {error.strerror or error}"
+    try:
+        return write_report(
+            result, folder, config=config, full_diagram=full_diagram, evidence=evidence, inputs=inputs, force=force
+        )
+    except UnsafeOutput as refused:
+        click.echo(str(refused), err=True)
+        raise SystemExit(EXIT_USAGE) from None

@@ -10,29 +10,32 @@ from journeyaudit.commands._common import (
     FAIL_ON_OPTION,
     MAX_FILE_SIZE_OPTION,
     OUTPUT_OPTION,
-    cannot_write,
+    PATHS_ARGUMENT,
+    REPORT_FORCE_OPTION,
     echo_problems,
     exit_audited,
     resolve_config,
+    run_inputs,
     run_with_progress,
     use_color,
+    write_html_report,
     write_output,
 )
-from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.reports import RenderOptions, output_formats, render
 
 
 @click.command("audit")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@PATHS_ARGUMENT
 @click.option("--format", "output_format", type=click.Choice(list(output_formats())), default="text", show_default=True)
 @OUTPUT_OPTION
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write the HTML report into this folder.")
+@REPORT_FORCE_OPTION
 @CONFIG_OPTION
 @FAIL_ON_OPTION
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are at or above fail-on (input problems still exit 2).")
 @MAX_FILE_SIZE_OPTION
 @COLOR_OPTION
-def command(paths, output_format, output, html_dir, config_path, fail_on, exit_zero, max_file_size, color) -> None:
+def command(paths, output_format, output, html_dir, force, config_path, fail_on, exit_zero, max_file_size, color) -> None:
     """Audit journeys: figures, findings and an exit code for CI.
 
     Exit 0 when no finding that is not waived is at or above fail-on, 1 when
@@ -45,17 +48,13 @@ def command(paths, output_format, output, html_dir, config_path, fail_on, exit_z
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
     echo_problems(result.problems, err=True)
     options = RenderOptions(config=config, color=use_color(color, output), command="audit")
-    write_output(render(output_format, result, options), output)
+    inputs = run_inputs(paths, config)
+    write_output(render(output_format, result, options), output, inputs)
     if html_dir:
-        from journeyaudit.reports.html.report import write_report
+        from journeyaudit.commands._evidence import report_evidence
 
-        try:
-            from journeyaudit.commands._evidence import report_evidence
-
-            written = write_report(result, html_dir, config=config, evidence=report_evidence(result, config))
-        except OSError as error:
-            click.echo(cannot_write(html_dir, error), err=True)
-            raise SystemExit(EXIT_USAGE) from None
+        evidence = report_evidence(result, config)
+        written = write_html_report(result, html_dir, config=config, inputs=inputs, force=force, evidence=evidence)
         click.echo(f"HTML report: {written}", err=True)
     fails = bool(Gate.of(config).failing(result.all_findings())) and not exit_zero
     exit_audited(result, paths, fails=fails)

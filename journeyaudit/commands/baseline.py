@@ -8,8 +8,10 @@ from journeyaudit.audit.baseline import DEFAULT_BASELINE, dumps, entries_for
 from journeyaudit.commands._common import (
     CONFIG_OPTION,
     MAX_FILE_SIZE_OPTION,
+    PATHS_ARGUMENT,
     echo_problems,
     resolve_config,
+    run_inputs,
     run_with_progress,
     write_output,
 )
@@ -18,7 +20,7 @@ from journeyaudit.common.text import no_journey_files
 
 
 @click.command("baseline")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@PATHS_ARGUMENT
 @click.option("-o", "--output", default=DEFAULT_BASELINE, show_default=True, type=click.Path(dir_okay=False), help="The baseline file to write ('-' prints it).")
 @CONFIG_OPTION
 @MAX_FILE_SIZE_OPTION
@@ -42,7 +44,7 @@ def command(paths, output, config_path, max_file_size) -> None:
         click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
     entries = entries_for(result.all_findings())
-    write_output(dumps(entries), output)
+    write_output(dumps(entries), output, run_inputs(paths, config))  # never over a journey: `-o good.yaml`
     if output not in (None, "-"):
         click.echo(f"wrote {output}: {len(entries)} findings of {len(result.journeys)} journeys", err=True)
     raise SystemExit(EXIT_OK)

@@ -10,10 +10,12 @@ from journeyaudit.commands._common import (
     FAIL_ON_OPTION,
     MAX_FILE_SIZE_OPTION,
     OUTPUT_OPTION,
+    PATHS_ARGUMENT,
     budgets_or_exit,
     echo_problems,
     exit_audited,
     resolve_config,
+    run_inputs,
     run_with_progress,
     use_color,
     write_output,
@@ -23,8 +25,8 @@ from journeyaudit.reports import RenderOptions, output_formats, render
 
 
 @click.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Fail only on findings not in this baseline file (see `journeyaudit baseline`).")
+@PATHS_ARGUMENT
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, readable=False), help="Fail only on findings not in this baseline file (see `journeyaudit baseline`).")
 @click.option("--budget", "budget_arguments", multiple=True, metavar="METRIC=VALUE", help="A budget, e.g. max_handoffs=3, score>=70, expected_duration_s=1h, loan-payoff:max_handoffs=5 (repeatable; replaces the config's).")
 @click.option("--format", "output_format", type=click.Choice(list(output_formats())), default="text", show_default=True)
 @OUTPUT_OPTION
@@ -61,7 +63,7 @@ def command(paths, baseline_path, budget_arguments, output_format, output, confi
         click.echo(line, err=True)
 
     options = RenderOptions(config=config, color=use_color(color, output), command="check", extra=outcome.extra())
-    write_output(render(output_format, result, options), output)
+    write_output(render(output_format, result, options), output, run_inputs(paths, config, baseline_path))
     for line in summary_lines(outcome, paths, machine_output=output_format != "text" or output is not None):
         click.echo(line, err=True)
     exit_audited(result, paths, fails=outcome.verdict.fails)

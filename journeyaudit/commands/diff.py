@@ -12,6 +12,7 @@ from journeyaudit.commands._common import (
     budgets_or_exit,
     echo_problems,
     resolve_config,
+    run_inputs,
     use_color,
     write_output,
 )
@@ -21,11 +22,11 @@ from journeyaudit.reports import diff_formats
 
 
 @click.command("diff")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option("--base-ref", metavar="REF", help="Compare PATH... with their versions at this git ref (e.g. origin/main); REF... (three dots) means the merge base of REF and HEAD.")
 @click.option("--format", "output_format", type=click.Choice(diff_formats()), default="text", show_default=True)
 @OUTPUT_OPTION
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: the closest to the new journeys).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, readable=False), help="Configuration file (default: the closest to the new journeys).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="Lowest severity of a new finding that is a regression (default: the config's, else error).")
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when a journey got worse (new failing finding, budget crossed, figure worse beyond the tolerance).")
 @click.option("--budget", "budget_arguments", multiple=True, metavar="METRIC=VALUE", help="A budget (as for check); crossing it is a regression.")
@@ -87,7 +88,8 @@ def command(paths, base_ref, output_format, output, config_path, fail_on, fail_o
         old_label=old_label,
         new_label=new_label,
     )
-    write_output(render_diff(output_format, diff, config, use_color(color, output)), output)
+    inputs = run_inputs([*(old_paths or []), *new_paths], config)
+    write_output(render_diff(output_format, diff, config, use_color(color, output)), output, inputs)
     regressions = diff.regressions()
     if output_format != "text" or output is not None:
         click.echo(f"journeyaudit diff: {len(regressions)} regressions", err=True)

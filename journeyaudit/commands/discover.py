@@ -15,7 +15,7 @@ from journeyaudit.commands._eventlog_options import (
 
 
 @click.command("discover")
-@click.argument("log", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("log", type=click.Path(dir_okay=True, path_type=str, readable=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the journey here (e.g. journeys/NAME.yaml) instead of stdout.")
 @log_options
 @click.option("--lifecycle", is_flag=True, help="Activity = concept:name with lifecycle:transition, e.g. 'Accepted (In Progress)'.")

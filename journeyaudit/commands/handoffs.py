@@ -16,7 +16,7 @@ from journeyaudit.commands._eventlog_options import (
 
 
 @click.command("handoffs")
-@click.argument("log", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("log", type=click.Path(dir_okay=True, path_type=str, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @log_options

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from journeyaudit.common.exit_codes import EXIT_USAGE
-from journeyaudit.common.safe_write import OutputFolder, UnsafeOutput, check_file, write_file
+from journeyaudit.common.safe_write import OutputFolder, UnsafeOutput, write_file
 from journeyaudit.common.text import SLUG, slugify
 from journeyaudit.importers.bpmn import YAML_LAYOUT, BpmnImportError, ImportedJourney, import_bpmn
 from journeyaudit.importers.journey_writer import write_journey
@@ -26,7 +26,7 @@ def _fail(message: str) -> None:
 
 
 @command.command("bpmn")
-@click.argument("model", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("model", type=click.Path(path_type=Path, dir_okay=True, readable=False))
 @click.option(
     "-o",
     "--output",
@@ -66,11 +66,9 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
     names = [f"{j.name}.yaml" for j in journeys] if as_folder else [output.name]
     texts = [_journey_text(j, name) for j, name in zip(journeys, names)]
     try:
-        # all or nothing: a refusal (a file kept, a link) is known before any file is written
-        for name in names:
-            check_file(output / name if as_folder else output, inputs=[model], overwrite=force)
         if as_folder:
             with OutputFolder(output, inputs=[model], overwrite=force) as folder:
+                folder.check(names)  # all or nothing: a refusal (a file kept, a link) before any file is written
                 for name, text in zip(names, texts):
                     click.echo(f"wrote {folder.write(name, text)}", err=True)
         else:

@@ -12,7 +12,7 @@ def schema_text() -> str:
 
 
 @click.command("schema")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of printing.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
 def command(output: str | None) -> None:
     """Print the JSON Schema (draft 7) of the journey format, for editors.
 

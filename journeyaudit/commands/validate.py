@@ -18,7 +18,7 @@ from journeyaudit.loading import load_paths
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str, readable=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @MAX_FILE_SIZE_OPTION
 def command(paths: tuple[str, ...], output_format: str, max_file_size: int) -> None:

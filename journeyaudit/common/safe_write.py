@@ -6,7 +6,8 @@ Two calls and one exception:
         one output the user named (`-o FILE`, `import -o x.yaml`, `init NAME`);
     OutputFolder(folder, inputs=..., overwrite=..., is_own=...).write(name, content)
         files the command names inside a folder the user named (report pages, assets,
-        one journey per process of `import bpmn -o DIR/`);
+        one journey per process of `import bpmn -o DIR/`); `.check(names)` first refuses
+        what `write` would refuse, so a command writes all of its files or none;
     UnsafeOutput
         raised instead of writing; `str(error)` is the message to print,
         `PATH: cannot write: why`, and the command exits 2 (EXIT_USAGE).
@@ -146,6 +147,21 @@ class OutputFolder:
 
     def write(self, name: str, content: Content) -> Path:
         """Write one file of the folder; returns its path. Raises UnsafeOutput."""
+        self._at(name, content)
+        self._written.add(name)
+        return Path(self.path, name)
+
+    def check(self, names: Iterable[str]) -> None:
+        """Raise the refusal `write` would raise for any of `names`, writing nothing: a command
+        that writes several files checks them all first (all or nothing)."""
+        listed: set[str] = set()
+        for name in names:
+            if name in listed:
+                raise UnsafeOutput(os.path.join(self.path, name), "two outputs of this run share the name")
+            listed.add(name)
+            self._at(name, None)
+
+    def _at(self, name: str, content: Content | None) -> None:
         shown = os.path.join(self.path, name)
         parts = name.split("/")
         if not name or name.startswith("/") or any(part in ("", ".", "..") for part in parts):
@@ -156,13 +172,13 @@ class OutputFolder:
         folder_fd = self._fd
         try:
             for part in parts[:-1]:
-                folder_fd = _open_subfolder(folder_fd, part, shown)
+                folder_fd = _open_subfolder(folder_fd, part, shown, create=content is not None)
+                if folder_fd < 0:
+                    return  # not there yet: nothing in it to refuse
             _write_in(folder_fd, parts[-1], shown, content, self._inputs, self.overwrite, self.is_own, False)
         finally:
-            if folder_fd != self._fd:
+            if folder_fd not in (self._fd, -1):
                 os.close(folder_fd)
-        self._written.add(name)
-        return Path(shown)
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -204,15 +220,21 @@ def _make_folders(target: str, folder: str) -> None:
         raise UnsafeOutput(target, _reason(error)) from None
 
 
-def _open_subfolder(parent_fd: int, part: str, shown: str) -> int:
+def _open_subfolder(parent_fd: int, part: str, shown: str, *, create: bool = True) -> int:
+    """The open subfolder `part` (created when missing and `create`, else -1), never a link."""
     try:
-        os.mkdir(part, dir_fd=parent_fd)
+        if create:
+            os.mkdir(part, dir_fd=parent_fd)
     except FileExistsError:
         pass
     except OSError as error:
         raise UnsafeOutput(shown, _reason(error)) from None
     try:
         return os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent_fd)
+    except FileNotFoundError:
+        if create:
+            raise UnsafeOutput(shown, f"'{printable(part)}' vanished while being written") from None
+        return -1
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.ENOTDIR):
             raise UnsafeOutput(shown, f"'{printable(part)}' is a symbolic link or a file, not a folder") from None
@@ -254,13 +276,13 @@ def _write_in(
     folder_fd: int,
     name: str,
     shown: str,
-    content: Content,
+    content: Content | None,
     inputs: frozenset[tuple[int, int]],
     overwrite: bool,
     is_own: Callable[[bytes], bool] | None,
     streams: bool,
 ) -> None:
-    """Write `name` inside the open folder: checks, temporary file, rename."""
+    """Write `name` inside the open folder: checks, temporary file, rename (`content` None: checks only)."""
     try:
         info: os.stat_result | None = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
     except FileNotFoundError:
@@ -269,6 +291,9 @@ def _write_in(
         raise UnsafeOutput(shown, _reason(error)) from None
     if info is not None:
         _refuse_existing(shown, info, inputs, overwrite, is_own, lambda: _head(folder_fd, name), streams)
+    if content is None:
+        return  # only checked
+    if info is not None:
         if not stat.S_ISREG(info.st_mode):
             _write_stream(shown, content, name=name, folder_fd=folder_fd)
             return

@@ -57,7 +57,8 @@ class RuleSettings:
 
 @dataclass(slots=True)
 class Config:
-    file: str | None = None
+    file: str | None = None  # as shown in messages
+    path: str | None = None  # as given, to open (an input no output may overwrite)
     fail_on: str = "error"
     rules: dict[str, RuleSettings] = field(default_factory=dict)
     budgets: dict[str, Any] = field(default_factory=dict)
@@ -230,7 +231,9 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
         section = tool.get("journeyaudit", {})
     else:
         section = document
-    return parse_config(section, rules, shown, text)
+    config = parse_config(section, rules, shown, text)
+    config.path = os.fspath(path)
+    return config
 
 
 def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>", text: str = "") -> Config:

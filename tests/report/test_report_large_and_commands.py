@@ -144,10 +144,10 @@ def test_ids_are_unique_on_every_page(large_result, pages):
 def test_a_journey_called_index_does_not_replace_the_portfolio():
     text = ODD.replace("title: Odd shapes", "id: index\ntitle: Odd shapes")
     pages = render_pages(audit_texts(text))
-    assert sorted(pages) == ["index.html", "journey-index.html"]
+    assert sorted(pages) == ["_index.html", "index.html"]
     index = parse(pages["index.html"])
     assert index.find("h1").text() == "Customer journey audit"
-    assert index.by_id("j-index").find("a").attrs["href"] == "journey-index.html"
+    assert index.by_id("j-index").find("a").attrs["href"] == "_index.html"
 
 
 def test_unusable_files_are_listed_on_the_index(tmp_path):

@@ -11,9 +11,10 @@ if TYPE_CHECKING:
 
 
 def page_file(journey_id: str) -> str:
-    """The file of a journey's page: `<id>.html`, except that a journey called
-    `index` must not replace the portfolio."""
-    return "journey-index.html" if journey_id == "index" else f"{journey_id}.html"
+    """The file of a journey's page: `<id>.html`, except that a journey called `index` gets
+    `_index.html`, so it does not replace the portfolio. Ids start with a letter, so no id
+    gives `_index`: two journeys never share a page, whatever their ids."""
+    return "_index.html" if journey_id == "index" else f"{journey_id}.html"
 
 
 def score_band(score: float | None) -> str:

@@ -12,12 +12,13 @@ part of the pages.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeyaudit import __version__
+from journeyaudit.common.safe_write import OutputFolder, is_own_page
 from journeyaudit.reports.html.environment import asset, environment
 from journeyaudit.reports.html.index_page import index_context
 from journeyaudit.reports.html.journey_page import journey_context
@@ -88,13 +89,17 @@ def write_report(
     full_diagram: bool = False,
     rules: Mapping[str, Rule] | None = None,
     evidence: Mapping[str, Conformance] | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    force: bool = False,
 ) -> Path:
-    """Write index.html and one page per journey into `html_dir`; return index.html's path."""
-    folder = Path(html_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write index.html and one page per journey into `html_dir`; return index.html's path.
+
+    Through the safe writer (common/safe_write.py): never through a link, never over one of
+    `inputs`; a page of an earlier report is regenerated, any other file with a page's name
+    is kept unless `force`. Raises UnsafeOutput.
+    """
     pages = render_pages(result, config=config, full_diagram=full_diagram, rules=rules, evidence=evidence)
-    for name, text in pages.items():
-        # newline="\n": the same bytes on every platform.
-        with open(folder / name, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    return folder / "index.html"
+    with OutputFolder(html_dir, inputs=inputs, overwrite=force, is_own=is_own_page) as folder:
+        folder.check(pages)  # a refused page is known before any page is replaced
+        written = [folder.write(name, text) for name, text in pages.items()]
+    return written[0]

@@ -1,0 +1,191 @@
+"""Issue 15, problems 1, 3, 4 and 8: what every command writes, and what it reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from journeyaudit.cli import main
+from tests.conftest import EXAMPLES, PROJECT
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copy(EXAMPLES / "loan-payoff.yaml", tmp_path / "good.yaml")
+    (tmp_path / "journeyaudit.toml").write_text('fail-on = "error"\n')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# --------------------------------------------------------------------------
+# 1. report -o DIR wrote through a link inside DIR
+
+
+@pytest.mark.parametrize("command", [["report", "good.yaml", "-o", "rep"], ["audit", "good.yaml", "--exit-zero", "--html", "rep"]])
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["", "--force"])
+def test_a_link_inside_the_report_folder_is_never_written_through(project, command, force):
+    (project / "victim.txt").write_text("precious")
+    (project / "rep").mkdir()
+    (project / "rep" / "good.html").symlink_to("../victim.txt")
+    result = run(*command, *force)
+    assert result.exit_code == 2, result.output
+    assert "rep/good.html: cannot write: it is a symbolic link" in result.output
+    assert (project / "victim.txt").read_text() == "precious"
+    assert not (project / "rep" / "index.html").exists()  # all or nothing: no page was replaced
+
+
+def test_the_report_regenerates_its_own_pages_and_keeps_other_files(project):
+    assert run("report", "good.yaml", "-o", "rep").exit_code == 0
+    assert run("report", "good.yaml", "-o", "rep").exit_code == 0  # its own pages: regenerated
+    shutil.copy(EXAMPLES / "loan-payoff.yaml", project / "notes.yaml")
+    (project / "rep" / "notes.html").write_text("<h1>my notes</h1>")
+    refused = run("report", "good.yaml", "notes.yaml", "-o", "rep")
+    assert refused.exit_code == 2
+    assert "rep/notes.html: cannot write: it already exists; use --force to overwrite" in refused.output
+    assert (project / "rep" / "notes.html").read_text() == "<h1>my notes</h1>"
+    forced = run("report", "good.yaml", "notes.yaml", "-o", "rep", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert 'content="journeyaudit' in (project / "rep" / "notes.html").read_text()
+
+
+def test_the_report_never_writes_over_a_journey_it_reads(project):
+    # the page of journey `good` is good.html; a journey file of that name in the folder is an input
+    shutil.copy(EXAMPLES / "loan-payoff.yaml", project / "good.html")
+    os.mkdir(project / "journeys")
+    shutil.copy(EXAMPLES / "loan-payoff.yaml", project / "journeys" / "good.yaml")
+    os.link(project / "journeys" / "good.yaml", project / "journeys" / "good.html")
+    result = run("report", "journeys", "-o", "journeys", "--force")
+    assert result.exit_code == 2
+    assert "journeys/good.html: cannot write: it is one of the inputs of this command" in result.output
+
+
+# --------------------------------------------------------------------------
+# 3. ids `index` and `journey-index` shared one page
+
+
+def test_every_journey_gets_a_page_of_its_own_whatever_the_ids(project):
+    text = (EXAMPLES / "loan-payoff.yaml").read_text()
+    for journey_id in ("index", "journey-index", "index-2"):
+        (project / f"{journey_id}.yaml").write_text(text.replace("journeyaudit: 1\n", f"journeyaudit: 1\nid: {journey_id}\n", 1))
+    os.unlink(project / "good.yaml")
+    result = run("report", ".", "-o", "rep")
+    assert result.exit_code == 0, result.output
+    pages = sorted(p.name for p in (project / "rep").iterdir())
+    assert pages == ["_index.html", "index-2.html", "index.html", "journey-index.html"]
+    portfolio = (project / "rep" / "index.html").read_text()
+    for page in ("_index.html", "index-2.html", "journey-index.html"):
+        assert f'href="{page}"' in portfolio
+
+
+# --------------------------------------------------------------------------
+# 4. baseline good.yaml -o good.yaml replaced the journey; no command writes over an input
+
+
+INPUT_CASES = [
+    ["baseline", "good.yaml", "-o", "good.yaml"],
+    ["baseline", "good.yaml", "-o", "./good.yaml"],
+    ["baseline", ".", "-o", "hard.yaml"],
+    ["audit", "good.yaml", "--format", "json", "-o", "good.yaml"],
+    ["audit", "good.yaml", "--exit-zero", "-o", "journeyaudit.toml"],
+    ["check", "good.yaml", "--format", "sarif", "-o", "{project}/good.yaml"],
+    ["check", "good.yaml", "--baseline", "base.json", "-o", "base.json"],
+    ["diff", "good.yaml", "other.yaml", "-o", "other.yaml"],
+]
+
+
+@pytest.mark.parametrize("args", INPUT_CASES, ids=lambda a: " ".join(a))
+def test_no_command_writes_over_one_of_its_inputs(project, args):
+    os.link(project / "good.yaml", project / "hard.yaml")
+    shutil.copy(project / "good.yaml", project / "other.yaml")
+    assert run("baseline", "good.yaml", "-o", "base.json").exit_code == 0
+    before = {name: (project / name).read_bytes() for name in ("good.yaml", "other.yaml", "journeyaudit.toml", "base.json")}
+    result = run(*[a.format(project=project) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "cannot write: it is one of the inputs of this command" in result.output
+    assert {name: (project / name).read_bytes() for name in before} == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["audit", "good.yaml", "--exit-zero", "--format", "json", "-o", "out.json"], ["check", "good.yaml", "--format", "sarif", "-o", "out.json"],
+     ["baseline", "good.yaml", "-o", "out.json"], ["diff", "good.yaml", "good.yaml", "-o", "out.json"], ["schema", "-o", "out.json"]],
+    ids=lambda a: a[0],
+)
+def test_a_regenerated_output_replaces_the_file_but_never_follows_a_link(project, args):
+    (project / "out.json").write_text("old")
+    result = run(*args)
+    assert result.exit_code in (0, 1), result.output
+    assert (project / "out.json").read_text() != "old"
+    os.unlink(project / "out.json")
+    (project / "out.json").symlink_to("victim.json")
+    result = run(*args)
+    assert result.exit_code == 2 and "out.json: cannot write: it is a symbolic link" in result.output
+    assert not (project / "victim.json").exists()
+
+
+def test_an_output_to_dev_stdout_reaches_the_output(project):
+    result = subprocess.run(
+        [sys.executable, "-m", "journeyaudit", "baseline", "good.yaml", "-o", "/dev/stdout"],
+        cwd=project, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)}, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["tool"] == "journeyaudit"
+
+
+# --------------------------------------------------------------------------
+# 8. an unreadable file named on the command line stopped the run
+
+
+def run_without_root_powers(args, cwd):
+    """The CLI as a normal user sees files: root reads a chmod 000 file, so drop that power."""
+    prefix = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: a chmod 000 file stays readable")
+        caps = "-dac_override,-dac_read_search"
+        prefix = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "journeyaudit", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)}, timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", [["audit"], ["check"], ["validate"], ["report", "-o", "rep"], ["baseline", "-o", "base.json"]])
+def test_an_unreadable_file_on_the_command_line_is_a_located_problem_and_the_others_are_audited(project, command):
+    shutil.copy(project / "good.yaml", project / "locked.yaml")
+    (project / "locked.yaml").write_text((project / "locked.yaml").read_text().replace("journeyaudit: 1\n", "journeyaudit: 1\nid: locked\n"))
+    os.chmod(project / "locked.yaml", 0)
+    result = run_without_root_powers([command[0], "locked.yaml", "good.yaml", *command[1:]], project)
+    said = result.stdout + result.stderr  # validate lists problems on stdout
+    assert result.returncode == 2, said
+    assert "locked.yaml:1:1: cannot read the file: Permission denied" in said
+    assert "is not readable" not in said
+    if command[0] == "audit":
+        assert "good.yaml" in result.stdout and "loan" in result.stdout.lower()  # good.yaml was audited
+    if command[0] == "validate":
+        assert "2 files: 1 valid" in said
+    # the same message when the file is found in a folder
+    in_folder = run_without_root_powers([command[0], ".", *command[1:]], project)
+    assert "locked.yaml:1:1: cannot read the file: Permission denied" in in_folder.stdout + in_folder.stderr
+
+
+def test_an_unreadable_log_or_config_is_a_one_line_message(project):
+    (project / "log.csv").write_text("case:concept:name,concept:name,time:timestamp,org:group\n1,A,2020-01-01T00:00:00,X\n")
+    os.chmod(project / "log.csv", 0)
+    os.chmod(project / "journeyaudit.toml", 0)
+    log = run_without_root_powers(["handoffs", "log.csv"], project)
+    assert log.returncode == 2 and "log.csv" in log.stderr and "Permission denied" in log.stderr
+    assert "is not readable" not in log.stderr
+    config = run_without_root_powers(["audit", "good.yaml", "--config", "journeyaudit.toml"], project)
+    assert config.returncode == 2
+    assert "journeyaudit.toml:1:1: cannot read the config file: Permission denied" in config.stderr
