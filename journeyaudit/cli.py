@@ -9,6 +9,7 @@ command runs (or `--help` lists it): `journeyaudit validate FILE` and
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import traceback
@@ -132,6 +133,17 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     _check_source_date_epoch()
+    _lone_surrogates_escaped()
+
+
+def _lone_surrogates_escaped() -> None:
+    """Text that cannot be UTF-8 (a file name that is not, quoted in a message or an output) is
+    printed as `\\udcXX` rather than failing the run: in JSON that is the same character's escape."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change: left as is
+                reconfigure(errors="backslashreplace")
 
 
 def _check_source_date_epoch() -> None:

@@ -24,9 +24,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from journeyaudit.common.text import display_path
+from journeyaudit.common.text import brief, display_path, line_column, nesting_past
 from journeyaudit.model.findings import Finding, Problem
 
 BASELINE_VERSION = 1
@@ -108,10 +107,6 @@ def dumps(entries: list[BaselineEntry]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
 
 def _element_offsets(text: str, start: int) -> list[int]:
     """Offsets of the elements of the JSON array whose `[` is at `start` (text known to be valid JSON)."""
@@ -131,6 +126,11 @@ def _element_offsets(text: str, start: int) -> list[int]:
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# JSON strings (their brackets do not count as nesting) and single brackets.
+_JSON_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+# A baseline nests three levels deep; Python's JSON parser recurses once per level.
+MAX_BASELINE_NESTING = 100
 
 
 def _after_space(text: str, position: int) -> int:
@@ -147,20 +147,32 @@ def load_baseline(path: str) -> Baseline:
         raise BaselineError(Problem(shown, line, column, message, "baseline"))
 
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # at most the limit: `--baseline /dev/zero` must not fill the memory
+            raw = handle.read(MAX_BASELINE_BYTES + 1)
     except FileNotFoundError:
         fail(f"baseline file not found; create it with `journeyaudit baseline PATH... -o {shown}`")
     except OSError as error:
         fail(f"cannot read the baseline file: {error.strerror or error}")
+    if len(raw) > MAX_BASELINE_BYTES:
+        fail(f"the baseline file is larger than {MAX_BASELINE_BYTES >> 20} MiB: is it really a baseline?")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         fail("the baseline file is not UTF-8 text", before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1)
+    deep = nesting_past(text, MAX_BASELINE_NESTING, _JSON_TOKENS)
+    if deep is not None:
+        fail(f"the JSON nests deeper than {MAX_BASELINE_NESTING} levels: not a journeyaudit baseline", *line_column(text, deep))
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         fail(f"the baseline file is not valid JSON: {error.msg}", error.lineno, error.colno)
+    except RecursionError:
+        fail("the JSON nests too deeply: not a journeyaudit baseline")
+    except ValueError:  # int() refuses a number of more than 4,300 digits
+        long_number = re.search(r"[0-9]{4000,}", text)
+        fail("a number with thousands of digits: not a journeyaudit baseline",
+             *(line_column(text, long_number.start()) if long_number else (1, 1)))
     if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
         fail('not a journeyaudit baseline: expected an object with a "findings" list (regenerate it with `journeyaudit baseline`)')
     version = document.get("version")
@@ -168,21 +180,21 @@ def load_baseline(path: str) -> Baseline:
         match = re.search(r'"version"\s*:', text)
         fail(
             f"baseline version {version!r} is not supported (this journeyaudit reads version {BASELINE_VERSION})",
-            *(_position(text, match.start()) if match else (1, 1)),
+            *(line_column(text, match.start()) if match else (1, 1)),
         )
     findings_key = re.search(r'"findings"\s*:\s*\[', text)
     offsets = _element_offsets(text, findings_key.end() - 1) if findings_key else []
     entries = []
     seen: set[str] = set()
     for index, item in enumerate(document["findings"]):
-        line, column = _position(text, offsets[index]) if index < len(offsets) else (1, 1)
+        line, column = line_column(text, offsets[index]) if index < len(offsets) else (1, 1)
         if not isinstance(item, dict):
             fail(f"baseline entry {index + 1} must be an object with a fingerprint", line, column)
         fingerprint = item.get("fingerprint")
         if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
             fail(
                 f"baseline entry {index + 1} has no valid fingerprint "
-                f"(6 to 64 lowercase hex digits, as `journeyaudit baseline` writes): {fingerprint!r}",
+                f"(6 to 64 lowercase hex digits, as `journeyaudit baseline` writes): {brief(repr(fingerprint))}",
                 line,
                 column,
             )

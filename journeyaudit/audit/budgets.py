@@ -27,7 +27,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from journeyaudit.common.durations import (
     DurationError,
@@ -36,6 +35,7 @@ from journeyaudit.common.durations import (
     parse_duration,
 )
 from journeyaudit.common.text import did_you_mean
+from journeyaudit.loading.config import MAX_CONFIG_BYTES
 from journeyaudit.model.findings import Finding, Problem
 
 BUDGET_RULE = "budget"  # the rule id budget failures are reported under
@@ -228,10 +228,16 @@ def budgets_from_config(config) -> list[Budget]:
     """The budgets of `config.budgets` (the raw TOML table); raises BudgetError with file:line:column."""
     table = getattr(config, "budgets", None) or {}
     shown = getattr(config, "file", None) or "<config>"
-    try:
-        text = Path(shown).read_text(encoding="utf-8") if shown != "<config>" else ""
-    except OSError:
-        text = ""
+    # the file again, only to locate the values (bounded, as the first read): by the path as
+    # given when known (`shown` is escaped for messages)
+    source = getattr(config, "path", None) or (shown if shown != "<config>" else None)
+    text = ""
+    if source is not None:
+        try:
+            with open(source, "rb") as handle:
+                text = handle.read(MAX_CONFIG_BYTES).decode("utf-8", "replace")
+        except OSError:
+            pass
     problems: list[Problem] = []
     budgets: list[Budget] = []
 

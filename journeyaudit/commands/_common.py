@@ -79,6 +79,9 @@ def resolve_config(paths, config_path: str | None, fail_on: str | None):
     except ConfigError as error:
         echo_problems(error.problems, err=True)
         raise SystemExit(EXIT_USAGE) from None
+    # every command that reads the configuration checks all of it: a [budgets] table that
+    # `check` rejects is an error for `audit` and `report` too, not ignored
+    budgets_or_exit(config, ())
     if fail_on:
         config.fail_on = fail_on
     return config

@@ -66,6 +66,32 @@ def brief(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text`."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def nesting_past(text: str, limit: int, tokens: re.Pattern[str]) -> int | None:
+    """Offset of the bracket that opens level `limit + 1` of `[...]` and `{...}`, or None.
+
+    `tokens` matches the format's strings and comments (skipped: their brackets do not count)
+    and single brackets. Python's JSON and TOML parsers recurse once per level: text nested
+    too deep is refused before parsing, at the place where it goes too deep.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for match in tokens.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif token in ("]", "}"):
+            depth -= 1
+    return None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """"; did you mean 'x'?" or "" — the hint every unknown-name message carries."""
     matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journeyaudit.common.text import did_you_mean, display_path
+from journeyaudit.common.text import did_you_mean, display_path, line_column, nesting_past
 from journeyaudit.model.findings import SEVERITIES, Problem
 
 if TYPE_CHECKING:  # the rules stage sits below loading: imported where options are resolved
@@ -125,7 +125,7 @@ def _has_our_section(pyproject: Path) -> bool:
         data = data[3:]
     try:
         text = data.decode("utf-8")
-        if _nesting_past(text, MAX_CONFIG_NESTING) is None:
+        if nesting_past(text, MAX_CONFIG_NESTING, _TOML_TOKENS) is None:
             tool = tomllib.loads(text).get("tool", {})
             return isinstance(tool, dict) and "journeyaudit" in tool
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
@@ -155,10 +155,10 @@ def _line_of(text: str, key: str) -> tuple[int, int]:
 def _parse_toml(text: str, shown: str) -> dict[str, Any]:
     """The TOML document, or ConfigError at the culprit: a syntax error, nesting too deep for
     the parser (it recurses per level), an integer past Python's 4,300-digit limit."""
-    deep = _nesting_past(text, MAX_CONFIG_NESTING)
+    deep = nesting_past(text, MAX_CONFIG_NESTING, _TOML_TOKENS)
     if deep is not None:
         message = f"arrays and tables nest deeper than {MAX_CONFIG_NESTING} levels: is it really a configuration?"
-        raise ConfigError([Problem(shown, *_position(text, deep), message, "config")])
+        raise ConfigError([Problem(shown, *line_column(text, deep), message, "config")])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -170,32 +170,12 @@ def _parse_toml(text: str, shown: str) -> dict[str, Any]:
         raise ConfigError([Problem(shown, 1, 1, "the configuration nests too deeply", "config")]) from None
     except ValueError:  # int() refuses a number of more than 4,300 digits
         long_number = re.search(r"[0-9][0-9_]{4000,}", text)
-        line, column = _position(text, long_number.start()) if long_number else (1, 1)
+        line, column = line_column(text, long_number.start()) if long_number else (1, 1)
         raise ConfigError([Problem(shown, line, column, "a number with thousands of digits: write a real value", "config")]) from None
 
 
-# Strings and comments are skipped so that their brackets do not count.
-_TOML_BRACKETS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
-
-
-def _nesting_past(text: str, limit: int) -> int | None:
-    """Offset of the bracket that opens level `limit + 1` of arrays and inline tables, if any."""
-    if text.count("[") + text.count("{") <= limit:
-        return None
-    depth = 0
-    for match in _TOML_BRACKETS.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-            if depth > limit:
-                return match.start()
-        elif token in ("]", "}"):
-            depth -= 1
-    return None
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+# TOML strings and comments (their brackets do not count as nesting), and single brackets.
+_TOML_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
 
 
 def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Config:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import yaml
 
-from journeyaudit.common.text import SLUG, brief, did_you_mean, slugify
+from journeyaudit.common.text import SLUG, brief, did_you_mean, printable, slugify
 from journeyaudit.loading.nodes import Fields, NodeReader, kind_of, location
 from journeyaudit.loading.safe_yaml import TAG_INT, TAG_MERGE, TAG_NULL, Refused
 from journeyaudit.model import (
@@ -147,7 +147,7 @@ class JourneyReader(NodeReader):
             else:
                 self.problem(
                     root_location,
-                    f"the file name gives the journey id '{default_id}', which is not a valid id; add `id: {slugify(default_id) or 'my-journey'}`",
+                    f"the file name gives the journey id '{printable(brief(default_id))}', which is not a valid id; add `id: {slugify(default_id) or 'my-journey'}`",
                     "bad-id",
                 )
         else:

@@ -172,7 +172,7 @@ def _dump(document: dict) -> str:
 
 
 def _gzipped_size(text: str) -> int:
-    return len(gzip.compress(text.encode("utf-8"), compresslevel=6))
+    return len(gzip.compress(text.encode("utf-8", "backslashreplace"), compresslevel=6))
 
 
 def render(result: AuditResult, options: RenderOptions) -> str:
