@@ -156,7 +156,8 @@ class EventLog:
 
     @property
     def name(self) -> str:
-        return printable(os.path.basename(self.path))  # written into journeys and messages
+        # escaped: written into journeys (a name that is not UTF-8 has no YAML spelling) and messages
+        return printable(os.path.basename(self.path))
 
 
 

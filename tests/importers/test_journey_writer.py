@@ -142,7 +142,7 @@ def test_discover_writes_control_characters_escaped_and_the_file_loads(tmp_path:
     assert not RAW_CONTROL.search(text), text
     for escaped in (r'"Open \x1b[31mred"', r'"Check\x9b2J"', r'"Line\u2028sep"', r'"Next\x85line"', r'"Back\u2028office"'):
         assert escaped in text
-    assert "# Discovered by journeyaudit discover from evil log.csv (CSV)\n" in text  # the comment drops the ESC
+    assert "# Discovered by journeyaudit discover from evil\\x1blog.csv (CSV)\n" in text  # the log's name escaped
     loaded = load_text(text, "evil.yaml")
     assert loaded.problems == [], [p.message for p in loaded.problems]
     assert set(HOSTILE) <= {step.title for step in loaded.journey.steps.values()}

@@ -57,3 +57,13 @@ def test_a_header_that_is_not_utf8_is_located_by_its_line_in_every_engine(tmp_pa
         result = CliRunner().invoke(main, ["handoffs", str(path), "--engine", engine])
         assert result.exit_code == 2
         assert result.stderr == f"journeyaudit: error: {path}:1: not UTF-8 text (byte 0xff): is it really a CSV event log?\n"
+
+
+def test_a_journey_discovered_from_a_log_whose_name_is_not_utf8_validates(tmp_path):
+    path = tmp_path / os.fsdecode(b"journal-\xe9t\xe9.csv")
+    path.write_text(ONE_CASE)
+    target = tmp_path / "found.yaml"
+    result = CliRunner().invoke(main, ["discover", str(path), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "journal-\\\\xe9t\\\\xe9.csv" in target.read_text()
+    assert CliRunner().invoke(main, ["validate", str(target)]).exit_code == 0

@@ -78,3 +78,34 @@ def test_an_imported_file_validates_whatever_its_name(tmp_path, file_name, expec
         assert f"\nid: {expected_id}\n" in text and loaded.journey.id == expected_id
     else:
         assert "\nid:" not in text and loaded.journey.id == "a-1"
+
+
+HEAD = '<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="P">'
+
+
+def test_lanes_nested_3000_deep_import_without_a_recursion_error(tmp_path):
+    lanes = (
+        '<laneSet id="ls">'
+        + "".join(f'<lane id="l{i}" name="L{i}"><childLaneSet id="c{i}">' for i in range(3000))
+        + '<lane id="x" name="Deepest"><flowNodeRef>t</flowNodeRef></lane>'
+        + "</childLaneSet></lane>" * 3000
+        + "</laneSet>"
+    )
+    model = tmp_path / "deep.bpmn"
+    model.write_text(HEAD + lanes + '<startEvent id="s"/><task id="t" name="T"/><sequenceFlow id="f" sourceRef="s" targetRef="t"/></process></definitions>')
+    result = run(model)
+    assert result.exit_code == 0, result.output
+    assert "department: deepest" in result.output  # the innermost lane
+
+
+def test_a_chain_of_5000_tasks_imports_without_a_recursion_error(tmp_path):
+    tasks = "".join(f'<task id="t{i}" name="Task {i}"/>' for i in range(5000))
+    flows = "".join(f'<sequenceFlow id="f{i}" sourceRef="t{i}" targetRef="t{i + 1}"/>' for i in range(4999))
+    model = tmp_path / "chain.bpmn"
+    model.write_text(HEAD + '<startEvent id="s"/>' + tasks + flows + '<sequenceFlow id="f" sourceRef="s" targetRef="t0"/></process></definitions>')
+    target = tmp_path / "chain.yaml"
+    result = run(model, "-o", target)
+    assert result.exit_code == 0, result.output
+    loaded = load_file(target)
+    assert loaded.problems == [] and len(loaded.journey.steps) == 5000
+    assert list(loaded.journey.steps)[:3] == ["task-0", "task-1", "task-2"]  # walking order kept

@@ -213,24 +213,31 @@ class _JourneyBuilder(_CaseFlow):
         next_of: dict[str, list[_Branch]] = {}
         seen: set[str] = set()
 
-        def needs(node_id: str) -> None:
-            if node_id in seen:
-                return
-            seen.add(node_id)
-            step_nodes.append(node_id)
-            node = self.nodes[node_id]
-            if node.is_end:
-                end_of[node_id] = self.outcome(node)
-                return
-            branches = _through_folded(reached.get(node_id, []), folded)
-            ends = [b for b in branches if self.nodes[b.target].is_end]
-            outcomes = {self.outcome(self.nodes[b.target]) for b in ends}
-            if ends and len(ends) == len(branches) and len(outcomes) == 1:
-                end_of[node_id] = outcomes.pop()
-                return
-            next_of[node_id] = branches
-            for branch in branches:
-                needs(branch.target)
+        def needs(start: str) -> None:
+            # depth first, in branch order, with a stack of our own: a chain of 20,000 tasks
+            # is as deep, far past Python's recursion limit
+            pending = [iter([start])]
+            while pending:
+                node_id = next(pending[-1], None)
+                if node_id is None:
+                    pending.pop()
+                    continue
+                if node_id in seen:
+                    continue
+                seen.add(node_id)
+                step_nodes.append(node_id)
+                node = self.nodes[node_id]
+                if node.is_end:
+                    end_of[node_id] = self.outcome(node)
+                    continue
+                branches = _through_folded(reached.get(node_id, []), folded)
+                ends = [b for b in branches if self.nodes[b.target].is_end]
+                outcomes = {self.outcome(self.nodes[b.target]) for b in ends}
+                if ends and len(ends) == len(branches) and len(outcomes) == 1:
+                    end_of[node_id] = outcomes.pop()
+                    continue
+                next_of[node_id] = branches
+                pending.append(iter([branch.target for branch in branches]))
 
         needs(journey_start)
         for node_id in stops:

@@ -224,11 +224,20 @@ class _Model:
         return None
 
     def _assign_lanes(self, container: Element) -> None:
-        def walk(lane_set: Element, depth: int) -> None:
-            for lane in lane_set:
+        def walk(lane_set: Element) -> None:
+            # lanes in document order, the innermost winning; a stack of our own, not recursion:
+            # lanes nested thousands deep must not exhaust Python's
+            pending = [(iter(lane_set), 0)]
+            while pending:
+                lanes, depth = pending[-1]
+                lane = next(lanes, None)
+                if lane is None:
+                    pending.pop()
+                    continue
                 if local_name(lane.tag) != "lane":
                     continue
                 entry = (depth, clean_text(lane.get("name")) or None, lane.get("id", ""))
+                inner = []
                 for child in lane:
                     child_tag = local_name(child.tag)
                     if child_tag == "flowNodeRef" and child.text:
@@ -236,11 +245,12 @@ class _Model:
                         if node and (node.lane is None or node.lane[0] < depth):
                             node.lane = entry
                     elif child_tag == "childLaneSet":
-                        walk(child, depth + 1)
+                        inner.append(child)
+                pending.extend((iter(child), depth + 1) for child in reversed(inner))
 
         for child in container:
             if local_name(child.tag) == "laneSet":
-                walk(child, 0)
+                walk(child)
 
     # -- the flow graph --------------------------------------------------------
 
