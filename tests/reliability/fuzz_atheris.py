@@ -5,7 +5,7 @@ Longer than the hypothesis run of the test suite, and guided by the code it reac
     python3 -m venv --system-site-packages /tmp/fuzz && /tmp/fuzz/bin/pip install atheris
     cd <repository> && PYTHONPATH=$PWD /tmp/fuzz/bin/python tests/reliability/fuzz_atheris.py TARGET [-max_total_time=600]
 
-TARGET: journey, config, csv, xes, xes-gz, baseline (logs with the reference reader;
+TARGET: journey, config, csv, xes, xes-gz, baseline, bpmn (logs with the reference reader;
 csv-duckdb and xes-duckdb with the columnar engine, slower per input). Any libFuzzer option may follow
 (`-runs=N`, `-max_total_time=S`, a corpus folder); without a corpus folder the targets'
 seeds start it. An input that breaks the contract (a traceback, an internal error, exit 2
@@ -33,6 +33,7 @@ TARGETS = {
     "csv-duckdb": (lambda data: fuzz_targets.event_log(data, ".csv", engine="duckdb"), [fuzz_targets.CSV_SEED]),
     "xes-duckdb": (lambda data: fuzz_targets.event_log(data, ".xes", engine="duckdb"), [fuzz_targets.XES_SEED]),
     "baseline": (fuzz_targets.baseline_file, None),
+    "bpmn": (fuzz_targets.bpmn_model, fuzz_targets.BPMN_SEEDS),
 }
 
 

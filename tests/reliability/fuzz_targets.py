@@ -5,7 +5,8 @@ Each target writes the bytes to a file and runs a command on it in-process, as a
 - `journey_file`: `validate` then, when it validates, `audit --format json`;
 - `config_file`: `audit` of a good journey with these bytes as journeyaudit.toml;
 - `event_log`: `handoffs` or `discover` of a CSV, XES or gzip log;
-- `baseline_file`: `check --baseline` with these bytes as the baseline.
+- `baseline_file`: `check --baseline` with these bytes as the baseline;
+- `bpmn_model`: `import bpmn` of these bytes, then `validate` of the journeys it wrote.
 
 The contract: exit 0 or 1 (or 2 for bad input, with the place: `FILE:LINE:COLUMN: ...` for
 journeys, configs and baselines, one line `journeyaudit: error: FILE...` for logs), never a
@@ -24,7 +25,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from journeyaudit.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, REALDATA
 
 WORKSPACE = Path(tempfile.mkdtemp(prefix="journeyaudit-fuzz-"))
 (WORKSPACE / "journeyaudit.toml").write_text("")  # no configuration of a parent folder applies
@@ -59,6 +60,7 @@ XES_SEED = b"""<?xml version="1.0" encoding="UTF-8"?>
   </trace>
 </log>
 """
+BPMN_SEEDS = [(REALDATA / "bpmn" / "miwg" / name).read_bytes() for name in ("A.2.0.bpmn", "B.2.0.bpmn")]
 LOG_SUFFIXES = (".csv", ".xes", ".xes.gz", ".csv.gz")
 
 # Pieces a mutation inserts: syntax of the formats, limits, encodings, control characters.
@@ -178,3 +180,21 @@ def mutate(data: bytes, choices) -> bytes:
             at = position % len(data)
             data = data[:at] + bytes([data[at] ^ (1 << (amount % 8))]) + data[at + 1 :]
     return data
+
+
+def bpmn_model(data: bytes) -> None:
+    path = WORKSPACE / "model.bpmn"
+    path.write_bytes(data)
+    out = WORKSPACE / "imported"
+    result = _invoke(["import", "bpmn", str(path), "-o", str(out), "--force"])
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("journeyaudit import: "), result.stderr
+        return
+    written = sorted(out.glob("*.yaml"))
+    assert written, result.output
+    validated = _invoke(["validate", *map(str, written)])
+    assert validated.exit_code == 0, validated.output  # an import that succeeds writes journeys that validate
+    for file in written:
+        file.unlink()

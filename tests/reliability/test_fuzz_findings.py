@@ -65,3 +65,18 @@ def test_a_gzip_log_of_nothing_is_an_empty_file(tmp_path, engine):
     result = CliRunner().invoke(main, ["handoffs", str(log), "--engine", engine])
     assert result.exit_code == 2
     assert result.stderr == f"journeyaudit: error: {log}: empty file\n"
+
+
+def test_a_bpmn_model_declaring_an_encoding_that_does_not_exist_is_one_line(tmp_path):
+    # "internal error: LookupError: unknown encoding: I-SO-8859-1"
+    model = tmp_path / "model.bpmn"
+    model.write_text('<?xml version="1.0" encoding="I-SO-8859-1"?>\n<definitions/>\n')
+    result = CliRunner().invoke(main, ["import", "bpmn", str(model)])
+    assert result.exit_code == 2
+    assert result.stderr == f"journeyaudit import: {model}: cannot decode the XML: unknown encoding: I-SO-8859-1\n"
+
+
+def test_an_endless_bpmn_model_is_read_only_up_to_the_limit():
+    result = CliRunner().invoke(main, ["import", "bpmn", "/dev/zero"])
+    assert result.exit_code == 2
+    assert result.stderr == "journeyaudit import: /dev/zero: larger than 100 MiB: is it really a BPMN model?\n"

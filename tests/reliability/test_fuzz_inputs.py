@@ -1,4 +1,4 @@
-"""Fuzzing the readers of every input (journeys, configuration, event logs, baselines) through the CLI.
+"""Fuzzing the readers of every input (journeys, configuration, event logs, baselines, BPMN) through the CLI.
 
 Briefly in the normal suite; longer with more examples:
 
@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability import fuzz_targets
-from tests.reliability.fuzz_targets import CONFIG_SEEDS, CSV_SEED, JOURNEY_SEEDS, LOG_SUFFIXES, TOKENS, XES_SEED
+from tests.reliability.fuzz_targets import (
+    BPMN_SEEDS,
+    CONFIG_SEEDS,
+    CSV_SEED,
+    JOURNEY_SEEDS,
+    LOG_SUFFIXES,
+    TOKENS,
+    XES_SEED,
+)
 
 EXAMPLES = int(os.environ.get("JOURNEYAUDIT_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(
@@ -85,3 +93,9 @@ def test_random_bytes_as_a_log_exit_2_in_one_line(data, suffix, engine):
 @given(st.data())
 def test_fuzzed_baselines_are_used_or_exit_2_located(data):
     fuzz_targets.baseline_file(data.draw(mutants([fuzz_targets.baseline_seed()])))
+
+
+@FUZZ
+@given(mutants(BPMN_SEEDS))
+def test_fuzzed_bpmn_models_import_to_valid_journeys_or_exit_2_in_one_line(data):
+    fuzz_targets.bpmn_model(data)

@@ -35,16 +35,22 @@ def attr_by_local_name(element: Element, name: str) -> str | None:
     return None
 
 
+MAX_MODEL_BYTES = 100 * 1024 * 1024
+
+
 def parse_xml(path: Path) -> Element:
     """The root element, parsed safely; BpmnImportError for anything unreadable."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # at most the limit: a model is never gigabytes (/dev/zero)
+            data = handle.read(MAX_MODEL_BYTES + 1)
     except FileNotFoundError:
         raise BpmnImportError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise BpmnImportError(f"{path}: is a directory, not a BPMN file") from None
     except OSError as exc:
         raise BpmnImportError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_MODEL_BYTES:
+        raise BpmnImportError(f"{path}: larger than {MAX_MODEL_BYTES >> 20} MiB: is it really a BPMN model?")
     parser = SafeElementTree.DefusedXMLParser(
         target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
     )
@@ -62,7 +68,7 @@ def parse_xml(path: Path) -> Element:
         line, column = getattr(exc, "position", (0, 0))
         reason = re.sub(r":? line \d+, column \d+", "", str(exc)).strip() or "syntax error"
         raise BpmnImportError(f"{path}:{line}:{column + 1}: not well-formed XML: {reason}") from None
-    except ValueError as exc:  # e.g. an unknown encoding name
+    except (ValueError, LookupError) as exc:  # an encoding name Python does not know, text that does not match it
         raise BpmnImportError(f"{path}: cannot decode the XML: {exc}") from None
     if local_name(root.tag) != "definitions":
         raise BpmnImportError(
