@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
 from journeyaudit.cli import main
-from tests.conftest import EXAMPLES
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    shutil.copy(EXAMPLES / "loan-payoff.yaml", tmp_path / "good.yaml")
-    (tmp_path / "journeyaudit.toml").write_text("")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def check_with(project, text):

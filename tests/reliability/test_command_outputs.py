@@ -15,14 +15,6 @@ from journeyaudit.cli import main
 from tests.conftest import EXAMPLES, PROJECT
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    shutil.copy(EXAMPLES / "loan-payoff.yaml", tmp_path / "good.yaml")
-    (tmp_path / "journeyaudit.toml").write_text('fail-on = "error"\n')
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 

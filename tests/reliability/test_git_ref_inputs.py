@@ -1,4 +1,4 @@
-"""`diff --base-ref`: what the history holds is hostile input too."""
+"""`diff --base-ref`: what the history holds is hostile input too (`repo`: tests/ci/test_git_diff.py's fixture)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,16 @@ import shutil
 
 import pytest
 
-from tests.ci.helpers import CLEAN, run_cli, write
+from tests.ci.helpers import run_cli, write
+from tests.ci.test_git_diff import git
 from tests.reliability.test_descriptions import JOURNEY, TEXT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def git(cwd, *args):
-    import subprocess
-
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path):
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "config", "user.name", "journeyaudit tests")
-    git(tmp_path, "config", "user.email", "tests@example.invalid")
-    git(tmp_path, "config", "commit.gpgsign", "false")
-    write(tmp_path, "journeys/address.yaml", CLEAN)
-    return tmp_path
-
-
 def commit(repo):
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "state")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "state")
 
 
 def test_a_huge_file_in_the_history_is_refused_by_its_size_not_read(repo):
