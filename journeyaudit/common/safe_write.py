@@ -212,6 +212,8 @@ def _make_folders(target: str, folder: str) -> None:
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as error:
+        if os.path.islink(folder) and not os.path.exists(folder):
+            raise UnsafeOutput(target, f"'{printable(display_path(folder))}' is a symbolic link to nothing") from None
         for parent in (Path(folder), *Path(folder).parents):
             if parent.exists():
                 if not parent.is_dir():

@@ -220,3 +220,10 @@ def test_a_lone_surrogate_in_the_text_is_written_as_its_json_escape(tmp_path):
     data = (tmp_path / "audit.json").read_bytes()
     assert data == b'{"message": "id \'caf\\udce9\'"}'
     assert json.loads(data) == {"message": "id 'caf\udce9'"}
+
+
+def test_a_folder_that_is_a_dangling_link_is_named_as_such(tmp_path):
+    (tmp_path / "reports").symlink_to(tmp_path / "gone" / "away")
+    with pytest.raises(UnsafeOutput, match=r"'.*reports' is a symbolic link to nothing"):
+        OutputFolder(tmp_path / "reports")
+    assert not (tmp_path / "gone").exists()
