@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from journeyaudit.common.bounded_read import read_at_most
 from journeyaudit.common.text import brief, display_path, line_column, nesting_past
 from journeyaudit.model.findings import Finding, Problem
 
@@ -148,7 +149,7 @@ def load_baseline(path: str) -> Baseline:
 
     try:
         with open(path, "rb") as handle:  # at most the limit: `--baseline /dev/zero` must not fill the memory
-            raw = handle.read(MAX_BASELINE_BYTES + 1)
+            raw = read_at_most(handle, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         fail(f"baseline file not found; create it with `journeyaudit baseline PATH... -o {shown}`")
     except OSError as error:

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from journeyaudit.common.bounded_read import read_at_most
 from journeyaudit.common.durations import (
     DurationError,
     format_duration,
@@ -235,7 +236,7 @@ def budgets_from_config(config) -> list[Budget]:
     if source is not None:
         try:
             with open(source, "rb") as handle:
-                text = handle.read(MAX_CONFIG_BYTES).decode("utf-8", "replace")
+                text = read_at_most(handle, MAX_CONFIG_BYTES).decode("utf-8", "replace")
         except OSError:
             pass
     problems: list[Problem] = []

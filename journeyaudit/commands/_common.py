@@ -13,6 +13,10 @@ from journeyaudit.common.text import no_journey_files, printable
 from journeyaudit.loading import MAX_FILE_BYTES
 from journeyaudit.model.findings import Problem
 
+# The largest size in MiB any option takes (1 TiB): beyond it the number no longer fits the
+# reads and the engines (an internal OverflowError), and no real input needs more.
+MAX_MIB = 1 << 20
+
 # Options several commands share, defined once so their names, defaults and help agree.
 # readable=False: a file that cannot be read is the loader's `FILE:1:1: cannot read the file`
 # (exit 2, the other files still audited), as it is inside a folder, not a usage error stopping the run
@@ -30,7 +34,7 @@ FAIL_ON_OPTION = click.option(
 )
 MAX_FILE_SIZE_OPTION = click.option(
     "--max-file-size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_MIB),
     default=MAX_FILE_BYTES // (1024 * 1024),
     show_default=True,
     help="Largest journey file read, in MiB.",

@@ -6,6 +6,7 @@ import functools
 
 import click
 
+from journeyaudit.commands._common import MAX_MIB
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.eventlog.cases import (
     DEFAULT_ACTIVITY_KEY,
@@ -36,13 +37,13 @@ def log_options(function):
                      help="duckdb: columnar, out of core (CSV, Parquet, XES); expat or etree: the reference reader "
                           "in memory with that XML parser (XES, CSV); spark: hand-offs as Spark jobs on any path Spark reads "
                           "(CSV, Parquet; pip install 'journeyaudit[spark]'). See docs/event-logs.md."),
-        click.option("--memory-limit", type=click.IntRange(min=50), default=DEFAULT_MEMORY_LIMIT_MB, show_default=True,
+        click.option("--memory-limit", type=click.IntRange(min=50, max=MAX_MIB), default=DEFAULT_MEMORY_LIMIT_MB, show_default=True,
                      metavar="MiB", help="duckdb engine: memory for sorting and grouping; past it, it spills to --temp-dir."),
         click.option("--temp-dir", type=click.Path(file_okay=False), default=None,
                      help="duckdb engine: where its temporary folder goes (removed at the end) [default: the system's]."),
-        click.option("--max-decompressed-size", type=click.IntRange(min=1), default=DEFAULT_MAX_DECOMPRESSED_MB,
+        click.option("--max-decompressed-size", type=click.IntRange(min=1, max=MAX_MIB), default=DEFAULT_MAX_DECOMPRESSED_MB,
                      show_default=True, metavar="MiB", help="Largest content a gzip log may decompress to (gzip bombs)."),
-        click.option("--max-value-size", type=click.IntRange(min=1), default=DEFAULT_MAX_VALUE_MB, show_default=True,
+        click.option("--max-value-size", type=click.IntRange(min=1, max=MAX_MIB), default=DEFAULT_MAX_VALUE_MB, show_default=True,
                      metavar="MiB", help="Largest XML element or attribute, or CSV field or line."),
     ]
     for decorator in reversed(decorators):

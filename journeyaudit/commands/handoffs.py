@@ -20,7 +20,7 @@ from journeyaudit.commands._eventlog_options import (
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @log_options
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+@click.option("--top", type=click.IntRange(min=1, max=1_000_000), default=10, show_default=True,
               help="Department pairs and worst cases shown (JSON always lists every pair).")
 @one_line_errors
 def command(log, output_format, output, case_key, activity_key, timestamp_key, department_key, engine, memory_limit, temp_dir,

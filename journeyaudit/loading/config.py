@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journeyaudit.common.bounded_read import read_at_most
 from journeyaudit.common.text import did_you_mean, display_path, line_column, nesting_past
 from journeyaudit.model.findings import SEVERITIES, Problem
 
@@ -118,7 +119,7 @@ def _has_our_section(pyproject: Path) -> bool:
     instead of the configuration being skipped without a word."""
     try:
         with open(pyproject, "rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES)
+            data = read_at_most(handle, MAX_CONFIG_BYTES)
     except OSError:
         return False
     if data.startswith(b"\xef\xbb\xbf"):
@@ -185,7 +186,7 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:  # at most the limit: `--config /dev/zero` must not fill the memory
-            data = handle.read(MAX_CONFIG_BYTES + 1)
+            data = read_at_most(handle, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 1, 1, "config file not found", "config")]) from None
     except OSError as error:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journeyaudit.common.bounded_read import read_at_most
 from journeyaudit.common.text import YAML_SUFFIXES, display_path
 from journeyaudit.loading.safe_yaml import (
     MAX_FILE_BYTES,
@@ -107,7 +108,7 @@ def load_file(
             os.close(descriptor)
             raise
         with os.fdopen(descriptor, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = read_at_most(handle, max_bytes)
     except IsADirectoryError:
         return LoadResult(shown, None, [Problem(shown, 1, 1, "is a folder, not a journey file", "not-found")])
     except FileNotFoundError:

@@ -15,6 +15,8 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
+from journeyaudit.common.bounded_read import read_at_most
+
 
 class BpmnImportError(Exception):
     """Bad input: the message is one line that names the file."""
@@ -42,7 +44,7 @@ def parse_xml(path: Path) -> Element:
     """The root element, parsed safely; BpmnImportError for anything unreadable."""
     try:
         with open(path, "rb") as handle:  # at most the limit: a model is never gigabytes (/dev/zero)
-            data = handle.read(MAX_MODEL_BYTES + 1)
+            data = read_at_most(handle, MAX_MODEL_BYTES)
     except FileNotFoundError:
         raise BpmnImportError(f"{path}: no such file") from None
     except IsADirectoryError:
