@@ -32,7 +32,7 @@ What is guaranteed, whoever calls:
   its own (report pages carry the generator meta), others need `overwrite`.
 - Atomic: the content goes to a hidden temporary file in the same folder, renamed into
   place; an interrupted or failed run leaves the old file or the new one, never half of
-  one, and removes its temporary file. (There is no fsync: a power cut is the file
+  one, and removes its temporary file (only SIGKILL can leave a hidden `.NAME.*.tmp`). (There is no fsync: a power cut is the file
   system's business, as for `git` or compilers.) A replaced file keeps its permission
   bits; a new one gets the usual 0666 less the umask.
 - A stream stays a stream: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, a character device
