@@ -181,3 +181,30 @@ def test_an_unreadable_log_or_config_is_a_one_line_message(project):
     config = run_without_root_powers(["audit", "good.yaml", "--config", "journeyaudit.toml"], project)
     assert config.returncode == 2
     assert "journeyaudit.toml:1:1: cannot read the config file: Permission denied" in config.stderr
+
+
+def test_a_report_killed_while_writing_leaves_only_whole_pages(project):
+    # "an interrupted run leaves no half-written page": kill -9 as soon as the first page appears
+    import signal
+    import time
+
+    text = (EXAMPLES / "loan-payoff.yaml").read_text().replace("counterpart: loan-application\n", "")
+    os.mkdir(project / "many")
+    for number in range(30):
+        (project / "many" / f"j{number}.yaml").write_text(text)
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    report = [sys.executable, "-m", "journeyaudit", "report", "many", "-o", "rep"]
+    for _ in range(2):
+        process = subprocess.Popen(report, cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if (project / "rep").is_dir() and any((project / "rep").iterdir()):
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.002)
+        process.wait(30)
+        for page in (project / "rep").glob("*.html"):
+            assert page.read_text().rstrip().endswith("</html>"), page.name
+    finished = subprocess.run(report, cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr  # the pages of the killed runs are its own: regenerated
+    assert len(list((project / "rep").glob("*.html"))) == 31
