@@ -32,14 +32,24 @@ What is guaranteed, whoever calls:
   its own (report pages carry the generator meta), others need `overwrite`.
 - Atomic: the content goes to a hidden temporary file in the same folder, renamed into
   place; an interrupted or failed run leaves the old file or the new one, never half of
-  one, and removes its temporary file (only SIGKILL can leave a hidden `.NAME.*.tmp`). (There is no fsync: a power cut is the file
-  system's business, as for `git` or compilers.) A replaced file keeps its permission
+  one, and removes its temporary file (only SIGKILL can leave a hidden `.NAME.*.tmp`).
+  There is no fsync (3 ms a file here, seconds for a large report): the guarantee is
+  against the run being stopped, not the machine. A replaced file keeps its permission
   bits; a new one gets the usual 0666 less the umask.
 - A stream stays a stream: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, a character device
   (`/dev/null`) or a named pipe given as the path is written to directly (a pipe without
   a reader is refused, not waited on); a block device or socket is refused.
 - A command that edits a file in place (`fix`) passes that file as `path` with
   `overwrite=True` and does not list it among `inputs`.
+
+In a command (`commands/_common.py` has `write_output` for `-o FILE` and `run_inputs`,
+the files a run reads):
+
+    try:
+        write_file(output, text, inputs=[journey_file, config.path], overwrite=force)
+    except UnsafeOutput as refused:
+        click.echo(str(refused), err=True)
+        raise SystemExit(EXIT_USAGE) from None
 """
 
 from __future__ import annotations
