@@ -35,9 +35,9 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
     the command line cannot be used (file:line:column). See docs/evidence.md.
     """
     from journeyaudit.commands._common import known_rule_ids
+    from journeyaudit.common.safe_write import UnsafeOutput, check_file, write_file
     from journeyaudit.common.text import printable
-    from journeyaudit.editing import EditError, JourneyText, UnsafeOutput, write_safely
-    from journeyaudit.editing.safe_write import check_output
+    from journeyaudit.editing import EditError, JourneyText
     from journeyaudit.evidence.mapping import render_map
     from journeyaudit.evidence.run import EvidenceError, conform_files
     from journeyaudit.loading import load_file
@@ -48,7 +48,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
     try:  # refuse before the work, not after it
         for target in (output, write_map):
             if target:
-                check_output(target, inputs, force)
+                check_file(target, inputs=inputs, overwrite=force)
     except UnsafeOutput as error:
         fail(str(error))
     if output and write_map and _same_path(output, write_map):
@@ -73,7 +73,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
     map_text = render_map(evidence_map, journey, result.unmapped, cases.path)
     try:
         if write_map:
-            write_safely(write_map, map_text, inputs, force)
+            write_file(write_map, map_text, inputs=inputs, overwrite=force)
             click.echo(f"{write_map}: map written ({len(evidence_map.steps)} activities mapped)", err=True)
         if calibrate:
             from journeyaudit.evidence.calibrate import calibrate as calibrated
@@ -84,7 +84,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
             if not check.ok:  # never write a journey that does not load
                 echo_problems(check.problems, err=True)
                 fail(f"{output}: the calibrated journey would not load; nothing written")
-            write_safely(output, calibration.text, inputs, force)
+            write_file(output, calibration.text, inputs=inputs, overwrite=force)
             click.echo(
                 f"{output}: calibrated journey written ({calibration.changed_probabilities} steps with measured shares, "
                 f"{calibration.changed_waits} measured waits, {calibration.unexpected_moves} unexpected moves as comments)",
@@ -92,7 +92,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
             )
         report = _render(result, output_format, None if map_path else map_text, top)
         if output and not calibrate:
-            write_safely(output, report, inputs, force)
+            write_file(output, report, inputs=inputs, overwrite=force)
             click.echo(f"{output}: conformance report written", err=True)
         else:
             click.echo(report, nl=False)

@@ -1,15 +1,14 @@
-"""Round-trip editing of journey files, and writing outputs safely.
+"""Round-trip editing of journey files.
 
 `JourneyText` (document.py) changes values, branches, steps and comments of a
-journey file in place and keeps everything else as written; `write_safely`
-(safe_write.py) is how every command that writes a file writes it: never over
-one of its inputs, never over an existing file without --force, never through
-a symbolic link, through a temporary file renamed into place. `calibrate` and
-`fix` use both.
+journey file in place and keeps everything else as written. The edited file is
+written with the project's one safe writer, `journeyaudit/common/safe_write.py`
+(never over an input, never over an existing file without --force, never
+through a symbolic link, through a temporary file renamed into place), as
+every output is; `calibrate` and `fix` use both.
 """
 
 from journeyaudit.editing.document import Branch, EditError, JourneyText
-from journeyaudit.editing.safe_write import UnsafeOutput, write_safely
 from journeyaudit.editing.scalars import flow_scalar
 
-__all__ = ["Branch", "EditError", "JourneyText", "UnsafeOutput", "flow_scalar", "write_safely"]
+__all__ = ["Branch", "EditError", "JourneyText", "flow_scalar"]

@@ -8,7 +8,8 @@ import os
 import pytest
 
 from journeyaudit.analysis import analyze
-from journeyaudit.editing import Branch, EditError, JourneyText, UnsafeOutput, write_safely
+from journeyaudit.common.safe_write import UnsafeOutput, write_file
+from journeyaudit.editing import Branch, EditError, JourneyText
 from journeyaudit.loading import load_text
 from tests.evidence.fixtures import COMPLAINT
 
@@ -145,23 +146,23 @@ def test_safe_writing(tmp_path):
     source = tmp_path / "journey.yaml"
     source.write_text(COMPLAINT)
     with pytest.raises(UnsafeOutput, match="one of the inputs"):
-        write_safely(source, "x", inputs=[source], force=True)
+        write_file(source, "x", inputs=[source], overwrite=True)
     target = tmp_path / "out.yaml"
-    write_safely(target, "one\n")
+    write_file(target, "one\n")
     with pytest.raises(UnsafeOutput, match="already exists; use --force"):
-        write_safely(target, "two\n")
-    write_safely(target, "two\n", force=True)
+        write_file(target, "two\n")
+    write_file(target, "two\n", overwrite=True)
     assert target.read_text() == "two\n"
     outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
     outside.write_text("keep")
     link = tmp_path / "link.yaml"
     os.symlink(outside, link)
     with pytest.raises(UnsafeOutput, match="symbolic link"):
-        write_safely(link, "x", force=True)
+        write_file(link, "x", overwrite=True)
     assert outside.read_text() == "keep"
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(UnsafeOutput, match="is a file, not a folder"):
-        write_safely(blocker / "out.yaml", "x")
+        write_file(blocker / "out.yaml", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "journey.yaml", "link.yaml", "out.yaml"]  # no temporary left
     outside.unlink()
