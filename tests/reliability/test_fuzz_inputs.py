@@ -26,9 +26,13 @@ from tests.reliability.fuzz_targets import (
     XES_SEED,
 )
 
+LONG_RUN = "JOURNEYAUDIT_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("JOURNEYAUDIT_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(
     max_examples=EXAMPLES,
+    # the brief run of the suite draws the same examples every time (CI never fails by luck);
+    # a long run explores
+    derandomize=not LONG_RUN,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
