@@ -16,6 +16,7 @@ customer entering it is counted as stuck at the first trap step they enter.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journeyaudit.model import Journey
@@ -228,21 +229,27 @@ def bfs_distance(graph: JourneyGraph) -> list[int]:
     return distance
 
 
-def can_reach(graph: JourneyGraph, targets, taken_only: bool = False) -> list[bool]:
+def can_reach(graph: JourneyGraph, targets: Iterable[int], taken_only: bool = False) -> list[bool]:
     """Steps from which some step of `targets` can be reached (targets included).
 
     With `taken_only`, only along branches that are ever taken (p > NEVER_TAKEN),
     as for traps: an exit with `p: 0` is no way out.
     """
+    if taken_only:
+        backwards: list[list[int]] = [[] for _ in range(graph.size)]
+        for u in range(graph.size):
+            for v, p in graph.successors[u]:
+                if p > NEVER_TAKEN:
+                    backwards[v].append(u)
+    else:
+        backwards = graph.predecessors
     result = [False] * graph.size
     queue = deque(targets)
     for u in queue:
         result[u] = True
     while queue:
         v = queue.popleft()
-        for u in graph.predecessors[v]:
-            if taken_only and all(p <= NEVER_TAKEN for w, p in graph.successors[u] if w == v):
-                continue
+        for u in backwards[v]:
             if not result[u]:
                 result[u] = True
                 queue.append(u)

@@ -73,8 +73,10 @@ def bfs_way(
         current = queue.popleft()
         if goal(current):
             way = [current]
-            while parent[way[-1]] is not None:
-                way.append(parent[way[-1]])
+            previous = parent[current]
+            while previous is not None:
+                way.append(previous)
+                previous = parent[previous]
             return tuple(reversed(way))
         for target in successors(journey, current):
             if target not in parent and allowed(target):
