@@ -100,16 +100,14 @@ def loop_back_edges(graph: JourneyGraph) -> set[tuple[int, int]]:
     return found
 
 
-def continues_conversation(source: Step, target: Step) -> bool:
-    """The step-level part of "still in the same conversation" (the loop-back test is on the edge)."""
-    return source.is_contact_step and source.channel == target.channel and target.after_s <= 0
-
-
 def analyze_contacts(graph: JourneyGraph, steps: list[Step], markov: MarkovResult) -> ContactResult:
     loop_back = loop_back_edges(graph)
     begins: set[tuple[int, int]] = set()
     visits, h = markov.visits, markov.success_from
-    start_is_contact = bool(graph.size) and steps[graph.start].is_contact_step
+    contact = [s.is_contact_step for s in steps]
+    channel = [s.channel for s in steps]
+    booked = [s.after_s > 0 for s in steps]
+    start_is_contact = bool(graph.size) and contact[graph.start]
     contacts = 1.0 if start_is_contact else 0.0
     contacts_success = h[graph.start] if start_is_contact else 0.0
     messages = 0.0
@@ -119,9 +117,10 @@ def analyze_contacts(graph: JourneyGraph, steps: list[Step], markov: MarkovResul
         if steps[u].is_message:
             messages += visits[u]
         for v, p in graph.walk_successors(u):
-            if not steps[v].is_contact_step:
+            if not contact[v]:
                 continue
-            if continues_conversation(steps[u], steps[v]) and (u, v) not in loop_back:
+            # still in the same conversation (journey-format.md): no new contact
+            if contact[u] and channel[u] == channel[v] and not booked[v] and (u, v) not in loop_back:
                 continue
             begins.add((u, v))
             contacts += visits[u] * p

@@ -152,6 +152,14 @@ def strongly_connected_components(
     Returns the component of each node and the members of each component
     (ascending), with component ids in topological order: every edge goes
     from a component to one with the same or a larger id.
+
+    Hand-written rather than networkx's: on the 10,000-step benchmark journey
+    this takes 9 ms, while building a networkx DiGraph and running
+    `strongly_connected_components` takes 28 ms alone and 90 ms inside an
+    analysis (allocation and garbage collection), before the topological
+    numbering networkx does not give; it runs twice per analysis (the journey,
+    the silence search). networkx does what is not a few lines: dominators
+    (analysis/contacts.py).
     """
     order_index = [-1] * n
     lowlink = [0] * n

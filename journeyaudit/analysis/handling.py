@@ -46,7 +46,7 @@ from scipy.sparse.linalg import splu
 from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.graph import JourneyGraph
 from journeyaudit.analysis.markov import MarkovResult
-from journeyaudit.analysis.worstcase import NEG_INF, SearchSpace, search
+from journeyaudit.analysis.worstcase import NEG_INF, SearchSpace, journey_space, search, worst_way_indexed
 from journeyaudit.model import Step
 
 NO_DEPARTMENT = 0  # label bit 0: the way has met no handling step yet; department i is bit i + 1
@@ -89,28 +89,23 @@ def label_bits(graph: JourneyGraph, steps: list[Step], department_index: dict[st
     """Per step, the labels a way can arrive with: handling steps carry their own, messages pass theirs on."""
     n = graph.size
     own = [1 << (department_index[s.department] + 1) if s.is_handling else 0 for s in steps]
-    labels = [0] * n
+    labels = [own[u] if graph.reachable[u] else 0 for u in range(n)]
     if not n:
         return labels
     pending = []
-    for u in range(n):
-        if not graph.reachable[u]:
-            continue
-        if steps[u].is_handling:
-            labels[u] = own[u]
-    if not steps[graph.start].is_handling:
+    if not own[graph.start]:
         labels[graph.start] |= 1 << NO_DEPARTMENT
     for u in range(n):
         if graph.reachable[u]:
-            out = own[u] or labels[u]
+            out = labels[u]
             for v, _ in graph.walk_successors(u):
-                if not steps[v].is_handling and out & ~labels[v]:
+                if not own[v] and out & ~labels[v]:
                     labels[v] |= out
                     pending.append(v)
     while pending:  # messages after messages: grow until nothing changes
         u = pending.pop()
         for v, _ in graph.walk_successors(u):
-            if not steps[v].is_handling and labels[u] & ~labels[v]:
+            if not own[v] and labels[u] & ~labels[v]:
                 labels[v] |= labels[u]
                 pending.append(v)
     return labels
@@ -122,7 +117,7 @@ def analyze_handling(graph: JourneyGraph, steps: list[Step], markov: MarkovResul
     labels = label_bits(graph, steps, department_index)
     matrix = _expected_matrix(graph, steps, markov, labels, departments, department_index)
     edges = _handoff_edges(graph, steps, labels, department_index)
-    state_count = sum(labels[u].bit_count() for u in range(graph.size) if not steps[u].is_handling)
+    state_count = sum(bits.bit_count() for bits, s in zip(labels, steps) if not s.is_handling)
     pairs = build_pairs(graph, steps, labels, department_index) if state_count <= LABEL_STATE_LIMIT else None
     worst = _worst(graph, steps, pairs, edges)
     return HandlingResult(
@@ -144,17 +139,17 @@ def _expected_matrix(graph, steps, markov, labels, departments, department_index
         if amount:
             matrix[(a, b)] = matrix.get((a, b), 0.0) + amount
 
+    handles = [s.is_handling for s in steps]
+    department = [s.department for s in steps]
     transient = [u for u in range(graph.size) if graph.reachable[u] and not graph.absorbing[u]]
     for u in transient:
-        if steps[u].is_handling and visits[u]:
+        if handles[u] and visits[u]:
             for v, p in graph.successors[u]:
-                if steps[v].is_handling and steps[v].department != steps[u].department:
-                    add(steps[u].department, steps[v].department, visits[u] * p)
+                if handles[v] and department[v] != department[u]:
+                    add(department[u], department[v], visits[u] * p)
 
-    messages = [u for u in transient if not steps[u].is_handling]
-    into_handling = [
-        (m, v, p) for m in messages for v, p in graph.successors[m] if steps[v].is_handling
-    ]
+    messages = [u for u in transient if not handles[u]]
+    into_handling = [(m, v, p) for m in messages for v, p in graph.successors[m] if handles[v]]
     if not into_handling:
         return matrix
     position = {m: i for i, m in enumerate(messages)}
@@ -181,8 +176,8 @@ def _expected_matrix(graph, steps, markov, labels, departments, department_index
         if graph.start in position and NO_DEPARTMENT in column:
             rhs[position[graph.start], column[NO_DEPARTMENT]] += 1.0
         for u in transient:
-            if steps[u].is_handling and visits[u]:
-                k = column.get(department_index[steps[u].department] + 1)
+            if handles[u] and visits[u] and any(v in position for v, _ in graph.successors[u]):
+                k = column.get(department_index[department[u]] + 1)
                 if k is None:
                     continue
                 for v, p in graph.successors[u]:
@@ -192,23 +187,24 @@ def _expected_matrix(graph, steps, markov, labels, departments, department_index
         w = lu.solve(rhs)
         for m, v, p in into_handling:
             row = w[position[m]]
-            target = department_index[steps[v].department] + 1
+            target = department_index[department[v]] + 1
             for bit, k in column.items():
                 if bit != NO_DEPARTMENT and bit != target and row[k] > 0:
-                    add(departments[bit - 1], steps[v].department, row[k] * p)
+                    add(departments[bit - 1], department[v], row[k] * p)
     return matrix
 
 
 def _handoff_edges(graph, steps, labels, department_index) -> set[tuple[int, int]]:
     """Walked edges into a handling step that some way enters from another department."""
+    none = 1 << NO_DEPARTMENT
+    own = [1 << (department_index[s.department] + 1) if s.is_handling else 0 for s in steps]
     edges = set()
     for u in range(graph.size):
         if not graph.reachable[u]:
             continue
-        out = 1 << (department_index[steps[u].department] + 1) if steps[u].is_handling else labels[u]
-        out &= ~(1 << NO_DEPARTMENT)
+        out = labels[u] & ~none  # a handling step's label is its own department
         for v, _ in graph.walk_successors(u):
-            if steps[v].is_handling and out & ~(1 << (department_index[steps[v].department] + 1)):
+            if own[v] and out & ~own[v]:
                 edges.add((u, v))
     return edges
 
@@ -217,14 +213,15 @@ def build_pairs(graph: JourneyGraph, steps: list[Step], labels: list[int], depar
     step_of: list[int] = []
     label_of: list[int] = []
     node_of_step = [-1] * graph.size
+    own = [department_index[s.department] if s.is_handling else -1 for s in steps]
     message_nodes: dict[tuple[int, int], int] = {}
     for u in range(graph.size):
         if not graph.reachable[u]:
             continue
-        if steps[u].is_handling:
+        if own[u] >= 0:
             node_of_step[u] = len(step_of)
             step_of.append(u)
-            label_of.append(department_index[steps[u].department])
+            label_of.append(own[u])
         else:
             bits = labels[u]
             while bits:
@@ -238,9 +235,9 @@ def build_pairs(graph: JourneyGraph, steps: list[Step], labels: list[int], depar
     for u, label in zip(step_of, label_of):
         targets, weights = [], []
         for v, _ in graph.walk_successors(u):
-            if steps[v].is_handling:
+            if own[v] >= 0:
                 targets.append(node_of_step[v])
-                weights.append(1.0 if label >= 0 and label != department_index[steps[v].department] else 0.0)
+                weights.append(1.0 if label >= 0 and label != own[v] else 0.0)
             else:
                 targets.append(message_nodes[(v, label)])
                 weights.append(0.0)
@@ -287,8 +284,6 @@ def _worst(graph, steps, pairs, edges) -> WorstWay:
 
 def _bounded_worst(graph, edges) -> WorstWay:
     """Too many message states for the exact search: count every possible hand-off edge (a bound)."""
-    from journeyaudit.analysis.worstcase import journey_space, worst_way_indexed
-
     space = journey_space(graph)
     weights = [[1.0 if (u, v) in edges else 0.0 for v in space.successors[u]] for u in range(graph.size)]
     found = worst_way_indexed(graph, [0.0] * graph.size, weights, graph.absorbing, space)

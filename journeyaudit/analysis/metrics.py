@@ -249,6 +249,11 @@ def compute_metrics(
         "promise_kept_rate": None if promise is None else tidy(promise.kept),
         "promise_kept_rate_error": None if promise is None else tidy(promise.error),
         "worst_silence_s": tidy(worst_silence),
-        "approximate": bool(handling.worst.approximate or worst_duration.approximate or silence_approximate),
+        "approximate": bool(
+            handling.worst.approximate
+            or worst_duration.approximate
+            or silence_approximate
+            or (promise is not None and promise.error >= 5e-4)  # the share is only known to within its error
+        ),
     }
     return {key: values[key] for key in METRIC_KEYS}

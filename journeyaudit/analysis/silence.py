@@ -48,15 +48,15 @@ def analyze_silences(graph: JourneyGraph, steps: list[Step]) -> dict[int, Silenc
     touch: dict[int, int] = {}  # touchpoint step -> its virtual node
     values: list[float] = []
     owner: list[int] = []
-    for u in range(n):
+    for u, step in enumerate(steps):
         if not graph.reachable[u]:
             continue
-        if steps[u].is_touchpoint:
+        if step.is_touchpoint:
             touch[u] = len(values)
-            values.append(steps[u].wait_s + steps[u].after_s)
+            values.append(step.wait_s + step.after_s)
         else:
             node[u] = len(values)
-            values.append(steps[u].elapsed_s)
+            values.append(step.elapsed_s)
         owner.append(u)
     size = len(values)
     backwards: list[list[int]] = [[] for _ in range(size)]

@@ -25,6 +25,7 @@ written.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 import pytest
@@ -140,7 +141,7 @@ def walked(steps, transitions, absorbing):
 
 def dominates(edges, start, v, u):
     """Every way from the start to u passes v: u is not reachable once v is removed."""
-    if v == u or v == start:
+    if v in (u, start):
         return True
     seen = {start}
     queue = deque([start])
@@ -232,7 +233,7 @@ def worst_handoffs_by_enumeration(steps):
 
     def count(way):
         departments = [steps[u]["dept"] for u in way if handling(steps[u])]
-        return sum(a != b for a, b in zip(departments, departments[1:]))
+        return sum(a != b for a, b in itertools.pairwise(departments))
 
     def extend(way):
         nonlocal best
@@ -325,7 +326,7 @@ def test_worst_handoffs_equal_every_loop_free_way(case):
     # the way shown has the figure
     way = a.worst_handoffs.steps
     departments = [steps[u]["dept"] for u in way if handling(steps[u])]
-    assert sum(x != y for x, y in zip(departments, departments[1:])) == a.metrics["max_handoffs"]
+    assert sum(x != y for x, y in itertools.pairwise(departments)) == a.metrics["max_handoffs"]
     assert len(set(way)) == len(way)
 
 

@@ -42,3 +42,49 @@ def test_every_rule_on_a_60_decision_ladder():
             reported.add(rule_id)
     assert time.perf_counter() - started < 10
     assert {"handoffs", "repeated-ask", "repeated-verification", "long-wait", "silence-gap"} <= reported
+
+
+def dense(steps: int) -> str:
+    """Every step linked to every other (the reproducer of a 162-second audit): 150 steps, ~125 KB.
+
+    Five departments in turn, phone and web in turn, an automated SMS every seventh
+    step, waits of distinct lengths, a promise, one success end.
+    """
+    lines = [
+        "journeyaudit: 1",
+        "title: Every step linked to every other",
+        "promise: {duration: 1d, contacts: 2}",
+        "departments:",
+        *(f"  d{i}: {{title: Department {i}}}" for i in range(5)),
+        "data:",
+        "  x: {title: X}",
+        "steps:",
+    ]
+    for i in range(steps):
+        kind = "kind: notification, actor: system, channel: sms" if i % 7 == 3 else f"channel: {('phone', 'web')[i % 2]}"
+        common = f"title: Step {i}, department: d{i % 5}, {kind}, wait: {i + 1}m{i}s"
+        if i == steps - 1:
+            lines.append(f"  s{i}: {{{common}, end: success}}")
+        else:
+            others = ", ".join(f"s{j}" for j in range(steps) if j != i)
+            lines.append(f"  s{i}: {{{common}, asks: [x], next: [{others}]}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_dense_journey_of_150_steps_each_linked_to_all_others_audits_in_under_2_seconds():
+    text = dense(150)
+    assert 110_000 < len(text.encode()) < 140_000
+    # Processor time, so that other work on the machine does not count.
+    started = time.process_time()
+    context = context_of(text)
+    findings = {}
+    for rule_id, checker in all_rules().items():
+        findings[rule_id] = run_portfolio_on(rule_id, [context]) if checker.portfolio else run_on(rule_id, context)
+    elapsed = time.process_time() - started
+    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    # One problem, one finding: five departments make at most ten back-and-forth pairs.
+    assert 1 <= len(findings["ping-pong"]) <= 10
+    assert len(findings["silence-gap"]) <= 150
+    metrics = context.analysis.metrics
+    assert metrics["approximate"] is True  # the loop region of 150 steps is bounded, and says so
+    assert 0 <= metrics["promise_kept_rate"] <= metrics["promise_kept_rate"] + metrics["promise_kept_rate_error"] <= 1
