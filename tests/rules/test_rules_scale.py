@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from benchmarks.synthetic import dense
 from journeyaudit.rules.registry import all_rules
 
 from .helpers import context_of, run_on, run_portfolio_on
@@ -42,33 +43,6 @@ def test_every_rule_on_a_60_decision_ladder():
             reported.add(rule_id)
     assert time.perf_counter() - started < 10
     assert {"handoffs", "repeated-ask", "repeated-verification", "long-wait", "silence-gap"} <= reported
-
-
-def dense(steps: int) -> str:
-    """Every step linked to every other (the reproducer of a 162-second audit): 150 steps, ~125 KB.
-
-    Five departments in turn, phone and web in turn, an automated SMS every seventh
-    step, waits of distinct lengths, a promise, one success end.
-    """
-    lines = [
-        "journeyaudit: 1",
-        "title: Every step linked to every other",
-        "promise: {duration: 1d, contacts: 2}",
-        "departments:",
-        *(f"  d{i}: {{title: Department {i}}}" for i in range(5)),
-        "data:",
-        "  x: {title: X}",
-        "steps:",
-    ]
-    for i in range(steps):
-        kind = "kind: notification, actor: system, channel: sms" if i % 7 == 3 else f"channel: {('phone', 'web')[i % 2]}"
-        common = f"title: Step {i}, department: d{i % 5}, {kind}, wait: {i + 1}m{i}s"
-        if i == steps - 1:
-            lines.append(f"  s{i}: {{{common}, end: success}}")
-        else:
-            others = ", ".join(f"s{j}" for j in range(steps) if j != i)
-            lines.append(f"  s{i}: {{{common}, asks: [x], next: [{others}]}}")
-    return "\n".join(lines) + "\n"
 
 
 def test_a_dense_journey_of_150_steps_each_linked_to_all_others_audits_in_under_2_seconds():
