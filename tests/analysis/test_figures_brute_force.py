@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from journeyaudit.analysis import analyze
 from journeyaudit.model import Promise
-from tests.analysis.builders import HERE, journey
+from tests.analysis.builders import HERE, absorbing_and_reachable, journey
 
 INTERNAL = ("internal", "back-office", "backoffice", "none")
 PRUNE = 1e-10
@@ -97,25 +97,7 @@ def transitions_of(steps):
 
 def absorbing_steps(steps, transitions):
     """Ends, dead ends, and traps (no end or dead end reachable along branches taken)."""
-    start = next(iter(steps))
-    stops = {u for u in steps if not transitions[u]}
-    can_stop = set(stops)
-    changed = True
-    while changed:
-        changed = False
-        for u in steps:
-            if u not in can_stop and any(v in can_stop for v, p in transitions[u].items() if p > 0):
-                can_stop.add(u)
-                changed = True
-    reachable = {start}
-    frontier = [start]
-    while frontier:
-        u = frontier.pop()
-        for v in transitions[u]:
-            if v not in reachable:
-                reachable.add(v)
-                frontier.append(v)
-    return stops | (reachable - can_stop), reachable
+    return absorbing_and_reachable(transitions, next(iter(steps)))
 
 
 def handling(spec):
