@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING
 
 from journeyaudit.analysis.graph import bfs_distance
-from journeyaudit.analysis.handling import PairGraph
 from journeyaudit.rules._common import file_order, join, q, shorten, way_text
 from journeyaudit.rules.base import JourneyRule, RawFinding
+
+if TYPE_CHECKING:  # handling.py imports NumPy and SciPy: `validate` loads the rules and must not pay for them
+    from journeyaudit.analysis.handling import PairGraph
 
 # Edges walked in all (from, to) department searches together; beyond it the
 # rule stops and says so (only hostile, very dense journeys come near it).

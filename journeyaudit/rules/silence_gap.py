@@ -106,11 +106,12 @@ steps:
             if silence is None or silence.seconds <= limit:
                 continue
             where = "the start" if silence.origin is None else q(silence.origin)
+            to = f"back to {q(step_id)}" if silence.origin == step_id else f"to {q(step_id)}"  # round a loop
             via = f" through {join(shorten([q(s) for s in silence.quiet]))}" if silence.quiet else ""
             amount = ("up to " if silence.approximate else "") + duration(silence.seconds)
             way = ((silence.origin,) if silence.origin is not None else ()) + silence.quiet + (step_id,)
             yield RawFinding(
-                message=f"{amount} of silence from {where} to {q(step_id)}{via} (max {duration(limit)})",
+                message=f"{amount} of silence from {where} {to}{via} (max {duration(limit)})",
                 step=step_id,
                 steps=way,
             )
