@@ -121,7 +121,7 @@ def build_graph(journey: Journey) -> JourneyGraph:
     trap = [reachable[u] and not can_stop[u] for u in range(n)]
     absorbing = [is_end[u] or dead_end[u] or trap[u] for u in range(n)]
 
-    component, members = strongly_connected_components(n, successors)
+    component, members = strongly_connected_components(n, [[v for v, _ in targets] for targets in successors])
     cyclic = [len(m) > 1 for m in members]
     for u in range(n):
         if any(v == u for v, _ in successors[u]):
@@ -144,9 +144,7 @@ def build_graph(journey: Journey) -> JourneyGraph:
     )
 
 
-def strongly_connected_components(
-    n: int, successors: list[list[tuple[int, float]]]
-) -> tuple[list[int], list[list[int]]]:
+def strongly_connected_components(n: int, successors: list[list[int]]) -> tuple[list[int], list[list[int]]]:
     """Tarjan's algorithm, iterative (journeys of 10,000 steps overflow recursion).
 
     Returns the component of each node and the members of each component
@@ -180,7 +178,7 @@ def strongly_connected_components(
             edges = successors[u]
             if position < len(edges):
                 work[-1] = (u, position + 1)
-                v = edges[position][0]
+                v = edges[position]
                 if order_index[v] == -1:
                     order_index[v] = lowlink[v] = counter
                     counter += 1

@@ -85,27 +85,32 @@ class HandlingResult:
     worst: WorstWay
 
 
-def label_bits(graph: JourneyGraph, steps: list[Step], department_index: dict[str, int]) -> list[int]:
+def own_departments(steps: list[Step], department_index: dict[str, int]) -> list[int]:
+    """Per step, the index of its department when it is a handling step, -1 for an automated message."""
+    return [department_index[s.department] if s.is_handling else -1 for s in steps]
+
+
+def label_bits(graph: JourneyGraph, own: list[int]) -> list[int]:
     """Per step, the labels a way can arrive with: handling steps carry their own, messages pass theirs on."""
     n = graph.size
-    own = [1 << (department_index[s.department] + 1) if s.is_handling else 0 for s in steps]
-    labels = [own[u] if graph.reachable[u] else 0 for u in range(n)]
+    own_bit = [1 << (d + 1) if d >= 0 else 0 for d in own]
+    labels = [own_bit[u] if graph.reachable[u] else 0 for u in range(n)]
     if not n:
         return labels
     pending = []
-    if not own[graph.start]:
+    if not own_bit[graph.start]:
         labels[graph.start] |= 1 << NO_DEPARTMENT
     for u in range(n):
         if graph.reachable[u]:
             out = labels[u]
             for v, _ in graph.walk_successors(u):
-                if not own[v] and out & ~labels[v]:
+                if not own_bit[v] and out & ~labels[v]:
                     labels[v] |= out
                     pending.append(v)
     while pending:  # messages after messages: grow until nothing changes
         u = pending.pop()
         for v, _ in graph.walk_successors(u):
-            if not own[v] and labels[u] & ~labels[v]:
+            if not own_bit[v] and labels[u] & ~labels[v]:
                 labels[v] |= labels[u]
                 pending.append(v)
     return labels
@@ -113,13 +118,13 @@ def label_bits(graph: JourneyGraph, steps: list[Step], department_index: dict[st
 
 def analyze_handling(graph: JourneyGraph, steps: list[Step], markov: MarkovResult) -> HandlingResult:
     departments = sorted({s.department for s in steps if s.is_handling})
-    department_index = {d: i for i, d in enumerate(departments)}
-    labels = label_bits(graph, steps, department_index)
-    matrix = _expected_matrix(graph, steps, markov, labels, departments, department_index)
-    edges = _handoff_edges(graph, steps, labels, department_index)
-    state_count = sum(bits.bit_count() for bits, s in zip(labels, steps) if not s.is_handling)
-    pairs = build_pairs(graph, steps, labels, department_index) if state_count <= LABEL_STATE_LIMIT else None
-    worst = _worst(graph, steps, pairs, edges)
+    own = own_departments(steps, {d: i for i, d in enumerate(departments)})
+    labels = label_bits(graph, own)
+    matrix = _expected_matrix(graph, own, markov, labels, departments)
+    edges = _handoff_edges(graph, own, labels)
+    state_count = sum(bits.bit_count() for bits, d in zip(labels, own) if d < 0)
+    pairs = build_pairs(graph, own, labels) if state_count <= LABEL_STATE_LIMIT else None
+    worst = _worst(graph, own, pairs, edges)
     return HandlingResult(
         departments=departments,
         labels=labels,
@@ -131,27 +136,32 @@ def analyze_handling(graph: JourneyGraph, steps: list[Step], markov: MarkovResul
     )
 
 
-def _expected_matrix(graph, steps, markov, labels, departments, department_index) -> dict[tuple[str, str], float]:
+def _expected_matrix(graph, own, markov, labels, departments) -> dict[tuple[str, str], float]:
     visits = markov.visits
-    matrix: dict[tuple[str, str], float] = {}
+    counts: dict[tuple[int, int], float] = {}  # (from department, to department) by index
 
-    def add(a: str, b: str, amount: float) -> None:
+    def add(a: int, b: int, amount: float) -> None:
         if amount:
-            matrix[(a, b)] = matrix.get((a, b), 0.0) + amount
+            counts[(a, b)] = counts.get((a, b), 0.0) + amount
 
-    handles = [s.is_handling for s in steps]
-    department = [s.department for s in steps]
     transient = [u for u in range(graph.size) if graph.reachable[u] and not graph.absorbing[u]]
     for u in transient:
-        if handles[u] and visits[u]:
+        a = own[u]
+        if a >= 0 and visits[u]:
             for v, p in graph.successors[u]:
-                if handles[v] and department[v] != department[u]:
-                    add(department[u], department[v], visits[u] * p)
+                b = own[v]
+                if b >= 0 and b != a:
+                    add(a, b, visits[u] * p)
 
-    messages = [u for u in transient if not handles[u]]
-    into_handling = [(m, v, p) for m in messages for v, p in graph.successors[m] if handles[v]]
-    if not into_handling:
-        return matrix
+    messages = [u for u in transient if own[u] < 0]
+    into_handling = [(m, v, p) for m in messages for v, p in graph.successors[m] if own[v] >= 0]
+    if into_handling:
+        _add_after_messages(graph, own, visits, labels, len(departments), transient, messages, into_handling, add)
+    return {(departments[a], departments[b]): amount for (a, b), amount in counts.items()}
+
+
+def _add_after_messages(graph, own, visits, labels, department_count, transient, messages, into_handling, add) -> None:
+    """The hand-offs on edges out of messages: W(m, d), solved block by block (see the module docstring)."""
     position = {m: i for i, m in enumerate(messages)}
     size = len(messages)
     rows, cols, values = [], [], []
@@ -168,52 +178,49 @@ def _expected_matrix(graph, steps, markov, labels, departments, department_index
     used = 0
     for m in messages:
         used |= labels[m]
-    label_list = [bit for bit in range(len(departments) + 1) if used >> bit & 1]
+    label_list = [bit for bit in range(department_count + 1) if used >> bit & 1]
+    feeding = [u for u in transient if own[u] >= 0 and visits[u] and any(v in position for v, _ in graph.successors[u])]
     for block_start in range(0, len(label_list), SOLVE_BLOCK):
         block = label_list[block_start : block_start + SOLVE_BLOCK]
         column = {bit: k for k, bit in enumerate(block)}
         rhs = np.zeros((size, len(block)))
         if graph.start in position and NO_DEPARTMENT in column:
             rhs[position[graph.start], column[NO_DEPARTMENT]] += 1.0
-        for u in transient:
-            if handles[u] and visits[u] and any(v in position for v, _ in graph.successors[u]):
-                k = column.get(department_index[department[u]] + 1)
-                if k is None:
-                    continue
-                for v, p in graph.successors[u]:
-                    j = position.get(v)
-                    if j is not None:
-                        rhs[j, k] += visits[u] * p
+        for u in feeding:
+            k = column.get(own[u] + 1)
+            if k is None:
+                continue
+            for v, p in graph.successors[u]:
+                j = position.get(v)
+                if j is not None:
+                    rhs[j, k] += visits[u] * p
         w = lu.solve(rhs)
         for m, v, p in into_handling:
             row = w[position[m]]
-            target = department_index[department[v]] + 1
+            target = own[v] + 1
             for bit, k in column.items():
                 if bit != NO_DEPARTMENT and bit != target and row[k] > 0:
-                    add(departments[bit - 1], department[v], row[k] * p)
-    return matrix
+                    add(bit - 1, own[v], row[k] * p)
 
 
-def _handoff_edges(graph, steps, labels, department_index) -> set[tuple[int, int]]:
+def _handoff_edges(graph, own, labels) -> set[tuple[int, int]]:
     """Walked edges into a handling step that some way enters from another department."""
     none = 1 << NO_DEPARTMENT
-    own = [1 << (department_index[s.department] + 1) if s.is_handling else 0 for s in steps]
     edges = set()
     for u in range(graph.size):
         if not graph.reachable[u]:
             continue
         out = labels[u] & ~none  # a handling step's label is its own department
         for v, _ in graph.walk_successors(u):
-            if own[v] and out & ~own[v]:
+            if own[v] >= 0 and out & ~(1 << (own[v] + 1)):
                 edges.add((u, v))
     return edges
 
 
-def build_pairs(graph: JourneyGraph, steps: list[Step], labels: list[int], department_index) -> PairGraph:
+def build_pairs(graph: JourneyGraph, own: list[int], labels: list[int]) -> PairGraph:
     step_of: list[int] = []
     label_of: list[int] = []
     node_of_step = [-1] * graph.size
-    own = [department_index[s.department] if s.is_handling else -1 for s in steps]
     message_nodes: dict[tuple[int, int], int] = {}
     for u in range(graph.size):
         if not graph.reachable[u]:
@@ -261,20 +268,20 @@ def pair_space(graph: JourneyGraph, pairs: PairGraph) -> SearchSpace:
     )
 
 
-def start_node(graph: JourneyGraph, steps: list[Step], pairs: PairGraph) -> int:
-    if steps[graph.start].is_handling:
+def start_node(graph: JourneyGraph, pairs: PairGraph) -> int:
+    if pairs.node_of_step[graph.start] >= 0:
         return pairs.node_of_step[graph.start]
     return next(i for i, (u, label) in enumerate(zip(pairs.step_of, pairs.label_of)) if u == graph.start and label < 0)
 
 
-def _worst(graph, steps, pairs, edges) -> WorstWay:
+def _worst(graph, own, pairs, edges) -> WorstWay:
     if not graph.size:
         return WorstWay(0.0, ())
     if pairs is None:
         return _bounded_worst(graph, edges)
     space = pair_space(graph, pairs)
     stop = [graph.absorbing[u] for u in pairs.step_of]
-    source = start_node(graph, steps, pairs)
+    source = start_node(graph, pairs)
     result = search(space, [0.0] * len(pairs.step_of), pairs.handoff, stop, [source])
     if result.best[source] == NEG_INF:
         return WorstWay(0.0, ())

@@ -32,6 +32,7 @@ regions by their step, so the search stays exact on such graphs too.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def journey_space(graph: JourneyGraph) -> SearchSpace:
 def space_with_own_regions(successors: list[list[int]], live: list[bool]) -> SearchSpace:
     """A search space whose nodes are distinct steps, its loop regions found from its own edges."""
     n = len(successors)
-    component, members = strongly_connected_components(n, [[(v, 1.0) for v in targets] for targets in successors])
+    component, members = strongly_connected_components(n, successors)
     cyclic = [len(m) > 1 for m in members]
     for u in range(n):
         if u in successors[u]:
@@ -188,9 +189,7 @@ def search(
     # it is even lower, so the winner is exact.
     approximate = [False] * n
     result = SearchResult(best, inner_way, then, approximate)
-    zeros = [[0.0] * len(targets) for targets in space.successors] if edge_values is None else None
-    weights = edge_values if edge_values is not None else zeros
-    assert weights is not None
+    weights = edge_values if edge_values is not None else _Zeros()
     source_set = set(sources)
 
     entered = [False] * n  # has a live predecessor in another group
@@ -216,6 +215,13 @@ def search(
         entries = [u for u in members if u in source_set or entered[u]]
         _solve_region(space, gid, members, entries, node_values, weights, stop, result)
     return result
+
+
+class _Zeros:
+    """Edge weights that are all 0, without a list per node: `weights[u]` repeats 0.0."""
+
+    def __getitem__(self, _node: int) -> itertools.repeat[float]:
+        return itertools.repeat(0.0)
 
 
 def _best_exit(space, y, gid, best, weights, stop) -> tuple[int | None, float]:
