@@ -21,7 +21,9 @@ handling successor w with weight v(u)·p(u, w) when the departments differ.
 For messages, W(m, d), the expected visits of message m with last handling
 department d, solve one sparse system over the transient messages (one
 column per department, `NO_DEPARTMENT` for ways that have met no handling
-step yet):
+step yet; when no messages loop among themselves, as in nearly every
+journey, the same equations are solved by passing W on in order, without a
+factorisation):
 
     W(m, d) = Σ_{handling u, dept(u) = d} v(u)·p(u, m) + [m = start, d = none]
               + Σ_{message m'} W(m', d)·p(m', m)
@@ -156,8 +158,56 @@ def _expected_matrix(graph, own, markov, labels, departments) -> dict[tuple[str,
     messages = [u for u in transient if own[u] < 0]
     into_handling = [(m, v, p) for m in messages for v, p in graph.successors[m] if own[v] >= 0]
     if into_handling:
-        _add_after_messages(graph, own, visits, labels, len(departments), transient, messages, into_handling, add)
+        order = _acyclic_order(graph, messages)
+        if order is not None:
+            _add_after_message_chains(graph, own, visits, order, into_handling, add)
+        else:
+            _add_after_messages(graph, own, visits, labels, len(departments), transient, messages, into_handling, add)
     return {(departments[a], departments[b]): amount for (a, b), amount in counts.items()}
+
+
+def _acyclic_order(graph, messages) -> list[int] | None:
+    """The transient messages in an order where a message comes after every message leading to it; None on a loop."""
+    inside = set(messages)
+    incoming = dict.fromkeys(messages, 0)
+    for m in messages:
+        for v, _ in graph.successors[m]:
+            if v in inside:
+                incoming[v] += 1
+    ready = [m for m in messages if not incoming[m]]
+    order = []
+    while ready:
+        m = ready.pop()
+        order.append(m)
+        for v, _ in graph.successors[m]:
+            if v in inside:
+                incoming[v] -= 1
+                if not incoming[v]:
+                    ready.append(v)
+    return order if len(order) == len(messages) else None
+
+
+def _add_after_message_chains(graph, own, visits, order, into_handling, add) -> None:
+    """W(m, d) without a linear system when no messages loop among themselves (the usual case):
+    each message passes on what reaches it, in order. Same figures as `_add_after_messages`."""
+    carried: dict[int, dict[int, float]] = {m: {} for m in order}  # message -> department (-1: none) -> visits
+    if graph.start in carried:
+        carried[graph.start][-1] = 1.0
+    for u in range(graph.size):
+        if own[u] >= 0 and visits[u] and not graph.absorbing[u]:
+            for v, p in graph.successors[u]:
+                if v in carried:
+                    carried[v][own[u]] = carried[v].get(own[u], 0.0) + visits[u] * p
+    for m in order:
+        for v, p in graph.successors[m]:
+            if v in carried:
+                into = carried[v]
+                for department, amount in carried[m].items():
+                    into[department] = into.get(department, 0.0) + amount * p
+    for m, v, p in into_handling:
+        for department, amount in carried[m].items():
+            if department >= 0 and department != own[v]:
+                add(department, own[v], amount * p)
 
 
 def _add_after_messages(graph, own, visits, labels, department_count, transient, messages, into_handling, add) -> None:

@@ -48,7 +48,7 @@ def journeys(draw):
     steps = {}
     for step_id in ids:
         role = draw(st.sampled_from(["next"] * 4 + ["success", "success", "failure", "dead"]))
-        kind = draw(st.sampled_from(["task", "task", "notification", "verification"]))
+        kind = draw(st.sampled_from(["task", "task", "notification", "notification", "verification"]))
         spec = {
             "dept": draw(st.sampled_from(["a", "b", "c"])),
             "channel": draw(st.sampled_from(["phone", "phone", "web", "mail", "internal"])),

@@ -82,3 +82,23 @@ def test_value_added_is_active_time_only():
     # 99 minutes of queue before 1 minute of value: 1 %, not 100 %.
     j = journey({"call": {"channel": "phone", "wait": 99 * 60, "duration": 60, "end": "success"}})
     assert analyze(j).metrics["value_added_ratio"] == 0.01
+
+
+def test_reminders_looping_among_themselves_carry_the_last_department():
+    # x hands the case on through an automated reminder sent again and again (a loop of
+    # messages, solved as a linear system) to y (0.5) or back to x (0.5): x -> y happens
+    # once for half the customers, each lap of x a new chance. Visits of x: 1 / (1 - 0.5);
+    # hand-offs x -> y: 0.5 * 2 = 1.0; none back to x (x -> reminder -> x).
+    j = journey(
+        {
+            "x": {"dept": "x", "next": "reminder"},
+            "reminder": {"dept": "z", "actor": "system", "kind": "notification", "next": [("reminder", 0.5), ("after", 0.5)]},
+            "after": {"dept": "z", "actor": "system", "kind": "notification", "next": [("x", 0.5), ("y", 0.5)]},
+            "y": {"dept": "y", "end": "success"},
+        }
+    )
+    a = analyze(j)
+    assert a.visits["x"] == 2.0
+    assert a.handoff_matrix == {("x", "y"): 1.0}
+    assert a.metrics["expected_handoffs"] == 1.0 and a.metrics["max_handoffs"] == 1
+    assert a.metrics["expected_messages"] == 2 * (2 + 1)  # per lap: 2 reminders on average, 1 'after'
