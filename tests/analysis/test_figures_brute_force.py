@@ -42,23 +42,28 @@ WALK_BUDGET = 150_000
 
 
 @st.composite
-def journeys(draw):
+def journeys(draw, messages: bool = False):
+    """Random small journeys; with `messages`, most steps are automated messages passing the case on."""
     n = draw(st.integers(min_value=1, max_value=7))
     ids = [f"s{i}" for i in range(n)]
     steps = {}
     for step_id in ids:
         role = draw(st.sampled_from(["next"] * 4 + ["success", "success", "failure", "dead"]))
         kind = draw(st.sampled_from(["task", "task", "notification", "notification", "verification"]))
+        automated = messages and draw(st.booleans())
         spec = {
             "dept": draw(st.sampled_from(["a", "b", "c"])),
             "channel": draw(st.sampled_from(["phone", "phone", "web", "mail", "internal"])),
-            "actor": draw(st.sampled_from(["staff", "system", "system", "customer"])),
+            "actor": "system" if automated else draw(st.sampled_from(["staff", "system", "system", "customer"])),
             "kind": kind,
             "wait": draw(st.sampled_from([0, 0, 5, 30, 100])),
             "after": draw(st.sampled_from([0, 0, 0, 40])),
             "duration": draw(st.sampled_from([0, 10, 25, 60])),
             "value": draw(st.sampled_from(["customer", "customer", "business"])),
         }
+        if automated:
+            spec["kind"] = "notification"
+            role = "next"
         if role in ("success", "failure"):
             spec["end"] = role
         elif role == "next":
@@ -269,7 +274,7 @@ CLOSE = 6e-4  # figures are rounded to 3 decimals
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(journeys())
+@given(st.one_of(journeys(), journeys(messages=True)))
 def test_expected_figures_equal_an_exhaustive_walk_of_every_way(case):
     steps, promise = case
     walked_ways = walk_every_way(steps, promise)
@@ -300,7 +305,7 @@ def test_expected_figures_equal_an_exhaustive_walk_of_every_way(case):
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(journeys())
+@given(st.one_of(journeys(), journeys(messages=True)))
 def test_worst_handoffs_equal_every_loop_free_way(case):
     steps, promise = case
     a = analyze(build(steps, promise))
