@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeyaudit.analysis.graph import JourneyGraph
-from journeyaudit.analysis.worstcase import NEG_INF, search, space_with_own_regions
+from journeyaudit.analysis.graph import JourneyGraph, strongly_connected_components
+from journeyaudit.analysis.worstcase import NEG_INF, SearchSpace, search
 from journeyaudit.model import Step
 
 
@@ -76,7 +76,7 @@ def analyze_silences(graph: JourneyGraph, steps: list[Step]) -> dict[int, Silenc
     start_node = touch[start] if start in touch else node[start]
     stop[start_node] = True
 
-    space = space_with_own_regions(backwards, [True] * size)
+    space = _silence_space(backwards, list(node.values()), list(touch.values()))
     result = search(space, values, None, stop, list(touch.values()))
     silences = {}
     for t, virtual in touch.items():
@@ -88,3 +88,23 @@ def analyze_silences(graph: JourneyGraph, steps: list[Step]) -> dict[int, Silenc
         origin = None if owner[first] == start else origin_of.get(first)
         silences[t] = Silence(result.best[virtual], origin, quiet, result.approximate[virtual])
     return silences
+
+
+def _silence_space(backwards: list[list[int]], quiet: list[int], touch: list[int]) -> SearchSpace:
+    """The backwards graph as a search space: each virtual touchpoint node alone (nothing leads
+    to one), then the loop regions of the quiet steps, found among them only (they are few)."""
+    local = {q: i for i, q in enumerate(quiet)}
+    component, members = strongly_connected_components(
+        len(quiet), [[local[v] for v in backwards[q]] for q in quiet]
+    )
+    groups = [[t] for t in touch] + [[quiet[i] for i in group] for group in members]
+    group_of = [0] * len(backwards)
+    for gid, t in enumerate(touch):
+        group_of[t] = gid
+    for i, q in enumerate(quiet):
+        group_of[q] = len(touch) + component[i]
+    cyclic = [False] * len(touch) + [len(group) > 1 for group in members]
+    for q in quiet:
+        if q in backwards[q]:
+            cyclic[group_of[q]] = True
+    return SearchSpace(backwards, list(range(len(backwards))), groups, group_of, cyclic, [True] * len(backwards))

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from journeyaudit.analysis import WorstWay
-from journeyaudit.analysis.graph import JourneyGraph, build_graph, strongly_connected_components
+from journeyaudit.analysis.graph import JourneyGraph, build_graph
 from journeyaudit.model import Journey, Step
 
 EXACT_REGION_LIMIT = 16
@@ -102,17 +102,6 @@ def journey_space(graph: JourneyGraph) -> SearchSpace:
         cyclic=graph.cyclic_component,
         live=graph.reachable,
     )
-
-
-def space_with_own_regions(successors: list[list[int]], live: list[bool]) -> SearchSpace:
-    """A search space whose nodes are distinct steps, its loop regions found from its own edges."""
-    n = len(successors)
-    component, members = strongly_connected_components(n, successors)
-    cyclic = [len(m) > 1 for m in members]
-    for u in range(n):
-        if u in successors[u]:
-            cyclic[component[u]] = True
-    return SearchSpace(successors, list(range(n)), members, component, cyclic, live)
 
 
 def worst_way(
