@@ -8,6 +8,9 @@ few branches give up (an `abandoned` end), and the journey finishes in a
 success or a failure end. The same arguments always give the same text.
 
 `ladder(n)`: n two-way decisions in a row (2^n loop-free ways).
+
+`dense(n)`: every step linked to every other (150 steps: the ~125 KB
+reproducer of a 162-second audit).
 """
 
 from __future__ import annotations
@@ -110,3 +113,31 @@ def ladder(n: int) -> str:
         ]
     lines += ["  done:", "    title: Done", "    department: a", "    end: success"]
     return "\n".join(lines) + "\n"
+
+
+def dense(steps: int) -> str:
+    """Every step linked to every other (the reproducer of a 162-second audit): 150 steps, ~125 KB.
+
+    Five departments in turn, phone and web in turn, an automated SMS every seventh
+    step, waits of distinct lengths, a promise, one success end.
+    """
+    lines = [
+        "journeyaudit: 1",
+        "title: Every step linked to every other",
+        "promise: {duration: 1d, contacts: 2}",
+        "departments:",
+        *(f"  d{i}: {{title: Department {i}}}" for i in range(5)),
+        "data:",
+        "  x: {title: X}",
+        "steps:",
+    ]
+    for i in range(steps):
+        kind = "kind: notification, actor: system, channel: sms" if i % 7 == 3 else f"channel: {('phone', 'web')[i % 2]}"
+        common = f"title: Step {i}, department: d{i % 5}, {kind}, wait: {i + 1}m{i}s"
+        if i == steps - 1:
+            lines.append(f"  s{i}: {{{common}, end: success}}")
+        else:
+            others = ", ".join(f"s{j}" for j in range(steps) if j != i)
+            lines.append(f"  s{i}: {{{common}, asks: [x], next: [{others}]}}")
+    return "\n".join(lines) + "\n"
+

@@ -10,7 +10,12 @@ formula.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journeyaudit.analysis.graph import JourneyGraph
+    from journeyaudit.analysis.handling import HandlingResult
+    from journeyaudit.model import Journey
 
 
 @dataclass(slots=True)
@@ -20,6 +25,16 @@ class WorstWay:
     value: float
     steps: tuple[str, ...]  # start ... end, no step twice
     approximate: bool = False  # True when a large loop region made the value a bound
+
+
+@dataclass(slots=True)
+class SilenceWay:
+    """The longest silence ending at a touchpoint (analysis/silence.py)."""
+
+    seconds: float
+    origin: str | None  # the touchpoint it follows; None: the start of the journey
+    quiet: tuple[str, ...]  # the quiet steps in between, in order
+    approximate: bool = False
 
 
 @dataclass(slots=True)
@@ -51,20 +66,32 @@ class JourneyAnalysis:
     held_may: dict[str, frozenset[str]]  # data held on some way into the step
     first_given: dict[tuple[str, str], str | None]  # (step, data) -> step that first asked it; None: `known`
     # --- the figures of shared/spec/output.md, plus extras -------------------
-    metrics: dict[str, float | int | bool] = field(default_factory=dict)
+    metrics: dict[str, float | int | bool | None] = field(default_factory=dict)
     # --- extras ------------------------------------------------------------
-    # The indexed graph (journeyaudit.analysis.graph.JourneyGraph), to pass to
-    # journeyaudit.analysis.worstcase.worst_way for rule-specific worst ways.
-    graph: Any = None
+    # The indexed graph, to pass to journeyaudit.analysis.worstcase.worst_way
+    # for rule-specific worst ways. None only for an analysis built by hand.
+    graph: JourneyGraph | None = None
     success_from: dict[str, float] = field(default_factory=dict)  # probability of a success end from the step
     # (step, data) -> the asking step closest to the start that reaches the step,
     # even for `known` items (first_given says None for those): "already given at 'call'".
     first_asked: dict[tuple[str, str], str] = field(default_factory=dict)
     # data asked on every way into the step, `known` left out: "every way passes an asker"
     asked_must: dict[str, frozenset[str]] = field(default_factory=dict)
+    # --- what counts as what (journey-format.md) ------------------------------
+    # Expected hand-offs per (from department, to department), handling steps only
+    # (messages in between are transparent): the hand-off matrix; sums to expected_handoffs.
+    handoff_matrix: dict[tuple[str, str], float] = field(default_factory=dict)
+    # Edges (source, target) into a handling step that some way enters from another
+    # department: the diagram's hand-off arrows. An edge into a message is never one.
+    handoff_edges: frozenset[tuple[str, str]] = frozenset()
+    handling: HandlingResult | None = None  # the (step, last handling department) pairs, for rules
+    loop_back_edges: frozenset[tuple[str, str]] = frozenset()  # edges u -> v where v dominates u
+    contact_edges: frozenset[tuple[str, str]] = frozenset()  # edges after which a new contact begins
+    silences: dict[str, SilenceWay] = field(default_factory=dict)  # touchpoint -> longest silence ending there
+    stated_channels: frozenset[str] = frozenset()  # steps whose channel the file states
 
 
-def analyze(journey) -> JourneyAnalysis:
+def analyze(journey: Journey) -> JourneyAnalysis:
     """Analyse one journey (imported lazily: the engine imports this module)."""
     from journeyaudit.analysis.engine import analyze as _analyze
 

@@ -15,16 +15,30 @@ from journeyaudit.model.findings import SEVERITIES, SEVERITY_RANK, Finding
 
 
 def handoff_matrix(journey: Journey, analysis: JourneyAnalysis) -> dict[tuple[str, str], float]:
-    """Expected hand-offs per ordered department pair: sum of visits(u)·p(u,v) over edges u→v."""
-    matrix: dict[tuple[str, str], float] = {}
-    for (source, target), probability in analysis.transition.items():
-        if source not in journey.steps or target not in journey.steps:
-            continue
-        a, b = journey.steps[source].department, journey.steps[target].department
-        if a == b:
-            continue
-        matrix[(a, b)] = matrix.get((a, b), 0.0) + analysis.visits.get(source, 0.0) * probability
-    return matrix
+    """Expected hand-offs per ordered department pair, between handling steps (automated
+    messages transparent): the analysis's, which adds up to `expected_handoffs`."""
+    del journey  # the analysis already follows the journey's departments
+    return dict(analysis.handoff_matrix)
+
+
+def is_handoff_edge(journey: Journey, analysis: JourneyAnalysis, source: str, target: str) -> bool:
+    """Does the edge hand the case to another department? The diagram's hand-off arrows.
+
+    On a reachable step, when some way enters `target` (a handling step) from another
+    department, messages in between transparent (the analysis's `handoff_edges`); an
+    edge into an automated message never is. No way walks an unreachable step, so there
+    an edge between two handling steps of different departments is one.
+    """
+    if source in analysis.reachable:
+        return (source, target) in analysis.handoff_edges
+    before, after = journey.steps.get(source), journey.steps.get(target)
+    return (
+        before is not None
+        and after is not None
+        and before.is_handling
+        and after.is_handling
+        and before.department != after.department
+    )
 
 
 def time_by_department(journey: Journey, analysis: JourneyAnalysis) -> dict[str, tuple[float, float]]:
@@ -60,12 +74,12 @@ def facing_and_back_office(journey: Journey) -> tuple[int, int]:
     return len(used) - back, back
 
 
-def handoff_edges(journey: Journey) -> int:
-    """Edges (source and target, counted once) between steps of different departments."""
+def handoff_edges(journey: Journey, analysis: JourneyAnalysis) -> int:
+    """Edges (source and target, counted once) that hand the case to another department (`is_handoff_edge`)."""
     return sum(
         1
-        for edge in {(e.source, e.target) for e in journey.edges()}
-        if edge[1] in journey.steps and journey.steps[edge[0]].department != journey.steps[edge[1]].department
+        for source, target in {(e.source, e.target) for e in journey.edges()}
+        if is_handoff_edge(journey, analysis, source, target)
     )
 
 

@@ -17,11 +17,12 @@ share one sparse LU factorisation. No way is ever enumerated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csc_matrix, identity
-from scipy.sparse.linalg import splu
+from scipy.sparse.linalg import SuperLU, splu
 
 from journeyaudit.analysis.graph import JourneyGraph
 
@@ -31,6 +32,17 @@ class MarkovResult:
     visits: list[float]  # expected visits per step (0 for unreachable steps)
     absorption: dict[int, float]  # absorbing step -> probability of ending there
     success_from: list[float]  # h(s): probability of a success end from s (0 for unreachable)
+
+
+def solve_transposed(lu: SuperLU, rhs: np.ndarray) -> np.ndarray:
+    """Solve A^T x = rhs with the factorisation of A (scipy's `trans="T"`).
+
+    scipy documents `SuperLU.solve(rhs, trans)`, but scipy-stubs 1.17 leave
+    `trans` out of the signature: call it through an untyped handle rather
+    than factorising A^T a second time.
+    """
+    solve: Callable[..., np.ndarray] = lu.solve
+    return solve(rhs, trans="T")
 
 
 def solve_chain(graph: JourneyGraph, success: list[bool]) -> MarkovResult:
@@ -70,7 +82,7 @@ def solve_chain(graph: JourneyGraph, success: list[bool]) -> MarkovResult:
 
     unit = np.zeros(size)
     unit[position[start]] = 1.0
-    transient_visits = lu.solve(unit, trans="T")
+    transient_visits = solve_transposed(lu, unit)
     transient_success = lu.solve(success_step)
 
     for i, u in enumerate(transient):

@@ -11,15 +11,19 @@ stay ints; keys keep output.md's order, extras after.
 from __future__ import annotations
 
 import math
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.dataflow import DataFlowResult
 from journeyaudit.analysis.graph import JourneyGraph
-from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey
+from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey, Step
 
 if TYPE_CHECKING:  # markov.py imports NumPy and SciPy: rules import this module, `validate` must not pay for them
+    from journeyaudit.analysis.contacts import ContactResult
+    from journeyaudit.analysis.handling import HandlingResult
     from journeyaudit.analysis.markov import MarkovResult
+    from journeyaudit.analysis.promise import PromiseResult
 
 # Effort points: what one unit of each figure costs the customer.
 EFFORT_PER_HANDOFF = 3.0
@@ -43,6 +47,8 @@ METRIC_KEYS = (
     "worst_duration_s",
     "expected_wait_s",
     "expected_contacts",
+    "expected_messages",
+    "expected_scheduled_s",
     "expected_asks",
     "repeated_asks",
     "expected_channel_switches",
@@ -60,6 +66,9 @@ METRIC_KEYS = (
     "stuck_rate",
     "expected_duration_success_s",
     "expected_contacts_success",
+    "promise_kept_rate",
+    "promise_kept_rate_error",
+    "worst_silence_s",
     "approximate",
 )
 
@@ -76,8 +85,9 @@ def effort_points(
     """Customer effort index: a positive sum, so more of anything never lowers it.
 
     Waiting on hold costs as much as active time (a point per 10 minutes);
-    waiting elsewhere costs a point per day: a letter in the post is time lost,
-    not time held on the line.
+    other elapsed time (`expected_delay_s`: waiting for a letter, an email,
+    and time booked by appointment, `after`) costs a point per day: time
+    lost, not time held on the line.
     """
     return (
         EFFORT_PER_HANDOFF * expected_handoffs
@@ -95,14 +105,18 @@ def score_from_effort(effort: float) -> int:
     return math.floor(100.0 * SCORE_HALF_EFFORT / (SCORE_HALF_EFFORT + max(effort, 0.0)) + 0.5)
 
 
-def channel_switch(source, target) -> bool:
+def channel_switch(source: Step, target: Step, stated: Container[str]) -> bool:
     """The `channel-switch` rule's edge: the customer has to move to another channel.
 
     Steps on a channel the customer never sees (`internal`, `back-office`,
     `none`) are back-office work: the customer does not move into or out of them.
+    Both channels must be stated by the file (`stated_channels`): a default
+    says nothing about where the customer is.
     """
     return (
-        source.channel != target.channel
+        source.id in stated
+        and target.id in stated
+        and source.channel != target.channel
         and target.kind != "notification"
         and target.actor != "system"
         and source.channel not in INTERNAL_CHANNELS
@@ -110,8 +124,23 @@ def channel_switch(source, target) -> bool:
     )
 
 
-def handoff(source, target) -> bool:
-    return source.department != target.department
+def stated_channels(journey: Journey) -> frozenset[str]:
+    """Steps whose channel the file states: written on the step, or inherited from a stated one.
+
+    A step without `channel` takes the previous step's in file order (the
+    loader); the start takes `web`. A channel inherited from a step that
+    states one is stated too; the `web` of a start without a channel, and
+    whatever inherits only from it, is a default, and channel rules do not
+    judge it.
+    """
+    stated = set()
+    previous_stated = False
+    for step in journey.steps.values():
+        is_stated = step.channel_given or (previous_stated and step.id != journey.start)
+        if is_stated:
+            stated.add(step.id)
+        previous_stated = is_stated
+    return frozenset(stated)
 
 
 def tidy(value: float) -> float:
@@ -124,31 +153,33 @@ def compute_metrics(
     journey: Journey,
     graph: JourneyGraph,
     markov: MarkovResult,
-    worst_handoffs: WorstWay,
+    handling: HandlingResult,
+    contacts: ContactResult,
     worst_duration: WorstWay,
     dataflow: DataFlowResult,
-) -> dict:
+    stated: frozenset[str],
+    worst_silence: float,
+    silence_approximate: bool,
+    promise: PromiseResult | None,
+) -> dict[str, float | int | bool | None]:
     steps = [journey.steps[step_id] for step_id in graph.ids]
     visits = markov.visits
     h = markov.success_from
 
     expected_steps = sum(visits)
     expected_wait = sum(v * s.wait_s for v, s in zip(visits, steps))
+    expected_scheduled = sum(v * s.after_s for v, s in zip(visits, steps))
     expected_hold = sum(v * min(s.wait_s, MAX_HOLD_S) for v, s in zip(visits, steps) if s.channel in HOLD_CHANNELS)
     expected_active = sum(v * s.duration_s for v, s in zip(visits, steps))
-    expected_duration = expected_wait + expected_active
-    expected_contacts = sum(v for v, s in zip(visits, steps) if s.is_contact)
-    value_time = sum(v * (s.wait_s + s.duration_s) for v, s in zip(visits, steps) if s.value == "customer")
+    expected_duration = expected_wait + expected_scheduled + expected_active
+    value_time = sum(v * s.duration_s for v, s in zip(visits, steps) if s.value == "customer")
 
-    expected_handoffs = 0.0
     expected_switches = 0.0
     for u in range(graph.size):
         if not visits[u]:
             continue
         for v, p in graph.walk_successors(u):
-            if handoff(steps[u], steps[v]):
-                expected_handoffs += visits[u] * p
-            if channel_switch(steps[u], steps[v]):
+            if channel_switch(steps[u], steps[v], stated):
                 expected_switches += visits[u] * p
 
     expected_asks = 0.0
@@ -166,41 +197,39 @@ def compute_metrics(
         expected_asks += visits[u] * asked.bit_count()
         expected_repeated += visits[u] * definitely
 
-    rates = {"success": 0.0, "failure": 0.0, "abandoned": 0.0, None: 0.0}
+    rates: dict[str | None, float] = {"success": 0.0, "failure": 0.0, "abandoned": 0.0, None: 0.0}
     for a, probability in markov.absorption.items():
         rates[steps[a].end] += probability  # None: a dead end or a trap
     success = rates["success"]
 
+    duration_success: float | None = None
     if success > 0:
-        start_success = h[graph.start]
-        duration_success = sum(
-            (s.wait_s + s.duration_s) * v * hs for v, s, hs in zip(visits, steps, h)
-        ) / start_success
-        contacts_success = sum(v * hs for v, s, hs in zip(visits, steps, h) if s.is_contact) / start_success
-    else:
-        duration_success = contacts_success = None
+        duration_success = sum(s.elapsed_s * v * hs for v, s, hs in zip(visits, steps, h)) / h[graph.start]
 
     effort = tidy(
         effort_points(
-            expected_handoffs,
+            handling.expected_handoffs,
             expected_switches,
             expected_asks,
             expected_repeated,
             expected_hold,
-            expected_wait - expected_hold,
+            expected_wait - expected_hold + expected_scheduled,
             expected_active,
         )
     )
-    values = {
+    contacts_success = contacts.expected_contacts_success
+    values: dict[str, float | int | bool | None] = {
         "steps": len(steps),
         "departments": len({s.department for s in steps}),
         "expected_steps": tidy(expected_steps),
-        "expected_handoffs": tidy(expected_handoffs),
-        "max_handoffs": round(worst_handoffs.value),
+        "expected_handoffs": tidy(handling.expected_handoffs),
+        "max_handoffs": round(handling.worst.value),
         "expected_duration_s": tidy(expected_duration),
         "worst_duration_s": tidy(worst_duration.value),
         "expected_wait_s": tidy(expected_wait),
-        "expected_contacts": tidy(expected_contacts),
+        "expected_contacts": tidy(contacts.expected_contacts),
+        "expected_messages": tidy(contacts.expected_messages),
+        "expected_scheduled_s": tidy(expected_scheduled),
         "expected_asks": tidy(expected_asks),
         "repeated_asks": repeated,
         "expected_channel_switches": tidy(expected_switches),
@@ -217,6 +246,14 @@ def compute_metrics(
         "stuck_rate": tidy(rates[None]),
         "expected_duration_success_s": None if duration_success is None else tidy(duration_success),
         "expected_contacts_success": None if contacts_success is None else tidy(contacts_success),
-        "approximate": bool(worst_handoffs.approximate or worst_duration.approximate),
+        "promise_kept_rate": None if promise is None else tidy(promise.kept),
+        "promise_kept_rate_error": None if promise is None else tidy(promise.error),
+        "worst_silence_s": tidy(worst_silence),
+        "approximate": bool(
+            handling.worst.approximate
+            or worst_duration.approximate
+            or silence_approximate
+            or (promise is not None and promise.error >= 5e-4)  # the share is only known to within its error
+        ),
     }
     return {key: values[key] for key in METRIC_KEYS}

@@ -56,6 +56,10 @@ METRICS: dict[str, tuple[str | None, str]] = {
     "expected_duration_success_s": ("lower", "duration"),
     "expected_contacts": ("lower", "number"),
     "expected_contacts_success": ("lower", "number"),
+    "expected_messages": (None, "number"),  # a status message can be the fix of a silence
+    "expected_scheduled_s": ("lower", "duration"),
+    "promise_kept_rate": ("higher", "ratio"),
+    "worst_silence_s": ("lower", "duration"),
     "expected_asks": ("lower", "number"),
     "repeated_asks": ("lower", "count"),
     "possibly_repeated_asks": ("lower", "count"),

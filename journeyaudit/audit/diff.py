@@ -46,7 +46,7 @@ GATED_METRICS: dict[str, str] = {
     "max_handoffs": "percent",
     "success_rate": "percent",
 }
-STEP_FIELDS = ("title", "department", "channel", "actor", "kind", "wait", "duration", "asks", "value", "next", "end")
+STEP_FIELDS = ("title", "department", "channel", "actor", "kind", "wait", "after", "duration", "asks", "value", "next", "end")
 
 
 @dataclass(slots=True)
@@ -220,6 +220,7 @@ def _step_fields(journey, step) -> dict[str, object]:
         "actor": step.actor,
         "kind": step.kind,
         "wait": format_duration(step.wait_s) if step.wait_s else "none",
+        "after": format_duration(step.after_s) if step.after_s else "none",
         "duration": format_duration(step.duration_s) if step.duration_s else "none",
         "asks": ", ".join(step.asks) or "nothing",
         "value": step.value,
@@ -271,7 +272,8 @@ def _beyond_tolerance(metric: str, old: float, new: float, tolerance: Tolerance)
 # The figures of shared/spec/output.md, in its order: what a diff shows (budgets take any of METRICS).
 SHOWN_METRICS = (
     "steps", "departments", "expected_steps", "expected_handoffs", "max_handoffs", "expected_duration_s",
-    "worst_duration_s", "expected_wait_s", "expected_contacts", "expected_asks", "repeated_asks",
+    "worst_duration_s", "expected_wait_s", "expected_contacts", "expected_messages", "expected_scheduled_s",
+    "expected_asks", "repeated_asks",
     "expected_channel_switches", "success_rate", "value_added_ratio", "effort", "score",
 )
 

@@ -22,7 +22,7 @@ from journeyaudit.commands._eventlog_options import (
 @click.option("--min-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="Drop a branch under this share of a step's outgoing transitions (case ends count), renormalise the rest.")
 @click.option("--title", help="Journey title [default: 'Journey discovered from LOG'].")
-@click.option("--channel", default="web", show_default=True, help="Channel written on every step (logs do not record it).")
+@click.option("--channel", help="Channel written on every step [default: none: logs do not record it].")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @one_line_errors
 def command(log, output, case_key, activity_key, timestamp_key, department_key, engine, memory_limit, temp_dir,
@@ -44,7 +44,7 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
     )
     from journeyaudit.eventlog.engines import open_log
 
-    if not channel.strip() or any(c.isspace() for c in channel.strip()):
+    if channel is not None and (not channel.strip() or any(c.isspace() for c in channel.strip())):
         fail(f"--channel {channel!r}: one word, e.g. web, phone, branch")
     if output:
         # before reading the log: a discovered journey is a draft the user enriches by hand
@@ -59,7 +59,7 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
     try:
         # the id follows the output file's name, as the loader's default would
         journey_id = journey_id_for(os.path.basename(output)) if output else None
-        options = DiscoverOptions(min_share=min_share, title=title, channel=channel.strip().lower(), journey_id=journey_id)
+        options = DiscoverOptions(min_share=min_share, title=title, channel=channel.strip().lower() if channel else None, journey_id=journey_id)
         result = discover(event_log, options)
     except DiscoverError as error:
         fail(str(error))

@@ -28,7 +28,7 @@ promise:                 # what the customer was told (checked by broken-promise
   contacts: 2
 
 departments:
-  contact-center: {{title: Contact center}}
+  service: {{title: Customer service}}
   back-office: {{title: Back office, customer_facing: false}}
 
 data:
@@ -38,33 +38,45 @@ data:
 steps:
   contact:                         # the first step is the start
     title: Customer writes in through the web form
-    department: contact-center
+    department: service
     channel: web
     actor: customer                # staff (default), system or customer
     duration: 5m
     asks: [reference]
+    phase: Ask for help            # reports draw phases as bands
+    feeling: -1                    # from research: -2 angry .. 2 delighted
     next: handle
   handle:
     title: Back office handles the request
     department: back-office
     channel: internal              # back-office work: not a contact
     duration: 1h
+    phase: Get it sorted
     next:
       - to: confirm
         p: 0.9
-      - to: contact
+      - to: call-back
         when: details missing      # without p: takes the rest (0.1)
+  call-back:
+    title: The back office calls the customer back for the missing details
+    department: back-office
+    channel: phone
+    after: 1d                      # booked for the next day: elapsed time, not a hold
+    duration: 10m
+    next: handle
   confirm:
     title: Confirmation email with the outcome
-    department: contact-center
+    department: service
     channel: email
     actor: system
-    kind: notification
+    kind: notification             # an automated message: no hand-off, not a contact
     wait: 4h                       # waiting before the step starts
+    phase: Hear back
+    feeling: 1
     next: survey
   survey:
-    title: One-question satisfaction survey
-    department: contact-center
+    title: One-question satisfaction survey from the team that handled it
+    department: back-office
     actor: system
     kind: feedback
     end: success

@@ -54,7 +54,9 @@ class DiscoverError(Exception):
 class DiscoverOptions:
     min_share: float = 0.05
     title: str | None = None
-    channel: str = "web"
+    # An event log records no channel: none is written unless the user gives one
+    # (--channel), so no channel rule judges a channel the log never said.
+    channel: str | None = None
     journey_id: str | None = None  # default: from the log's file name
 
 
@@ -450,5 +452,8 @@ def _header(log, options, uses_lifecycle, any_start_events, activities, kept_ste
         missing.append(f"{log.events_missing_timestamp} events without a timestamp (kept in file order, no times)")
     if missing:
         lines.append("; ".join(missing))
-    lines.append(f"channel: every step is on '{options.channel}' (an event log does not say): review")
+    if options.channel:
+        lines.append(f"channel: every step is on '{options.channel}' (given with --channel; an event log does not say): review")
+    else:
+        lines.append("channel: none written (an event log does not say): add each step's channel where you know it")
     return lines

@@ -229,6 +229,18 @@ class NodeReader:
         self.problem(node, f"{what} must be a number, found {kind_of(node)}", "wrong-type")
         return None
 
+    def integer_between(self, node: yaml.Node, what: str, lowest: int, highest: int) -> int | None:
+        """A whole number from `lowest` to `highest` (`1.5`, `true` or `happy` are not one; `1.0` is, as in JSON Schema)."""
+        if isinstance(node, yaml.ScalarNode) and node.tag in (TAG_INT, TAG_FLOAT):
+            try:
+                number = float(node.value.replace("_", ""))
+            except ValueError:
+                number = math.nan
+            if number.is_integer() and lowest <= number <= highest:
+                return int(number)
+        self.problem(node, f"{what} must be a whole number from {lowest} to {highest}, found {kind_of(node)}", "bad-value")
+        return None
+
     def duration(self, node: yaml.Node, what: str) -> float | None:
         if not isinstance(node, yaml.ScalarNode) or node.tag == TAG_NULL:
             self.problem(node, f"{what} must be a duration like 20m, found {kind_of(node)}", "bad-duration")

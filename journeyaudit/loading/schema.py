@@ -49,6 +49,7 @@ TOP_KEYS = (
     "stage",
     "counterpart",
     "variant_of",
+    "replaces",
     "known",
     "promise",
     "departments",
@@ -66,12 +67,15 @@ STEP_KEYS = (
     "actor",
     "kind",
     "wait",
+    "after",
     "duration",
     "asks",
     "value",
     "next",
     "end",
     "waive",
+    "phase",
+    "feeling",
     "description",
 )
 BRANCH_KEYS = ("to", "p", "when")
@@ -159,6 +163,7 @@ class JourneyReader(NodeReader):
         stage = self.enum(top["stage"][1], "stage", STAGES) if "stage" in top else None
         counterpart = self.slug(top["counterpart"][1], "counterpart") if "counterpart" in top else None
         variant_of = self.slug(top["variant_of"][1], "variant_of") if "variant_of" in top else None
+        replaces = self.slug(top["replaces"][1], "replaces") if "replaces" in top else None
 
         # None: the section itself is broken or missing; references to it are not checked.
         departments = self._departments(top["departments"][1]) if "departments" in top else None
@@ -199,6 +204,7 @@ class JourneyReader(NodeReader):
             stage=stage,
             counterpart=counterpart,
             variant_of=variant_of,
+            replaces=replaces,
             known=tuple(dict.fromkeys(item for item, _ in known)),
             promise=promise,
             waivers=tuple(waivers),
@@ -349,6 +355,11 @@ class JourneyReader(NodeReader):
         value = self.enum(fields["value"][1], f"value of {what}", VALUES) if "value" in fields else "customer"
         end = self.enum(fields["end"][1], f"end of {what}", ENDS) if "end" in fields else None
         wait = self.duration(fields["wait"][1], f"wait of {what}") if "wait" in fields else 0.0
+        after = self.duration(fields["after"][1], f"after of {what}") if "after" in fields else 0.0
+        phase = self.text(fields["phase"][1], f"the phase of {what}") if "phase" in fields else None
+        feeling = None
+        if "feeling" in fields:
+            feeling = self.integer_between(fields["feeling"][1], f"feeling of {what} (-2 angry .. 2 delighted)", -2, 2)
         duration = self.duration(fields["duration"][1], f"duration of {what}") if "duration" in fields else 0.0
         asks: list[str] = []
         if "asks" in fields:
@@ -378,7 +389,10 @@ class JourneyReader(NodeReader):
             or kind is None
             or value is None
             or wait is None
+            or after is None
             or duration is None
+            or ("phase" in fields and phase is None)
+            or ("feeling" in fields and feeling is None)
             or ("end" in fields and end is None)
         ):
             return None
@@ -399,6 +413,9 @@ class JourneyReader(NodeReader):
             location=location(key_node),
             index=index,
             channel_given=channel is not None,
+            after_s=after,
+            phase=phase,
+            feeling=feeling,
         )
 
     def _next(self, source: str, key_node: yaml.Node, node: yaml.Node, step_ids: set[str]) -> tuple[Edge, ...]:

@@ -73,8 +73,10 @@ def bfs_way(
         current = queue.popleft()
         if goal(current):
             way = [current]
-            while parent[way[-1]] is not None:
-                way.append(parent[way[-1]])
+            previous = parent[current]
+            while previous is not None:
+                way.append(previous)
+                previous = parent[previous]
             return tuple(reversed(way))
         for target in successors(journey, current):
             if target not in parent and allowed(target):
@@ -85,3 +87,35 @@ def bfs_way(
 
 def file_order(journey: Journey, step_ids: Iterable[str]) -> list[str]:
     return sorted(set(step_ids), key=lambda step: journey.steps[step].index)
+
+
+def connected_groups(journey: Journey, step_ids: Iterable[str]) -> list[list[str]]:
+    """The steps given, grouped by the edges among them (either direction), each group in file order.
+
+    One problem, one finding: a region of steps sharing a fault (a trap loop, an
+    unreachable fragment) is one problem. Groups come in the file order of their
+    first step. Linear in the edges.
+    """
+    members = set(step_ids)
+    neighbours: dict[str, list[str]] = {step: [] for step in members}
+    for step in members:
+        for target in successors(journey, step):
+            if target in members:
+                neighbours[step].append(target)
+                neighbours[target].append(step)
+    groups = []
+    seen: set[str] = set()
+    for step in file_order(journey, members):
+        if step in seen:
+            continue
+        seen.add(step)
+        group = [step]
+        queue = deque([step])
+        while queue:
+            for other in neighbours[queue.popleft()]:
+                if other not in seen:
+                    seen.add(other)
+                    group.append(other)
+                    queue.append(other)
+        groups.append(file_order(journey, group))
+    return groups

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from journeyaudit.common.durations import duration_against, figure_against
+from journeyaudit.common.durations import duration_against, figure_against, format_share
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
@@ -19,10 +19,13 @@ class BrokenPromise(JourneyRule):
         "expected elapsed time to a `success` end (waits and durations, every way weighed by "
         "its probability, loops included: the analysis's `expected_duration_success_s`) "
         "against `promise.duration`, and the expected number of contacts on the way to "
-        "success (`expected_contacts_success`) against `promise.contacts`. Each broken part "
-        "is a finding of its own, on the journey, with both figures. A journey without a "
-        "`promise` is not judged. An expectation, not the worst case: a promise most "
-        "customers see broken is broken."
+        "success (`expected_contacts_success`: conversations and visits, a transfer within "
+        "one call being one contact; messages the company sends are not contacts) against "
+        "`promise.contacts`. Each broken part is a finding of its own, on the journey, with "
+        "both figures; a broken duration also says what share of customers reach a "
+        "successful end within it (`promise_kept_rate`). A journey without a `promise` is "
+        "not judged. An expectation, not the worst case: a promise most customers see "
+        "broken is broken."
     )
     story = (
         '"I remember working with a customer once who said they needed something by Friday. '
@@ -92,7 +95,9 @@ steps:
                 text = "no way reaches a successful end"
             else:
                 text = f"expected {duration_against(expected, promise.duration_s)} to a successful end"
-            yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised", key="duration")
+            kept = metrics.get("promise_kept_rate")
+            share = f" (kept for {format_share(kept)} of customers)" if isinstance(kept, float) else ""
+            yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised{share}", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
             if math.isinf(contacts):

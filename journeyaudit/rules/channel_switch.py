@@ -18,7 +18,9 @@ class ChannelSwitch(JourneyRule):
         "company sends does not make the customer move, but a call they have to make after "
         "a web form, or a document they have to post after a call, does. Edges into or out "
         "of back-office work (a step on the `internal`, `back-office` or `none` channel) are "
-        "not switches: the customer never sees those steps. One finding per "
+        "not switches: the customer never sees those steps, and neither are edges from or to "
+        "a step whose channel the file does not state (the `web` default of a start without "
+        "`channel`, and the steps that inherit only it). One finding per "
         "edge (a `next` listing the same target twice counts once), on the target step. The "
         "rule judges every edge as written, reachable or not. The `expected_channel_switches` "
         "metric counts the same edges, weighed by how often they are taken."
@@ -71,6 +73,7 @@ steps:
 
     def check(self, context, options):
         steps = context.journey.steps
+        stated = context.analysis.stated_channels
         for source in steps.values():
             seen = set()
             for edge in source.next:
@@ -79,7 +82,7 @@ steps:
                     continue
                 seen.add(target.id)
                 # The same test as the `expected_channel_switches` metric, so the two never disagree.
-                if not channel_switch(source, target):
+                if not channel_switch(source, target, stated):
                     continue
                 yield RawFinding(
                     message=(

@@ -13,12 +13,14 @@ class DepartmentsTouched(JourneyRule):
     category = "handoffs"
     summary = "More than `max` distinct departments on the most likely way."
     description = (
-        "Counts the distinct departments that own a step of the most likely way (from the "
+        "Counts the distinct departments that own a handling step of the most likely way (from the "
         "start, taking the likeliest branch at each step without visiting a step twice, as "
         "the analysis computes it) and reports the journey once when there are more than "
         "`max`. The message names the departments in the order the customer meets them. "
         "Unlike `handoffs`, a department met twice counts once: this is about how many "
-        "parts of the company the customer has to deal with, on the way most of them walk."
+        "parts of the company the customer has to deal with, on the way most of them walk. "
+        "An automated message (a `notification` by `system`) touches no department: it sends "
+        "a letter, it does not handle the case."
     )
     story = (
         '"the involvement of at least four (4) different departments (I stopped counting)" '
@@ -50,7 +52,12 @@ steps:
     department: legal
     next: open
   open:
-    title: Account opened
+    title: Account setup opens the account
+    department: it
+    channel: internal
+    next: opened
+  opened:
+    title: Account opened, email sent
     department: it
     channel: email
     actor: system
@@ -83,7 +90,7 @@ steps:
         way = tuple(step for step in context.analysis.most_likely_way if step in journey.steps)
         departments: list[str] = []
         for step in way:
-            if journey.steps[step].department not in departments:
+            if journey.steps[step].is_handling and journey.steps[step].department not in departments:
                 departments.append(journey.steps[step].department)
         if len(departments) <= options["max"]:
             return

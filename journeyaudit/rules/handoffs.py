@@ -13,7 +13,9 @@ class Handoffs(JourneyRule):
     category = "handoffs"
     summary = "The loop-free way with the most hand-offs has more than `max`."
     description = (
-        "A hand-off is an edge between two steps owned by different departments. The rule "
+        "A hand-off is a change of department between two handling steps that follow each "
+        "other on a way: an automated message (a `notification` by `system`) in between "
+        "neither makes nor breaks one. The rule "
         "takes the worst loop-free way (the one with the most hand-offs, from the analysis) "
         "and reports it once per journey when it has more than `max` hand-offs. The "
         "message names the chain of departments the case goes through, in order; the finding "
@@ -54,11 +56,9 @@ steps:
     department: front
     next: letter
   letter:
-    title: Confirmation letter
+    title: The mail room prints the new policy and posts it
     department: mail
     channel: mail
-    actor: system
-    kind: notification
     end: success
 """
     passing = """\
@@ -86,11 +86,12 @@ steps:
         journey = context.journey
         limit = options["max"]
         way = tuple(step for step in context.analysis.worst_handoffs.steps if step in journey.steps)
-        departments = [journey.steps[step].department for step in way]
-        landing = [way[i] for i in range(1, len(way)) if departments[i] != departments[i - 1]]
+        handling = [step for step in way if journey.steps[step].is_handling]
+        departments = [journey.steps[step].department for step in handling]
+        landing = [handling[i] for i in range(1, len(handling)) if departments[i] != departments[i - 1]]
         if len(landing) <= limit:
             return
-        chain = [departments[0]] + [departments[i] for i in range(1, len(way)) if departments[i] != departments[i - 1]]
+        chain = departments[:1] + [departments[i] for i in range(1, len(handling)) if departments[i] != departments[i - 1]]
         titles = " → ".join(shorten([journey.department_title(department) for department in chain]))
         yield RawFinding(
             message=f"{titles}: {number(len(landing))} hand-offs on the worst way (max {number(limit)})",

@@ -31,8 +31,12 @@ class LongWait(JourneyRule):
         "queue, hold, post) is strictly longer than the limit for the step's channel. Each "
         "channel has its own limit because customers expect different things of each: minutes "
         "on the phone, a day for an email, days for a letter. Channels without a limit of "
-        "their own use `other`; any channel name can be given a limit (`video: 3m`). The rule "
-        "judges every step as written, reachable or not."
+        "their own use `other`; any channel name can be given a limit (`video: 3m`). A step "
+        "whose channel the file does not state (a start without `channel`, which defaults "
+        "to `web`, and the steps that inherit only that default) is judged against `other`, "
+        "never against a channel it may not be on. Time booked by appointment (`after`: a "
+        "call-back tomorrow morning, a visit slot) is not a wait and is never judged. The "
+        "rule judges every step as written, reachable or not."
     )
     story = (
         '"If you\'re like most customers, sick and tired of waiting on hold (\'thank you for '
@@ -71,17 +75,19 @@ steps:
 """
 
     def check(self, context, options):
+        stated = context.analysis.stated_channels
         for step in context.journey.steps.values():
-            limit = options.get(step.channel, options.get("other"))
+            channel = step.channel if step.id in stated else None
+            limit = options.get(channel, options.get("other")) if channel else options.get("other")
             if limit is None or step.wait_s <= limit:
                 continue
-            whose = step.channel if step.channel in options else "channels without a limit of their own"
+            if channel is None:
+                where, whose = "", "steps whose channel the file does not state"
+            else:
+                where = " while the back office works" if channel in INTERNAL_CHANNELS else f" on {channel}"
+                whose = channel if channel in options else "channels without a limit of their own"
             yield RawFinding(
-                message=(
-                    f"the customer waits {duration(step.wait_s)} "
-                    + ("while the back office works" if step.channel in INTERNAL_CHANNELS else f"on {step.channel}")
-                    + f" (max {duration(limit)} for {whose})"
-                ),
+                message=f"the customer waits {duration(step.wait_s)}{where} (max {duration(limit)} for {whose})",
                 step=step.id,
                 steps=(step.id,),
             )

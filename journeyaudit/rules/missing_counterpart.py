@@ -10,10 +10,11 @@ class MissingCounterpart(PortfolioRule):
     id = "missing-counterpart"
     default_severity = "warning"
     category = "portfolio"
-    summary = "A `counterpart` or `variant_of` names a journey that is not in the audited set."
+    summary = "A `counterpart`, `variant_of` or `replaces` names a journey that is not in the audited set."
     description = (
         "The portfolio rules (`effort-asymmetry`, `loyalty-penalty`) judge a journey against "
-        "the journey its `counterpart` or `variant_of` names. When that journey is not among "
+        "the journey its `counterpart` or `variant_of` names, and reports set a redesign beside "
+        "the journey its `replaces` names (the as-is). When that journey is not among "
         "the journeys audited together (a typo in the id, or a file left out of the run), "
         "they cannot judge it: this rule says so, with one finding per missing reference, "
         "on the journey that names it, instead of staying silent or crashing. The message "
@@ -74,7 +75,12 @@ steps:
     def check_portfolio(self, contexts, options):
         for journey_id, context in contexts.items():
             journey = context.journey
-            for key, other_id in (("counterpart", journey.counterpart), ("variant_of", journey.variant_of)):
+            references = (
+                ("counterpart", journey.counterpart),
+                ("variant_of", journey.variant_of),
+                ("replaces", journey.replaces),
+            )
+            for key, other_id in references:
                 if other_id is None or other_id in contexts:
                     continue
                 yield RawFinding(

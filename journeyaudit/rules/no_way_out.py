@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules._common import q
+from journeyaudit.analysis.graph import bfs_distance
+from journeyaudit.rules._common import connected_groups, join, q
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -17,7 +18,9 @@ class NoWayOut(JourneyRule):
         "`abandoned` ends or dead ends lie ahead. The message says which. A journey without "
         "any `success` end is reported once, on the journey, instead of on each of its steps. "
         "Unreachable steps are left to `unreachable-step`, and steps without `next` to "
-        "`dead-end`."
+        "`dead-end`. One problem, one finding: steps that cannot succeed and lead into each "
+        "other (a loop with no exit, a branch that only fails) are one finding, on the step "
+        "where customers enter them, naming the others."
     )
     story = (
         '"It took only a few minutes to get the loan. But paying it back required two (2) hours '
@@ -93,14 +96,27 @@ steps:
             "abandoned ends": _reaching(journey, lambda step: step.end == "abandoned"),
             "dead ends": _reaching(journey, lambda step: not step.end and not step.next),
         }
-        for step_id in reported:
-            if step_id in analysis.traps:
-                message = f"{q(step_id)} is caught in a loop with no way out: no branch customers take from it leads to an end"
+        graph = analysis.graph
+        distance = bfs_distance(graph) if graph is not None else []
+
+        def nearness(step_id: str) -> tuple[int, int]:
+            index = journey.steps[step_id].index
+            return (distance[graph.index[step_id]] if graph is not None else 0, index)
+
+        for group in connected_groups(journey, reported):
+            entry = min(group, key=nearness)
+            others = [q(step) for step in group if step != entry]
+            if entry in analysis.traps:
+                message = f"{q(entry)} is caught in a loop with no way out: no branch customers take from it leads to an end"
+                if others:
+                    message += f" ({join(others)} with it)"
             else:
-                kinds = [kind for kind, steps in ahead.items() if step_id in steps]
+                kinds = [kind for kind, steps in ahead.items() if entry in steps]
                 what = " and ".join(kinds) if kinds else "no end"
-                message = f"no way from {q(step_id)} reaches a successful end: only {what} ahead"
-            yield RawFinding(message=message, step=step_id, steps=(step_id,))
+                message = f"no way from {q(entry)} reaches a successful end: only {what} ahead"
+                if others:
+                    message += f" (nor from {join(others)}, after it)"
+            yield RawFinding(message=message, step=entry, steps=(entry,))
 
 
 def _reaching(journey, goal) -> set[str]:

@@ -16,10 +16,10 @@ class RepeatedAsk(JourneyRule):
     description = (
         "A data item is already held at a step when it is in the journey's `known` list or "
         "was asked at an earlier step, judged by the analysis's data-flow (never by listing "
-        "ways). For each reachable step, the items it asks that are held on every way into "
-        "it make one finding (at the configured severity, `data` = those ids, sorted); the "
-        "items held on some ways only make a second, separate finding at `info` severity "
-        "(\"possibly\" repeated). The message names the items by their titles and, for each, "
+        "ways). Each reachable step that asks for held items is one finding, however many "
+        "items: at the configured severity when some item is held on every way into it, at "
+        "`info` when the items are held on some ways only (\"possibly\" repeated); `data` "
+        "lists the items, sorted. The message names the items by their titles and, for each, "
         "where it was first given: the step that first asked it, or the steps (\"'a' or "
         "'b'\") when the ways to the step differ. An item in `known` that the customer was "
         "also asked on every way is \"already given at\" that step; otherwise it is \"already "
@@ -97,21 +97,23 @@ steps:
             asks = list(dict.fromkeys(step.asks))  # file order, each item once
             definite = [item for item in asks if item in held_must]
             possible = [item for item in asks if item in held_may and item not in held_must]
+            if not definite and not possible:
+                continue
+            parts = []
             if definite:
-                yield RawFinding(
-                    message="asks again for " + where.text(step.id, definite),
-                    step=step.id,
-                    steps=(step.id,),
-                    data=tuple(sorted(definite)),
-                )
+                parts.append("asks again for " + where.text(step.id, definite))
             if possible:
-                yield RawFinding(
-                    message="possibly asks again for " + where.text(step.id, possible) + " (on some ways to this step)",
-                    step=step.id,
-                    steps=(step.id,),
-                    data=tuple(sorted(possible)),
-                    severity="info",
-                )
+                maybe = where.text(step.id, possible) + " (on some ways to this step)"
+                parts.append(("and possibly for " if definite else "possibly asks again for ") + maybe)
+            # One finding per step (one problem, one finding): at the rule's severity when
+            # something is held on every way, `info` when only on some.
+            yield RawFinding(
+                message="; ".join(parts),
+                step=step.id,
+                steps=(step.id,),
+                data=tuple(sorted(definite + possible)),
+                severity=None if definite else "info",
+            )
 
 
 class _Where:
@@ -133,11 +135,11 @@ class _Where:
         self.analysis = analysis
         self.graph = analysis.graph
         self._ancestors = None
-        self._first: dict[str, int] = {}
+        self._first: dict[str, int] | None = None
 
     def first_askers(self, item) -> int:
-        if not self._first:  # one pass over the steps for every item
-            self._first = {None: 0}
+        if self._first is None:  # one pass over the steps for every item
+            self._first = {}
             for u, step_id in enumerate(self.graph.ids):
                 if not self.graph.reachable[u]:
                     continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules._common import q
+from journeyaudit.rules._common import connected_groups, join, q
 from journeyaudit.rules.base import JourneyRule, RawFinding
 
 
@@ -16,7 +16,9 @@ class UnreachableStep(JourneyRule):
         "whatever their probability. Such a step is model hygiene: a leftover, a typo in a "
         "`next`, or a branch someone forgot to connect. Every figure of the audit ignores it, "
         "and the rules that follow ways (repeated asks, hand-offs, silence) never look at it, "
-        "so whatever it hides stays hidden until it is connected."
+        "so whatever it hides stays hidden until it is connected. Unreachable steps linked "
+        "to each other (a forgotten branch of several steps) are one finding, on the branch's "
+        "first step in the file, naming the others."
     )
     story = (
         "Model hygiene rather than a story: a journey map that shows steps no customer can "
@@ -68,10 +70,12 @@ steps:
 
     def check(self, context, options):
         journey, analysis = context.journey, context.analysis
-        for step in journey.steps.values():
-            if step.id not in analysis.reachable:
-                yield RawFinding(
-                    message=f"{q(step.id)} is never reached: no way from the start {q(journey.start)} leads to it",
-                    step=step.id,
-                    steps=(step.id,),
-                )
+        unreachable = [step_id for step_id in journey.steps if step_id not in analysis.reachable]
+        for group in connected_groups(journey, unreachable):
+            first, others = group[0], group[1:]
+            also = f" (nor to {join(q(step) for step in others)}, linked to it)" if others else ""
+            yield RawFinding(
+                message=f"{q(first)} is never reached: no way from the start {q(journey.start)} leads to it{also}",
+                step=first,
+                steps=(first,),
+            )

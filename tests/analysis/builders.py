@@ -66,3 +66,27 @@ def journey(steps: dict, *, start: str | None = None, known=(), journey_id: str 
         start=start or next(iter(steps)),
         known=tuple(known),
     )
+
+
+def absorbing_and_reachable(transitions: dict[str, dict[str, float]], start: str) -> tuple[set[str], set[str]]:
+    """Written from the definitions, for brute-force checks: the steps reachable from the start,
+    and the absorbing ones: ends, dead ends and traps (no end or dead end reachable along
+    branches taken)."""
+    reachable = {start}
+    frontier = [start]
+    while frontier:
+        u = frontier.pop()
+        for v in transitions[u]:
+            if v not in reachable:
+                reachable.add(v)
+                frontier.append(v)
+    stops = {u for u in transitions if not transitions[u]}  # ends and dead ends
+    can_stop = set(stops)
+    changed = True
+    while changed:
+        changed = False
+        for u in transitions:
+            if u not in can_stop and any(v in can_stop for v, p in transitions[u].items() if p > 0):
+                can_stop.add(u)
+                changed = True
+    return stops | (reachable - can_stop), reachable

@@ -176,17 +176,20 @@ def test_most_likely_way_stops_where_the_customer_is_stuck_in_a_trap():
 
 
 def test_contacts_of_successful_customers_only():
-    # call (a contact) -> done (success, 0.5) or -> letter (system notification, a contact)
-    # -> gave-up (abandoned). Successful customers had 1 contact; everyone 1.5 on average.
+    # call (a contact) -> done (success, 0.5) or -> letter (system notification: a message)
+    # -> call-again (a second call, 0.5 of the customers) -> gave-up (abandoned).
+    # Successful customers had 1 contact; everyone 1.5 on average; 0.5 messages.
     j = journey(
         {
-            "call": {"next": [("done", 0.5), ("letter", 0.5)]},
+            "call": {"channel": "phone", "next": [("done", 0.5), ("letter", 0.5)]},
             "done": {"actor": "customer", "end": "success"},
-            "letter": {"actor": "system", "kind": "notification", "next": "gave-up"},
+            "letter": {"actor": "system", "kind": "notification", "channel": "mail", "next": "call-again"},
+            "call-again": {"channel": "phone", "next": "gave-up"},
             "gave-up": {"actor": "customer", "end": "abandoned"},
         }
     )
     a = analyze(j)
     assert a.metrics["expected_contacts"] == 1.5
     assert a.metrics["expected_contacts_success"] == 1.0
+    assert a.metrics["expected_messages"] == 0.5
     assert a.metrics["abandon_rate"] == 0.5

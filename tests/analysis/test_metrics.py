@@ -34,19 +34,20 @@ def test_loan_payoff_figures_match_the_output_contract(loan_payoff):
 
 
 def test_loan_payoff_effort_and_score_follow_the_documented_formula(loan_payoff):
-    # docs/metrics.md: 3 * 5 hand-offs + 2 * 0.8 switches + 10.4 asks + 2 * 8 repeated
+    # docs/metrics.md: 3 * 4 hand-offs + 2 * 0.8 switches + 10.4 asks + 2 * 8 repeated
     # + 3420 s on hold (57 min of phone queues) / 600 + 103680 s of other waiting
     # (0.4 x 3 days by post) / 86400 + 2460 s / 600 active
-    # = 15 + 1.6 + 10.4 + 16 + 5.7 + 1.2 + 4.1
+    # = 12 + 1.6 + 10.4 + 16 + 5.7 + 1.2 + 4.1
     assert loan_payoff.metrics["expected_hold_s"] == pytest.approx(3420)
-    assert loan_payoff.metrics["effort"] == pytest.approx(54.0)
-    # 100 * 25 / (25 + 54) = 31.6 -> 32
-    assert loan_payoff.metrics["score"] == 32
+    assert loan_payoff.metrics["effort"] == pytest.approx(51.0)
+    # 100 * 25 / (25 + 51) = 32.9 -> 33
+    assert loan_payoff.metrics["score"] == 33
 
 
 def test_loan_payoff_worst_way_and_most_likely_way(loan_payoff):
-    # The worst way posts the proof of funds (3 days): contact-center -> loans ->
-    # compliance -> (compliance) -> loans -> payments -> loans: 5 hand-offs.
+    # Both ways have 4 hand-offs: contact-center -> loans -> compliance -> loans ->
+    # payments (the closing letter is an automated message: no hand-off); the search
+    # keeps the first it finds, through the proof of funds.
     assert loan_payoff.worst_handoffs.steps == (
         "call", "loans-desk", "compliance-check", "send-proof", "back-to-loans", "pay", "closed",
     )

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from journeyaudit.analysis import analyze
-from tests.analysis.builders import journey
+from tests.analysis.builders import absorbing_and_reachable, journey
 
 DATA = ["name", "id", "iban"]
 
@@ -63,24 +63,7 @@ def exact_chain(steps, weights):
     for u, branches in weights.items():
         for v, p in branches:
             transitions[u][v] = transitions[u].get(v, 0) + p
-    reachable = {start}
-    frontier = [start]
-    while frontier:
-        u = frontier.pop()
-        for v in transitions[u]:
-            if v not in reachable:
-                reachable.add(v)
-                frontier.append(v)
-    stops = {u for u in ids if not transitions[u]}  # ends and dead ends
-    can_stop = set(stops)
-    changed = True
-    while changed:
-        changed = False
-        for u in ids:
-            if u not in can_stop and any(v in can_stop for v in transitions[u]):
-                can_stop.add(u)
-                changed = True
-    absorbing = stops | (reachable - can_stop)
+    absorbing, reachable = absorbing_and_reachable(transitions, start)
     transient = [u for u in ids if u in reachable and u not in absorbing]
     visits = {u: Fraction(0) for u in ids}
     if start in absorbing:

@@ -91,7 +91,7 @@ def test_synthetic_start_when_cases_start_at_different_activities(tmp_path):
     assert "{to: a, p: 0.833}" in text and "{to: b, p: 0.167}" in text
     # synthetic steps are markers: no contact, no channel switch
     for step_id in ("start", "b-end"):
-        assert not journey.steps[step_id].is_contact
+        assert not journey.steps[step_id].is_contact_step
         assert journey.steps[step_id].channel == journey.steps["a"].channel
 
 
@@ -211,6 +211,19 @@ def test_discovered_journeys_audit_without_input_problems(tmp_path):
     assert len(audit.journeys) == 2
     # the synthetic steps add no channel switch of their own
     assert not [f for f in audit.all_findings() if f.rule == "channel-switch"]
+    # a log records no channel, so none is written and no wait is judged against one
+    assert "channel:" not in out.read_text(encoding="utf-8").split("steps:", 1)[1]
+    for finding in audit.all_findings():
+        assert finding.rule != "long-wait" or " on " not in finding.message, finding.message
+
+
+def test_a_channel_given_on_the_command_line_is_written_on_every_step(tmp_path):
+    out = tmp_path / "small.yaml"
+    result = CliRunner().invoke(discover_command, [str(csv_log(tmp_path)), "-o", str(out), "--channel", "Phone"])
+    assert result.exit_code == 0, result.output
+    journey = load(out.read_text(encoding="utf-8"))
+    assert {step.channel for step in journey.steps.values()} == {"phone"}
+    assert all(step.channel_given for step in journey.steps.values())
 
 
 def test_missing_departments_and_accents(tmp_path):

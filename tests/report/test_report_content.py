@@ -25,7 +25,7 @@ def test_index_lists_journeys_worst_score_first_with_key_figures(trees, examples
     assert payoff[1] == str(metrics["score"])
     assert payoff[2] == "1d 6h"  # expected_duration_s 109560
     assert payoff[3] == "98%"  # waiting share 107100 / 109560
-    assert payoff[4] == "5"  # expected hand-offs
+    assert payoff[4] == "4"  # expected hand-offs (the closing letter is an automated message)
     assert payoff[5] == "4"  # departments
     assert payoff[6] == "8"  # repeated asks
     assert payoff[7] == "100%"
@@ -73,7 +73,7 @@ def test_journey_page_head_and_metric_cards(trees):
     }
     assert cards["Expected time"] == "1d 6h"
     assert cards["Customer waiting"] == "98%"
-    assert cards["Hand-offs"] == "5"
+    assert cards["Hand-offs"] == "4"
     assert cards["Departments"] == "4"
     assert cards["Repeated asks"] == "8"
     assert cards["Success rate"] == "100%"
@@ -153,10 +153,15 @@ def test_handoff_edges_highlighted_counted_and_branches_labelled(trees, examples
     tree = trees["loan-payoff.html"]
     handoffs = [g for g in tree.find_all("g", cls="edge") if "handoff" in g.classes]
     # call→loans-desk, loans-desk→compliance-check, compliance-check→back-to-loans,
-    # send-proof→back-to-loans, back-to-loans→pay, pay→closed
-    assert len(handoffs) == 6
+    # send-proof→back-to-loans, back-to-loans→pay; not pay→closed: the closing letter
+    # is an automated message, no hand-off
+    assert len(handoffs) == 5
+    payoff = next(r for r in examples_result.journeys if r.journey.id == "loan-payoff").journey
+    into_letter = f"edge-{payoff.steps['pay'].index}-{payoff.steps['closed'].index}"
+    assert into_letter not in {g.attrs.get("id") for g in handoffs}
+    assert tree.by_id(into_letter) is not None  # the arrow is drawn, as a plain flow
     facts = " ".join(tree.find("div", cls="diagram-facts").text().split())
-    assert "6 hand-off arrows" in facts and "5 hand-offs expected" in facts
+    assert "5 hand-off arrows" in facts and "4 hand-offs expected" in facts
     svg_text = " ".join(tree.find("svg", cls="swimlane").text().split())
     assert "40%" in svg_text and "60%" in svg_text
 
@@ -191,9 +196,10 @@ def test_handoff_matrix_is_visits_times_probability(trees, examples_result):
     assert matrix[("contact-center", "loans")] == 1.0
     assert abs(matrix[("compliance", "loans")] - 1.0) < 1e-9  # 0.6 direct + 0.4 via send-proof
     assert abs(sum(matrix.values()) - payoff.metrics["expected_handoffs"]) < 1e-9
+    assert ("payments", "loans") not in matrix  # the letter from loans after payments is a message
     table = trees["loan-payoff.html"].find("table", cls="matrix")
     total = " ".join(table.find("tfoot").text().split())
-    assert total.endswith("5")
+    assert total.endswith("4")
 
 
 def test_time_chart_wait_and_work_per_department(trees, examples_result):

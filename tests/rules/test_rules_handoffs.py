@@ -71,7 +71,9 @@ def test_a_third_department_in_between_is_no_ping_pong():
     assert run("ping-pong", chain("a", "b", "c", "a")) == []
 
 
-def test_ping_pong_once_per_department_pair_and_returning_step():
+def test_ping_pong_one_problem_however_many_branches_lead_back():
+    # Alpha sends the case to Bravo (s1 or s2), Bravo sends it back (s3 or s4): one
+    # problem, at the first return, naming the other step it comes back at.
     text = journey(
         "  s0: {title: S0, department: a, next: [s1, s2]}\n"
         "  s1: {title: S1, department: b, next: s3}\n"
@@ -83,8 +85,48 @@ def test_ping_pong_once_per_department_pair_and_returning_step():
         "  u2: {title: U2, department: c, end: success}\n",
         departments=DEPARTMENTS,
     )
-    found = sorted((f.step, f.steps) for f in run("ping-pong", text))
-    assert found == [("s3", ("s0", "s1", "s3")), ("s4", ("s0", "s2", "s4"))]
+    (finding,) = run("ping-pong", text)
+    assert finding.step == "s3" and finding.steps == ("s0", "s1", "s3")
+    assert finding.message.endswith("; it also comes back at 's4'")
+
+
+def test_a_loop_back_and_forth_is_one_ping_pong():
+    # a <-> b in a loop, then back to a at the end: A -> B -> A and B -> A -> B on every
+    # lap, one problem.
+    text = journey(
+        "  s0: {title: S0, department: a, next: s1}\n"
+        "  s1: {title: S1, department: b, next: [s0, s2]}\n"
+        "  s2: {title: S2, department: a, end: success}\n",
+        departments=DEPARTMENTS,
+    )
+    (finding,) = run("ping-pong", text)
+    assert finding.step == "s0" and finding.steps == ("s0", "s1", "s0")
+    assert finding.message == (
+        "the case goes from Alpha to Bravo and back to Alpha at 's0' ('s0' → 's1' → 's0'); "
+        "it also comes back at 's1' and 's2'"
+    )
+
+
+def test_the_same_departments_elsewhere_in_the_journey_are_another_problem():
+    text = chain("a", "b", "a", "c", "e", "a", "b", "a")
+    assert sorted(f.step for f in run("ping-pong", text)) == ["s2", "s7"]
+
+
+def test_an_automated_message_in_between_is_transparent():
+    # b's automated SMS between two steps of a is no hand-off and no ping-pong; a message
+    # between a and b does not hide the return either.
+    text = journey(
+        "  s0: {title: S0, department: a, next: sms}\n"
+        "  sms: {title: SMS, department: b, actor: system, kind: notification, channel: sms, next: s1}\n"
+        "  s1: {title: S1, department: a, next: s2}\n"
+        "  s2: {title: S2, department: b, next: letter}\n"
+        "  letter: {title: Letter, department: c, actor: system, kind: notification, channel: mail, next: s3}\n"
+        "  s3: {title: S3, department: a, end: success}\n",
+        departments=DEPARTMENTS,
+    )
+    (finding,) = run("ping-pong", text)
+    assert finding.steps == ("s1", "s2", "letter", "s3")
+    assert run("handoffs", text, max=1)[0].message == "Alpha → Bravo → Alpha: 2 hand-offs on the worst way (max 1)"
 
 
 def test_departments_touched_counts_the_most_likely_way_only():

@@ -166,9 +166,10 @@ def test_other_stages_are_not_judged():
 
 def promised(promise: str) -> str:
     return journey(
-        # 1h on the phone, then a 0.5 chance of a second call of 1h: expected 1.5h, 1.5 contacts.
+        # 1h on the phone, then a 0.5 chance of a visit to the branch of 1h (a second
+        # contact: another channel): expected 1.5h, 1.5 contacts; half the customers in 1h.
         "  s0: {title: S0, department: d, channel: phone, duration: 1h, next: [s1, ok]}\n"
-        "  s1: {title: S1, department: d, channel: phone, duration: 1h, next: ok}\n"
+        "  s1: {title: S1, department: d, channel: branch, duration: 1h, next: ok}\n"
         "  ok: {title: OK, department: d, actor: customer, end: success}\n",
         header=f"promise: {promise}\n",
     )
@@ -182,7 +183,7 @@ def test_each_broken_part_is_its_own_finding():
     (finding,) = run("broken-promise", promised("{duration: 2h, contacts: 1}"))
     assert finding.message == "expected 1.5 contacts to a successful end, 1 contact promised"
     (finding,) = run("broken-promise", promised("{duration: 1h}"))
-    assert finding.message == "expected 1h 30m to a successful end, 1h promised"
+    assert finding.message == "expected 1h 30m to a successful end, 1h promised (kept for 50% of customers)"
     assert len(run("broken-promise", promised("{duration: 1h, contacts: 1}"))) == 2
 
 
@@ -200,12 +201,14 @@ def test_silence_from_the_start_and_between_contacts():
         "  wait: {title: Wait, department: d, actor: customer, wait: 1d, next: letter}\n"
         "  letter: {title: Letter, department: d, actor: system, kind: notification, wait: 1d 1m, end: success}\n"
     )
+    # One finding per gap, at the touchpoint that ends it: 'letter' is reached straight
+    # from 'call' (1d 1m) or through 'wait' (2d 1m): one gap, the longest named.
     found = {(f.step, f.steps): f.message for f in run("silence-gap", text)}
     assert found == {
-        ("form", ("form", "post", "call")):
-            "2d 1h without contact from the start to 'call' through 'form' and 'post' (max 2d)",
-        ("call", ("call", "wait", "letter")):
-            "2d 1m without contact from 'call' to 'letter' through 'wait' (max 2d)",
+        ("call", ("form", "post", "call")):
+            "2d 1h of silence from the start to 'call' through 'form' and 'post' (max 2d)",
+        ("letter", ("call", "wait", "letter")):
+            "2d 1m of silence from 'call' to 'letter' through 'wait' (max 2d)",
     }
     assert run("silence-gap", text, max="3d") == []
 
@@ -214,7 +217,7 @@ def test_silence_when_the_start_is_a_contact():
     text = journey("  s0: {title: S0, department: d, channel: mail, actor: system, wait: 3d, end: success}\n")
     (finding,) = run("silence-gap", text)
     assert finding.step == "s0" and finding.steps == ("s0",)
-    assert finding.message == "3d without contact from the start to 's0' (max 2d)"
+    assert finding.message == "3d of silence from the start to 's0' (max 2d)"
 
 
 def test_a_loop_of_steps_without_contact_is_walked_once():
@@ -226,4 +229,5 @@ def test_a_loop_of_steps_without_contact_is_walked_once():
     )
     (finding,) = run("silence-gap", text)
     assert finding.steps == ("call", "fill", "check", "done")
-    assert finding.message.startswith("2d 1h without contact from 'call' to 'done'")
+    assert finding.step == "done"
+    assert finding.message.startswith("2d 1h of silence from 'call' to 'done'")

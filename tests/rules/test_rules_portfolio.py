@@ -98,3 +98,17 @@ def test_loyalty_penalty_when_the_base_journey_is_the_loyal_one():
     # The other way round, the new customers make more effort: nothing to report.
     heavier_new = simple("new", extra="variant_of: existing\n", wait="30m", segment="new")
     assert run_portfolio_on("loyalty-penalty", [simple("existing", segment="vip"), heavier_new]) == []
+
+
+def test_a_redesign_whose_as_is_is_missing_is_reported_like_a_counterpart():
+    to_be = simple("close-card-v2", extra="replaces: close-crad\n")
+    as_is = simple("close-card")
+    (finding,) = run_portfolio_on("missing-counterpart", [to_be, as_is])
+    assert finding.journey == "close-card-v2" and finding.related_journeys == ("close-crad",)
+    assert finding.message == (
+        "replaces 'close-crad' is not among the audited journeys, so it cannot be compared: "
+        "audit both together; did you mean 'close-card'?"
+    )
+    fixed = simple("close-card-v2", extra="replaces: close-card\n")
+    assert fixed.journey.replaces == "close-card"
+    assert run_portfolio_on("missing-counterpart", [fixed, as_is]) == []

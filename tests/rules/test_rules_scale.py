@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from benchmarks.synthetic import dense
 from journeyaudit.rules.registry import all_rules
 
 from .helpers import context_of, run_on, run_portfolio_on
@@ -42,3 +43,22 @@ def test_every_rule_on_a_60_decision_ladder():
             reported.add(rule_id)
     assert time.perf_counter() - started < 10
     assert {"handoffs", "repeated-ask", "repeated-verification", "long-wait", "silence-gap"} <= reported
+
+
+def test_a_dense_journey_of_150_steps_each_linked_to_all_others_audits_in_under_2_seconds():
+    text = dense(150)
+    assert 110_000 < len(text.encode()) < 140_000
+    # Processor time, so that other work on the machine does not count.
+    started = time.process_time()
+    context = context_of(text)
+    findings = {}
+    for rule_id, checker in all_rules().items():
+        findings[rule_id] = run_portfolio_on(rule_id, [context]) if checker.portfolio else run_on(rule_id, context)
+    elapsed = time.process_time() - started
+    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    # One problem, one finding: five departments make at most ten back-and-forth pairs.
+    assert 1 <= len(findings["ping-pong"]) <= 10
+    assert len(findings["silence-gap"]) <= 150
+    metrics = context.analysis.metrics
+    assert metrics["approximate"] is True  # the loop region of 150 steps is bounded, and says so
+    assert 0 <= metrics["promise_kept_rate"] <= metrics["promise_kept_rate"] + metrics["promise_kept_rate_error"] <= 1

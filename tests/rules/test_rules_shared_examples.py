@@ -50,24 +50,30 @@ def test_repeated_ask(payoff):
 
 
 def test_handoffs(payoff):
+    # The closing letter is an automated message: no hand-off into it, 4 in all.
     (finding,) = run_on("handoffs", payoff)
     assert finding.message == (
-        "Contact center → Loan servicing → Compliance → Loan servicing → Payments → Loan servicing: "
-        "5 hand-offs on the worst way (max 3)"
+        "Contact center → Loan servicing → Compliance → Loan servicing → Payments: "
+        "4 hand-offs on the worst way (max 3)"
     )
-    assert finding.steps == ("call", "loans-desk", "compliance-check", "send-proof", "back-to-loans", "pay", "closed")
+    assert finding.steps[:3] == ("call", "loans-desk", "compliance-check")
+    assert finding.steps[-3:] == ("back-to-loans", "pay", "closed")
     assert finding.step == "pay"  # the 4th hand-off lands there
 
 
 def test_ping_pong(payoff):
-    found = {f.steps: f for f in run_on("ping-pong", payoff)}
-    finding = found[("loans-desk", "compliance-check", "back-to-loans")]
+    # loans -> compliance -> loans, once (through 'send-proof' or not); not loans ->
+    # payments -> loans: the letter from loans is a message.
+    (finding,) = run_on("ping-pong", payoff)
+    assert finding.steps == ("loans-desk", "compliance-check", "back-to-loans")
     assert finding.step == "back-to-loans"
     assert "Loan servicing to Compliance and back to Loan servicing" in finding.message
+    assert "Payments" not in finding.message
 
 
 def test_departments_touched(payoff):
     (finding,) = run_on("departments-touched", payoff)
+    assert finding.steps == ("call", "loans-desk", "compliance-check", "back-to-loans", "pay", "closed")
     assert finding.step is None
     assert finding.message.startswith("4 departments on the most likely way")
     for title in ("Contact center", "Loan servicing", "Compliance", "Payments"):
@@ -104,19 +110,23 @@ def test_no_feedback(payoff, application):
 
 
 def test_broken_promise(payoff):
+    # 15 minutes and 1 contact promised; 1.4 contacts expected: one long call
+    # (transfers included), a second one for the 40 % who post the proof; the
+    # closing letter is a message, not a contact.
     messages = [f.message for f in run_on("broken-promise", payoff)]
     assert messages == [
-        "expected 1d 6h to a successful end, 15m promised",
-        "expected 6 contacts to a successful end, 1 contact promised",
+        "expected 1d 6h to a successful end, 15m promised (kept for 0% of customers)",
+        "expected 1.4 contacts to a successful end, 1 contact promised",
     ]
+    assert payoff.analysis.metrics["expected_messages"] == 1.0
 
 
 def test_silence_gap(payoff):
+    # One gap, at the step that ends it: 3d wait + 30m at send-proof, then back-to-loans' 10m wait.
     (finding,) = run_on("silence-gap", payoff)
-    assert finding.step == "compliance-check"
+    assert finding.step == "back-to-loans"
     assert finding.steps == ("compliance-check", "send-proof", "back-to-loans")
-    # 3d wait + 30m at send-proof, then back-to-loans' 10m wait.
-    assert finding.message == "3d 40m without contact from 'compliance-check' to 'back-to-loans' through 'send-proof' (max 2d)"
+    assert finding.message == "3d 40m of silence from 'compliance-check' to 'back-to-loans' through 'send-proof' (max 2d)"
 
 
 def test_effort_asymmetry(payoff, application):

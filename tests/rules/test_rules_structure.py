@@ -5,16 +5,18 @@ from __future__ import annotations
 from .helpers import context_of, journey, run
 
 
-def test_unreachable_steps_in_file_order():
+def test_unreachable_steps_in_file_order_one_finding_per_forgotten_branch():
     text = journey(
         "  a: {title: A, department: d, next: b}\n"
         "  x: {title: X, department: d, next: y}\n"
         "  b: {title: B, department: d, end: success}\n"
         "  y: {title: Y, department: d, end: success}\n"
+        "  z: {title: Z, department: d, next: b}\n"
     )
     findings = run("unreachable-step", text)
-    assert [f.step for f in findings] == ["x", "y"]
-    assert findings[0].message == "'x' is never reached: no way from the start 'a' leads to it"
+    assert [f.step for f in findings] == ["x", "z"]
+    assert findings[0].message == "'x' is never reached: no way from the start 'a' leads to it (nor to 'y', linked to it)"
+    assert findings[1].message == "'z' is never reached: no way from the start 'a' leads to it"
 
 
 def test_a_branch_with_probability_zero_still_reaches():
@@ -61,8 +63,11 @@ def test_trap_loop_and_failure_only_branches():
     )
     found = {f.step: f.message for f in run("no-way-out", text)}
     # `a` can succeed; `stuck` has no next (dead-end's job); `lost` is unreachable.
-    assert set(found) == {"loop1", "loop2", "fail1"}
-    assert found["loop1"] == "'loop1' is caught in a loop with no way out: no branch customers take from it leads to an end"
+    # The loop is one problem, found where customers enter it.
+    assert set(found) == {"loop1", "fail1"}
+    assert found["loop1"] == (
+        "'loop1' is caught in a loop with no way out: no branch customers take from it leads to an end ('loop2' with it)"
+    )
     assert found["fail1"] == "no way from 'fail1' reaches a successful end: only abandoned ends and dead ends ahead"
 
 
@@ -76,7 +81,7 @@ steps:
   b: {title: B, department: d, next: [{to: a, p: 1}, {to: done, p: 0}]}
   done: {title: Done, department: d, end: success}
 """
-    findings = run("no-way-out", text)
-    assert [f.step for f in findings] == ["a", "b"]
-    assert all("loop with no way out" in f.message for f in findings)
+    (finding,) = run("no-way-out", text)
+    assert finding.step == "a"
+    assert "loop with no way out" in finding.message and "'b' with it" in finding.message
     assert context_of(text).analysis.metrics["success_rate"] == 0.0

@@ -125,8 +125,7 @@ def _step_rows(journey, analysis, findings_by_step, step_severity, view_by_findi
                         # each `next` entry its own chance (two reasons to go to one step are two rows)
                         "chance": shares[index],
                         "when": edge.when,
-                        "handoff": edge.target in journey.steps
-                        and journey.steps[edge.target].department != step.department,
+                        "handoff": breakdowns.is_handoff_edge(journey, analysis, step_id, edge.target),
                         "loop": (step_id, edge.target) in analysis.loop_edges,
                     }
                     for index, edge in enumerate(step.next)
@@ -189,7 +188,7 @@ def journey_context(
         "step_diagram": any(kind == "steps" and d.svg for kind, d in diagram_list),
         "large": large,
         "full_diagram": full_diagram,
-        "handoff_edges": breakdowns.handoff_edges(journey),
+        "handoff_edges": breakdowns.handoff_edges(journey, analysis),
         "departments": [
             {
                 "id": d,

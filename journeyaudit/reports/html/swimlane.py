@@ -15,6 +15,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from journeyaudit.analysis.breakdowns import is_handoff_edge
 from journeyaudit.common.durations import format_duration, format_share, format_shares
 from journeyaudit.reports.html.diagrams import (
     EDGE_COLOUR,
@@ -280,7 +281,7 @@ def render_swimlane(journey, analysis, step_severity: dict[str, str | None]) -> 
             continue
         seen.add(pair)
         probability = analysis.transition.get(pair, edge.probability)
-        handoff = steps[edge.source].department != steps[edge.target].department
+        handoff = is_handoff_edge(journey, analysis, edge.source, edge.target)
         handoffs += handoff
         loop = pair in analysis.loop_edges
         classes = ["flow"] + (["handoff"] if handoff else []) + (["loop"] if loop else [])
