@@ -23,7 +23,7 @@ def command(stdio: bool) -> None:
     rename. Needs `pip install 'journeyaudit[lsp]'`.
     """
     try:
-        from journeyaudit.lsp.server import start_io
+        from journeyaudit.lsp.main import start_io
     except ImportError as error:
         if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
             raise

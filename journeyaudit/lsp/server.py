@@ -235,15 +235,3 @@ class JourneyServer(LanguageServer):
                 audit_journeys([journey])
 
         self.worker.submit(imports)
-
-
-def build_server() -> JourneyServer:
-    server = JourneyServer()
-    from journeyaudit.lsp import features
-
-    features.register(server)
-    return server
-
-
-def start_io() -> None:
-    build_server().start_io()

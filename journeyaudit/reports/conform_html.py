@@ -112,8 +112,7 @@ def section_view(conformance) -> dict[str, Any]:
 def render_page(conformance) -> str:
     """The standalone page of `conform --format html`."""
     from journeyaudit import __version__
-    from journeyaudit.reports.html.environment import asset, environment
-    from journeyaudit.reports.html.report import generated_at
+    from journeyaudit.reports.html.environment import asset, environment, generated_at
 
     template = environment().get_template("conform.html")
     return template.render(

@@ -6,7 +6,9 @@ environment autoescapes, and control characters become visible escapes.
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,3 +84,15 @@ def inline_code(text: str | None) -> Markup:
 def asset(name: str) -> Markup:
     """A package file (CSS, JavaScript), inlined as-is: not journey text."""
     return Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def generated_at() -> str | None:
+    """The "generated at" line: only from SOURCE_DATE_EPOCH, so builds stay reproducible."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

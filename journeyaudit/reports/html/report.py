@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journeyaudit import __version__
 from journeyaudit.common.safe_write import OutputFolder, is_own_page
-from journeyaudit.reports.html.environment import asset, environment
+from journeyaudit.reports.html.environment import asset, environment, generated_at
 from journeyaudit.reports.html.index_page import index_context
 from journeyaudit.reports.html.journey_page import journey_context
 from journeyaudit.reports.html.parts import page_file
@@ -29,18 +28,6 @@ if TYPE_CHECKING:
     from journeyaudit.evidence.figures import Conformance
     from journeyaudit.loading.config import Config
     from journeyaudit.rules.base import Rule
-
-
-def generated_at() -> str | None:
-    """The "generated at" line: only from SOURCE_DATE_EPOCH, so builds stay reproducible."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromtimestamp(int(value), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def render_pages(
