@@ -34,6 +34,7 @@ from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Sess
 from journeyaudit.eventlog.csv_log import choose_columns, read_header
 from journeyaudit.eventlog.reader import open_binary
 from journeyaudit.eventlog.xes import parse_xes
+from journeyaudit.eventlog.xes_scan import NotRecognised, XesScan
 
 CASES_TABLE = "CREATE TABLE cases (case_no BIGINT, case_id VARCHAR, case_department VARCHAR)"
 EVENTS_TABLE = (
@@ -129,13 +130,38 @@ def _strings(values: list) -> np.ndarray:
 
 
 def load_xes(session: Session, path: str, stream, options: ReadOptions) -> Loaded:
+    """The scanner (xes_scan.py) when it recognises the log's layout, else the expat callbacks, from the start."""
+    progress = Progress(f"reading {os.path.basename(path)}")
+    try:
+        try:
+            session.execute(CASES_TABLE)
+            session.execute(EVENTS_TABLE)
+            builder = CaseBuilder(path, "xes", options)
+            event_keys, case_keys = XesScan(session, path, options, builder, progress.update).run(stream)
+            return Loaded(builder, event_keys, case_keys)
+        except NotRecognised:
+            session.execute("DROP TABLE cases")
+            session.execute("DROP TABLE events")
+        again, raw = open_binary(path, options.max_decompressed_bytes)
+        try:
+            return _load_xes_by_callbacks(session, path, again, options, progress)
+        finally:
+            again.close()
+            raw.close()
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise EventLogError(f"{path}: corrupt gzip data ({exc})") from None
+    except EOFError:
+        raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
+    finally:
+        progress.done()
+
+
+def _load_xes_by_callbacks(session: Session, path: str, stream, options: ReadOptions, progress: Progress) -> Loaded:
     session.execute(CASES_TABLE)
     session.execute(EVENTS_TABLE)
     sink = ColumnSink(path, options, session)
-    progress = Progress(f"reading {os.path.basename(path)}")
     event_keys, case_keys = parse_xes(path, stream, options, sink, lambda: progress.update(sink.event_count))
     sink.flush()
-    progress.done()
     return Loaded(sink, event_keys, case_keys)
 
 

@@ -104,8 +104,8 @@ class Session:
         return self.connection.execute(sql, parameters or [])
 
     def scalar(self, sql: str, parameters: list | None = None):
-        row = self.connection.execute(sql, parameters or []).fetchone()
-        return row[0] if row else None
+        rows = self.connection.execute(sql, parameters or []).fetchall()  # fetched to the end: the connection is free
+        return rows[0][0] if rows else None
 
     def close(self) -> None:
         try:
