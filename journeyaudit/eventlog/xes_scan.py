@@ -35,21 +35,25 @@ decides whether it is too long).
 
 from __future__ import annotations
 
+import functools
 import pyexpat
 import re
+from collections import deque
 from collections.abc import Callable
-
-import numpy as np
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from journeyaudit.eventlog.cases import CASE_PREFIX, FALLBACK_DEPARTMENT_KEY, LIFECYCLE_KEY, CaseBuilder, ReadOptions
 from journeyaudit.eventlog.columnar_session import Session
 
 READ_BYTES = 1 << 20  # as the expat reader reads: the same bytes seen before any read error
-SEGMENT_BYTES = 8 << 20  # whole traces handed to DuckDB at a time
-MAX_PENDING_BYTES = 256 << 20  # one trace (or a head) larger than this: left to the expat reader, which streams
-_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
+SEGMENT_BYTES = 4 << 20  # whole traces handed to DuckDB at a time
+MAX_PENDING_BYTES = 256 << 20  # one trace larger than this: left to the expat reader, which streams
+IN_FLIGHT = 2  # segments handed to DuckDB and not yet inserted (memory: a few segments)
+_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _TRACE = b"<trace>"
 _TRACE_END = b"</trace>"
+# a trace or event element in the head (with a prefix, attributes or self-closing): the expat reader's business
+_TRACE_OR_EVENT_TAG = re.compile(rb"<(?:[^\s/>!?]*:)?(?:trace|event)[\s/>]")
 # characters XML 1.0 allows, less markup and what a value must not hold as written
 _XML_FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
 _ATTRIBUTE_TAGS = "(?:string|date|int|float|boolean|id)"
@@ -70,6 +74,7 @@ def _segment_pattern(value: str) -> re.Pattern:
     return re.compile(f"(?:{_SPACE}{trace})++")
 
 
+@functools.lru_cache(maxsize=4)
 def _patterns(limit: int) -> tuple[re.Pattern, re.Pattern]:
     """(plain: values as written, referenced: values with entity or character references, tabs or line breaks)."""
     plain = _segment_pattern(f'[^"<&\t\n\r{_XML_FORBIDDEN}]{{0,{limit}}}+')
@@ -103,7 +108,11 @@ def xml_attribute_value(text: str | None) -> str | None:
 
 
 class XesScan:
-    """One scan of one XES log into the session's `cases` and `events` tables (created here)."""
+    """One scan of one XES log into the session's `cases` and `events` tables (created by the caller).
+
+    The main thread reads, cuts and checks the segments; a DuckDB cursor in one worker thread takes them apart
+    (DuckDB runs without the GIL), so the two overlap.
+    """
 
     def __init__(self, session: Session, path: str, options: ReadOptions, builder: CaseBuilder,
                  on_batch: Callable[[int], None] | None = None):
@@ -113,7 +122,6 @@ class XesScan:
         self.part_cap = cap // 2
         self.traces = 0
         self.events = 0
-        self.decoding = False  # xml_value() registered
         self.root = b"log"
         self.event_keys: set[str] = set()
         self.case_keys: set[str] = set()
@@ -122,11 +130,37 @@ class XesScan:
         if builder.case_level:
             # a case attribute may also be copied onto every event (helpdesk, CSV exports)
             self.department_key = self.case_department_key = builder.department_key.removeprefix(CASE_PREFIX)
+        self.keys = {
+            "case": options.case_key.removeprefix(CASE_PREFIX),
+            "activity": options.activity_key,
+            "lifecycle": LIFECYCLE_KEY,
+            "timestamp": options.timestamp_key,
+            "department": self.department_key,
+            "fallback": FALLBACK_DEPARTMENT_KEY if builder.default_department else None,
+            "case_department": self.case_department_key,
+        }
+        self.jobs: deque[Future] = deque()
 
     # ------------------------------------------------------------------
     # the document, read as the expat reader reads it
 
     def run(self, stream) -> tuple[set[str], set[str]]:
+        session = self.session
+        session.connection.create_function("xml_value", xml_attribute_value, ["VARCHAR"], "VARCHAR")
+        cursor = session.connection.cursor()  # the worker's own connection to the database
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="journeyaudit-xes") as self.pool:
+                self.cursor = cursor
+                try:
+                    self._read(stream)
+                finally:
+                    for job in self.jobs:
+                        job.cancel()  # a failure: what has not started never will; the running one ends first
+            return self.event_keys, {CASE_PREFIX + key for key in self.case_keys}
+        finally:
+            cursor.close()
+
+    def _read(self, stream) -> None:
         pending = bytearray()
         head_done = False
         while True:
@@ -135,17 +169,17 @@ class XesScan:
             except Exception:
                 # the expat reader would have parsed everything before this read: if that is sure to
                 # parse, the error is the reader's own (same message); otherwise let the reader decide
-                if head_done:
-                    self._check_tail_prefix(bytes(pending))
-                    raise
-                raise NotRecognised from None
+                if not head_done:
+                    raise NotRecognised from None
+                self._parse_in_root(bytes(pending), final=False)
+                self._wait(0)
+                raise
             if chunk:
                 pending += chunk
             if not head_done:
                 if chunk and pending.find(_TRACE) < 0 and len(pending) <= self.part_cap:
                     continue
-                head_length = self._read_head(bytes(pending))
-                del pending[:head_length]
+                del pending[: self._read_head(bytes(pending))]
                 head_done = True
             if chunk and len(pending) < SEGMENT_BYTES:
                 continue
@@ -157,85 +191,61 @@ class XesScan:
             elif len(pending) > MAX_PENDING_BYTES:
                 raise NotRecognised
             if not chunk:
-                self._read_tail(bytes(pending))
-                return self.event_keys, {CASE_PREFIX + key for key in self.case_keys}
+                if not self.traces:
+                    raise NotRecognised
+                self._parse_in_root(bytes(pending), final=True)
+                self._wait(0)
+                return
 
     def _read_head(self, data: bytes) -> int:
-        """The length of the head: the bytes before the first `<trace>`, parsed by expat."""
+        """The length of the head: the bytes before the first `<trace>`, which must end inside the root, `log`."""
         cut = data.find(_TRACE)
-        if data.startswith(_BOMS) or cut < 0 or cut > self.part_cap:
+        if data.startswith(_BOMS) or cut < 0 or cut > self.part_cap or _TRACE_OR_EVENT_TAG.search(data, 0, cut):
             raise NotRecognised
         parser = pyexpat.ParserCreate()
-        depth = 0
-
-        class Found(Exception):
-            pass
+        root = None
 
         def declaration(version, encoding, standalone):
             if encoding is not None and encoding.lower() != "utf-8":
                 raise NotRecognised  # the segments are decoded as UTF-8
 
         def start(name, attributes):
-            nonlocal depth
-            depth += 1
-            bare = name.rpartition(":")[2]
-            if depth == 1:
-                if bare != "log":
-                    raise NotRecognised  # the reader names the root it found
-                self.root = name.encode()
-            elif bare == "trace" and depth == 2 and parser.CurrentByteIndex == cut:
-                raise Found
-            elif bare in ("trace", "event"):
-                raise NotRecognised
-
-        def end(name):
-            nonlocal depth
-            depth -= 1
+            nonlocal root
+            root = name
+            parser.StartElementHandler = None  # the root is all we need: no call for the other elements
 
         def refuse(*args):
             raise NotRecognised  # any DTD: entity and attribute declarations are the reader's business
 
         parser.XmlDeclHandler = declaration
         parser.StartElementHandler = start
-        parser.EndElementHandler = end
         parser.StartDoctypeDeclHandler = refuse
-        parser.ExternalEntityRefHandler = refuse
         try:
-            parser.Parse(data[: cut + len(_TRACE)], False)
-        except Found:
-            return cut
+            parser.Parse(data[:cut], False)
+            if root is None or root.rpartition(":")[2] != "log":
+                raise NotRecognised  # the reader names the root it found
+            # closing the root right there parses only when the head ends inside the root and no deeper
+            # (not in a comment, a CDATA section, another element): the `<trace>` is a child of the root
+            parser.Parse(b"</" + root.encode() + b">", True)
         except pyexpat.ExpatError:
             raise NotRecognised from None
-        raise NotRecognised  # the `<trace>` found is inside a comment or a CDATA section
+        self.root = root.encode()
+        return cut
 
     def _parse_in_root(self, data: bytes, final: bool) -> None:
         """Parse `data` as content of the root element (after the last trace), or raise NotRecognised."""
         if len(data) > self.part_cap:
             raise NotRecognised
+        root = self.root.decode()
 
         def start(name, attributes):
-            if name != self.root.decode():
+            if name != root:
                 raise NotRecognised  # an element after the last trace: the reader's business
 
         parser = pyexpat.ParserCreate()
         parser.StartElementHandler = start
         try:
             parser.Parse(b"<" + self.root + b">" + data, final)
-        except pyexpat.ExpatError:
-            raise NotRecognised from None
-
-    def _read_tail(self, data: bytes) -> None:
-        if not self.traces:
-            raise NotRecognised
-        self._parse_in_root(data, final=True)
-
-    def _check_tail_prefix(self, data: bytes) -> None:
-        """After a read error: is what was read since the last whole trace the start of a valid document?"""
-        if len(data) > self.part_cap:
-            raise NotRecognised
-        parser = pyexpat.ParserCreate()
-        try:
-            parser.Parse(b"<" + self.root + b">" + data, False)
         except pyexpat.ExpatError:
             raise NotRecognised from None
 
@@ -256,38 +266,26 @@ class XesScan:
                 if not _is_xml_character(int(digits[1:], 16) if digits[0] == "x" else int(digits)):
                     raise NotRecognised  # expat refuses it: the reader says where
             referenced = True
-            if not self.decoding:
-                self.session.connection.create_function("xml_value", xml_attribute_value, ["VARCHAR"], "VARCHAR")
-                self.decoding = True
-        self._insert(text, text.count("<trace>"), referenced)
+        parts = text.split("<trace>")[1:]  # one per trace: the layout has no `<trace>` anywhere else
+        self._wait(IN_FLIGHT - 1)
+        self.jobs.append(self.pool.submit(insert_traces, self.cursor, parts, self.traces, referenced, self.keys))
+        self.traces += len(parts)
 
-    def _insert(self, text: str, traces: int, referenced: bool) -> None:
-        events, case_keys, event_keys, department_seen, unnamed, case_counts = insert_traces(
-            self.session, text, self.traces, self.events, referenced, self._keys()
-        )
-        self.case_keys.update(case_keys)
-        self.event_keys.update(event_keys)
-        if department_seen:
-            self.event_keys.add(self.department_key)
-        self.builder.unnamed_cases += unnamed
-        if case_counts is not None:
-            self.builder.case_attribute_seen += case_counts[0]
-            self.builder.case_attribute_varies += case_counts[1]
-        self.traces += traces
-        self.events += events
-        if self.on_batch is not None:
-            self.on_batch(self.events)
-
-    def _keys(self) -> dict:
-        return {
-            "case": self.options.case_key.removeprefix(CASE_PREFIX),
-            "activity": self.options.activity_key,
-            "lifecycle": LIFECYCLE_KEY,
-            "timestamp": self.options.timestamp_key,
-            "department": self.department_key,
-            "fallback": FALLBACK_DEPARTMENT_KEY if self.builder.default_department else None,
-            "case_department": self.case_department_key,
-        }
+    def _wait(self, left: int) -> None:
+        """Collect the oldest segments' results until at most `left` are in flight."""
+        while len(self.jobs) > left:
+            events, case_keys, event_keys, department_seen, unnamed, case_counts = self.jobs.popleft().result()
+            self.events += events
+            self.case_keys.update(case_keys)
+            self.event_keys.update(event_keys)
+            if department_seen:
+                self.event_keys.add(self.department_key)
+            self.builder.unnamed_cases += unnamed
+            if case_counts is not None:
+                self.builder.case_attribute_seen += case_counts[0]
+                self.builder.case_attribute_varies += case_counts[1]
+            if self.on_batch is not None:
+                self.on_batch(self.events)
 
 
 # --------------------------------------------------------------------------
@@ -320,23 +318,16 @@ def _pick(role: str, key: str | None) -> str:
     )
 
 
-def _strings(values: list) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-def insert_traces(session: Session, text: str, trace_base: int, event_base: int, referenced: bool, keys: dict):
-    """Append the segment's traces to `cases` and events to `events`, numbered after those already there.
+def insert_traces(cursor, parts: list[str], trace_base: int, referenced: bool, keys: dict) -> tuple:
+    """Append the traces (their texts after `<trace>`) to `cases` and their events to `events`, numbered on.
 
     Returns (events, trace attribute names, event attribute names of the first traces, whether an event has the
     department attribute, traces without a case id, (cases with the case department, cases whose events disagree)
-    or None).
+    or None). `cursor`: a DuckDB connection of its own (this runs in the scan's worker thread).
     """
-    parts = text.split("<trace>")[1:]  # one per trace (the layout is checked: no `<trace>` elsewhere)
-    session.connection.register("scan_batch", {
-        "trace_no": np.arange(trace_base, trace_base + len(parts), dtype=np.int64), "part": _strings(parts)
-    })
+
+    def run(sql: str, parameters: list | None = None) -> list:
+        return cursor.execute(sql, parameters or []).fetchall()
 
     def reversed_texts(element: str) -> str:
         texts = f"string_split({element}, '\"')"
@@ -344,39 +335,43 @@ def insert_traces(session: Session, text: str, trace_base: int, event_base: int,
             texts = f"list_transform({texts}, lambda v: xml_value(v))"
         return f"list_reverse({texts})"
 
-    event_keys = {role: keys[role] for role in ("activity", "lifecycle", "timestamp", "department", "fallback")}
-    picked = ", ".join(f"{_pick(role, key)} AS {role}" for role, key in event_keys.items())
+    run(
+        f"CREATE OR REPLACE TEMP TABLE scan_batch AS SELECT {int(trace_base)} + i - 1 AS trace_no, part "
+        "FROM (SELECT unnest(texts) AS part, generate_subscripts(texts, 1) AS i FROM (SELECT ?::VARCHAR[] AS texts))",
+        [parts],
+    )
+    event_roles = {role: keys[role] for role in ("activity", "lifecycle", "timestamp", "department", "fallback")}
+    picked = ", ".join(f"{_pick(role, key)} AS {role}" for role, key in event_roles.items())
     # an event's file position: its trace's, then its rank in the trace (ordered as the file, like a count)
-    session.execute(
+    run(
         f"""CREATE OR REPLACE TEMP TABLE scan_events AS
         SELECT trace_no, trace_no * {1 << 32} + j AS seq, {picked},
                CASE WHEN trace_no < {_FIRST_TRACES} THEN list_slice(rq, 4, -1, 4) END AS keys
-        FROM (SELECT trace_no, j, rq, {_positions(event_keys)}
+        FROM (SELECT trace_no, j, rq, {_positions(event_roles)}
               FROM (SELECT trace_no, j, {reversed_texts('chunk')} AS rq
                     FROM (SELECT trace_no, unnest(chunks) AS chunk, generate_subscripts(chunks, 1) AS j
                           FROM (SELECT trace_no, string_split(part, '<event>')[2:] AS chunks FROM scan_batch))))"""
     )
-    trace_keys = {"case": keys["case"], "case_department": keys["case_department"]}
-    session.execute(
+    trace_roles = {"case": keys["case"], "case_department": keys["case_department"]}
+    run(
         f"""CREATE OR REPLACE TEMP TABLE scan_traces AS
         SELECT trace_no, list_slice(rq, 4, -1, 4) AS keys, {_pick('case', keys['case'])} AS case_value,
                {_pick('case_department', keys['case_department'])} AS department_value
-        FROM (SELECT trace_no, rq, {_positions(trace_keys)}
+        FROM (SELECT trace_no, rq, {_positions(trace_roles)}
               FROM (SELECT trace_no, {reversed_texts("split_part(part, '<event>', 1)")} AS rq FROM scan_batch))"""
     )
-    session.connection.unregister("scan_batch")
-    events = session.execute(
+    events = run(
         "INSERT INTO events SELECT trace_no, seq, clean(activity), clean(lifecycle), stamp(timestamp), clean(department), "
         "clean(fallback) FROM scan_events"
-    ).fetchone()[0]
+    )[0][0]
     case_department = "NULL"
     department_join = ""
     case_counts = None
     if keys["case_department"] is not None:
-        key = keys["case_department"]
-        session.execute(
+        key = _literal(keys["case_department"])
+        run(
             f"""CREATE OR REPLACE TEMP TABLE scan_case_departments AS
-            SELECT t.trace_no, list_contains(t.keys, {_literal(key)}) AS present, clean(t.department_value) AS own,
+            SELECT t.trace_no, list_contains(t.keys, {key}) AS present, clean(t.department_value) AS own,
                    coalesce(e.with_value, 0) AS with_value, e.first_value, coalesce(e.distinct_values, 0) AS distinct_values
             FROM scan_traces t LEFT JOIN (
               SELECT trace_no, count(department) AS with_value,
@@ -384,24 +379,26 @@ def insert_traces(session: Session, text: str, trace_base: int, event_base: int,
                      count(DISTINCT clean(department)) AS distinct_values
               FROM scan_events GROUP BY trace_no) e USING (trace_no)"""
         )
-        case_counts = session.execute(
+        # as CaseBuilder.case_value: the trace's own attribute, else the first value its events carry
+        case_counts = run(
             "SELECT count(*) FILTER (WHERE present OR with_value > 0), "
             "count(*) FILTER (WHERE NOT present AND distinct_values > 1) FROM scan_case_departments"
-        ).fetchone()
+        )[0]
         case_department = "CASE WHEN d.present THEN d.own ELSE d.first_value END"
         department_join = "JOIN scan_case_departments d USING (trace_no)"
-    session.execute(
-        "CREATE OR REPLACE TEMP TABLE scan_cases AS SELECT t.trace_no, clean(t.case_value) "
-        f"AS case_id, {case_department} AS case_department FROM scan_traces t {department_join}"
+    run(
+        "CREATE OR REPLACE TEMP TABLE scan_cases AS SELECT t.trace_no, clean(t.case_value) AS case_id, "
+        f"{case_department} AS case_department FROM scan_traces t {department_join}"
     )
-    unnamed = session.scalar("SELECT count(*) - count(case_id) FROM scan_cases")
-    session.execute(
+    unnamed = run("SELECT count(*) - count(case_id) FROM scan_cases")[0][0]
+    run(
         "INSERT INTO cases SELECT trace_no, coalesce(case_id, '(trace ' || (trace_no + 1) || ')'), case_department "
         "FROM scan_cases ORDER BY trace_no"
     )
-    case_keys = {key for (key,) in session.execute("SELECT DISTINCT unnest(keys) FROM scan_traces").fetchall()}
-    event_keys: set[str] = set()
+    case_keys = {key for (key,) in run("SELECT DISTINCT unnest(keys) FROM scan_traces")}
+    event_keys = set()
     if trace_base < _FIRST_TRACES:
-        event_keys = {key for (key,) in session.execute("SELECT DISTINCT unnest(keys) FROM scan_events").fetchall()}
-    department_seen = bool(session.scalar("SELECT count(department) > 0 FROM scan_events"))
+        event_keys = {key for (key,) in run("SELECT DISTINCT unnest(keys) FROM scan_events")}
+    # every attribute written has a value: a NULL is an absent attribute
+    department_seen = bool(run("SELECT count(department) > 0 FROM scan_events")[0][0])
     return events, case_keys, event_keys, department_seen, int(unnamed), case_counts
