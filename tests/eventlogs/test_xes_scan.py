@@ -63,9 +63,9 @@ def test_attribute_values_read_as_expat_reads_them():
 
     for written in ["R&amp;D", "a&lt;b&gt;c", "&quot;q&quot; &apos;s&apos;", "&#233;t&#xE9;", "tab\there", "two\nlines",
                     "cr\r\nlf", "lone\rcr", "&#10;&#9;&#13;kept", "&#x1F600;", "plain"]:
-        seen = {}
+        seen: dict = {}
         parser = pyexpat.ParserCreate()
-        parser.StartElementHandler = lambda name, attributes: seen.update(attributes)
+        parser.StartElementHandler = lambda name, attributes, seen=seen: seen.update(attributes)
         parser.Parse(f'<a v="{written}"/>'.encode(), True)
         assert xml_attribute_value(written) == seen["v"], written
 
