@@ -22,13 +22,15 @@ from journeyaudit.common.exit_codes import EXIT_OK, EXIT_USAGE
 @click.option("--activity-key", default=None, help="Activity attribute or column [default: the map's, else concept:name].")
 @click.option("--timestamp-key", default=None, help="Timestamp attribute or column [default: the map's, else time:timestamp].")
 @click.option("--lifecycle/--no-lifecycle", default=None, help="Activity = 'name (lifecycle:transition)' [default: the map's, else no].")
-@click.option("--engine", type=click.Choice(["expat", "etree"]), default="expat", show_default=True, help="XML engine for XES logs.")
+@click.option("--engine", type=click.Choice(["duckdb", "expat", "etree"]), default="duckdb", show_default=True,
+              help="duckdb: the columnar engine (XES, CSV, Parquet); expat or etree: the reference reader with that "
+                   "XML parser (XES, CSV). See docs/event-logs.md.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Unexpected moves and activities shown in text.")
 @MAX_FILE_SIZE_OPTION
 @one_line_errors
 def command(journey_path, log, map_path, output_format, output, write_map, calibrate, force, case_key, activity_key,
             timestamp_key, lifecycle, engine, top, max_file_size):
-    """Replay an event log (XES or CSV) on a designed journey: fitness, unexpected moves,
+    """Replay an event log (XES, CSV or Parquet) on a designed journey: fitness, unexpected moves,
     every edge designed vs measured, the audit's figures beside the measured ones.
 
     Exit 0 when the report was written, 2 when the journey, the map, the log or

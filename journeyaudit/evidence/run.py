@@ -13,7 +13,7 @@ from typing import Any
 
 from journeyaudit.evidence.figures import Conformance, conformance
 from journeyaudit.evidence.mapping import EvidenceMap, MapError, check_map, derive_map, read_map_file
-from journeyaudit.evidence.source import EventLogError, LogKeys, read_cases
+from journeyaudit.evidence.source import DEFAULT_ENGINE, EventLogError, LogKeys, read_cases
 from journeyaudit.model import Journey
 
 
@@ -30,7 +30,7 @@ def conform_files(
     log: str | os.PathLike,
     map_path: str | os.PathLike | None = None,
     overrides: dict[str, Any] | None = None,
-    engine: str = "expat",
+    engine: str = DEFAULT_ENGINE,
 ) -> Conformance:
     """Replay `log` on `journey` with the map in `map_path` (None: by step ids and titles).
 

@@ -54,6 +54,40 @@ def test_discover_equals_the_reference_on_real_logs(name):
     assert run(discover_command, path) == run(discover_command, path, "--engine", "expat")
 
 
+JOURNEYS = Path(__file__).resolve().parents[2] / "journeys"
+CONFORM_CASES = [("permit-receipt", "08_receipt.xes.gz"), ("permit-receipt", "receipt.csv"),
+                 ("it-incident", "07_bpic2013_incidents.xes.gz")]
+
+
+@pytest.mark.parametrize(("journey", "name"), CONFORM_CASES)
+@pytest.mark.parametrize("output_format", ["json", "text", "html"])
+def test_conform_equals_the_reference_on_real_logs(journey, name, output_format):
+    from journeyaudit.commands.conform import command as conform_command
+
+    args = (JOURNEYS / f"{journey}.yaml", real(name), "--map", JOURNEYS / "evidence" / f"{journey}.map.yaml",
+            "--format", output_format)
+    columnar = run(conform_command, *args)
+    assert columnar == run(conform_command, *args, "--engine", "expat")
+    if output_format == "json":
+        assert '"fitting_cases": 0,' not in columnar and '"cases": 0,' not in columnar
+
+
+def test_conform_reads_parquet_as_the_csv_it_came_from(tmp_path):
+    from journeyaudit.commands.conform import command as conform_command
+
+    parquet = tmp_path / "receipt.parquet"
+    connection = duckdb.connect()
+    connection.execute(f"COPY (SELECT * FROM read_csv('{real('receipt.csv')}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)")
+    connection.close()
+    args = ("--map", JOURNEYS / "evidence" / "permit-receipt.map.yaml", "--format", "json")
+    import json
+
+    from_csv = json.loads(run(conform_command, JOURNEYS / "permit-receipt.yaml", real("receipt.csv"), *args))
+    from_parquet = json.loads(run(conform_command, JOURNEYS / "permit-receipt.yaml", parquet, *args))
+    assert from_parquet.pop("log") != from_csv.pop("log")
+    assert from_parquet == from_csv and from_csv["cases"] > 1000
+
+
 def test_case_attribute_department_and_lifecycle_equal_the_reference():
     helpdesk = real("helpdesk.xes.gz")
     args = ("--department-key", "case:workgroup", "--format", "json")
