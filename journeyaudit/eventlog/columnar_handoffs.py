@@ -76,9 +76,79 @@ def build_case_paths(session: Session, source: str) -> int:
     return int(missing)
 
 
-def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: int,
-                           variants: int = VARIANTS) -> HandoffReport:
-    """The report from case_paths. cases_sql: (key, case_id, first) of every case, events or not, in log order."""
+# --------------------------------------------------------------------------
+# the packed pass: each event one 128-bit integer, so the per-case lists hold no strings
+
+# bits 127-75: the timestamp in microseconds, biased to be positive (within 2^52 µs of 1970: 1828 to 2112);
+# bits 74-40: the file position (2^35 rows); bits 39-0: the department as 40 bits of its hash
+_TIME_BIAS = 1 << 52
+_TIME_LIMIT_S = (1 << 52) // 1_000_000
+_SEQ_LIMIT = 1 << 35
+_CODE_MASK = (1 << 40) - 1
+
+
+def packed_paths_sql(source: str) -> str:
+    """case_paths as case_paths_sql makes them (no missing timestamps), the departments as codes (`hash(d) >> 24`).
+
+    `packed_ok` says whether every timestamp of the case packs and unpacks to itself and every position fits;
+    when one does not, or two departments share a code, the caller uses case_paths_sql instead.
+    """
+    packed = (
+        f"CASE WHEN abs(ts) < {_TIME_LIMIT_S} THEN (CAST(CAST(round(ts * 1000000) AS BIGINT) + {_TIME_BIAS} AS UHUGEINT) << 75)"
+        " + (CAST(seq AS UHUGEINT) << 40) + (hash(d) >> 24) END"
+    )
+    exact = (
+        f"bool_and(ts IS NULL OR (abs(ts) < {_TIME_LIMIT_S} AND CAST(round(ts * 1000000) AS BIGINT) / 1000000.0 = ts))"
+        f" AND max(seq) < {_SEQ_LIMIT}"
+    )
+    return f"""
+    CREATE OR REPLACE TEMP TABLE case_paths AS
+    SELECT key, first, events, missing_ts, throughput, packed_ok, path,
+           list_transform(range(1, len(starts) + 1), lambda i: coalesce(starts[i + 1], len(ds) + 1) - starts[i]) AS runs,
+           list_transform(starts[2:], lambda i: times[i] - times[i - 1]) AS gaps,
+           coalesce(list_bool_or(list_transform(range(3, len(path) + 1), lambda i: path[i] = path[i - 2])), false)
+             AS ping_pong
+    FROM (
+      SELECT *, list_select(ds, starts) AS path
+      FROM (
+        SELECT *, list_filter(range(1, len(ds) + 1), lambda i: i = 1 OR ds[i] <> ds[i - 1]) AS starts
+        FROM (
+          SELECT key, first, events, missing_ts, throughput, packed_ok,
+                 coalesce(list_transform(sorted, lambda v: CAST(v & {_CODE_MASK} AS UBIGINT)), []) AS ds,
+                 coalesce(list_transform(sorted, lambda v: (CAST(v >> 75 AS BIGINT) - {_TIME_BIAS}) / 1000000.0), [])
+                   AS times
+          FROM (
+            SELECT key, min(seq) AS first, count(*) AS events, count(*) - count(ts) AS missing_ts,
+                   max(ts) - min(ts) AS throughput, {exact} AS packed_ok,
+                   list_sort(list({packed}) FILTER (WHERE d IS NOT NULL)) AS sorted
+            FROM ({source})
+            GROUP BY key))))
+    """
+
+
+def department_codes(session: Session, values_sql: str) -> dict[int, str] | None:
+    """code -> department of the departments `values_sql` yields (one column of raw values), None if two share one."""
+    rows = session.execute(
+        f"SELECT hash(d) >> 24, d FROM (SELECT DISTINCT clean(v) AS d FROM (SELECT DISTINCT v FROM ({values_sql}) t(v))) "
+        "WHERE d IS NOT NULL"
+    ).fetchall()
+    names = {int(code): name for code, name in rows}
+    return names if len(names) == len(rows) else None
+
+
+def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, worst: int,
+                           variants: int = VARIANTS, names: dict[int, str] | None = None) -> HandoffReport:
+    """The report from case_paths.
+
+    cases_sql: (key, case_id, first) of every case, events or not, in log order; None when case_paths has every
+    case and its key is the case id (CSV, Parquet). names: code -> department when the paths hold codes.
+    """
+    def named(department):
+        return department if names is None else names[department]
+
+    def named_path(path) -> list:
+        return list(path) if names is None else [names[code] for code in path]
+
     matrix: Counter = Counter()
     gaps = {}
     # quantile_disc(…, 0.5) is the lower median, as handoffs.lower_median
@@ -86,23 +156,31 @@ def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: 
         "SELECT a, b, count(*), quantile_disc(g, 0.5) FROM (SELECT unnest(path[:-2]) AS a, unnest(path[2:]) AS b, "
         "unnest(gaps) AS g FROM case_paths) GROUP BY ALL"
     ).fetchall():
-        matrix[a, b] = count
+        matrix[named(a), named(b)] = count
         if gap is not None:
-            gaps[a, b] = gap
+            gaps[named(a), named(b)] = gap
     # cases without events (XES traces) have the empty sequence and no throughput time
     without_events = base["cases"] - session.scalar("SELECT count(*) FROM case_paths")
+    if cases_sql is None:
+        by_path = "SELECT path, count(*) AS cases, quantile_disc(throughput, 0.5) AS median, min(first) AS first FROM case_paths"
+    else:
+        by_path = (
+            "SELECT p.path, count(*) AS cases, quantile_disc(p.throughput, 0.5) AS median, min(c.first) AS first "
+            f"FROM case_paths p JOIN ({cases_sql}) c USING (key)"
+        )
     variant_rows = session.execute(
-        "SELECT path, cases, median, first FROM (SELECT p.path, count(*) AS cases, quantile_disc(p.throughput, 0.5) AS median, "
-        f"min(c.first) AS first FROM case_paths p JOIN ({cases_sql}) c USING (key) GROUP BY p.path) ORDER BY cases DESC, first"
-    ).fetchmany(variants + 1)
-    variant_count = session.scalar("SELECT count(DISTINCT path) FROM case_paths")
-    top_variants = _with_cases_without_events(variant_rows, without_events, session, cases_sql, variants)
+        f"SELECT path, cases, median, first, count(*) OVER () FROM ({by_path} GROUP BY path) ORDER BY cases DESC, first "
+        f"LIMIT {int(variants) + 1}"
+    ).fetchall()
+    variant_count = variant_rows[0][4] if variant_rows else 0
+    variant_rows = [(named_path(path), count, median, first) for path, count, median, first, _ in variant_rows]
+    top_variants = _with_cases_without_events(variant_rows, without_events, session, cases_sql or "", variants)
     if without_events and not session.scalar("SELECT count(*) FROM case_paths WHERE len(path) = 0"):
         variant_count += 1
     department_events = Counter(
         {
-            name: int(count)
-            for name, count in session.execute(
+            named(code): int(count)
+            for code, count in session.execute(
                 "SELECT d, sum(r) FROM (SELECT unnest(path) AS d, unnest(runs) AS r FROM case_paths) GROUP BY ALL"
             ).fetchall()
         }
@@ -111,11 +189,16 @@ def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: 
         "SELECT count(*) FILTER (WHERE len(path) > 0), count(*) FILTER (WHERE len(path) > 1), "
         "count(*) FILTER (WHERE ping_pong) FROM case_paths"
     ).fetchone()
-    ranked = session.execute(
-        f"SELECT c.case_id, len(p.path) - 1, p.events, p.ping_pong, p.path FROM case_paths p "
-        f"JOIN ({cases_sql}) c USING (key) WHERE len(p.path) > 1 ORDER BY len(p.path) DESC, c.first LIMIT ?",
-        [worst],
-    ).fetchall()
+    worst_sql = "SELECT key, len(path) - 1 AS n, events, ping_pong, path, first FROM case_paths WHERE len(path) > 1"
+    if cases_sql is None:
+        ranked = session.execute(f"{worst_sql} ORDER BY n DESC, first LIMIT ?", [worst]).fetchall()
+    else:
+        # the worst by the case's own order, named after the limit: a join of a few rows
+        ranked = session.execute(
+            f"SELECT c.case_id, p.n, p.events, p.ping_pong, p.path, c.first FROM ({worst_sql}) p JOIN ({cases_sql}) c "
+            "USING (key) ORDER BY p.n DESC, c.first LIMIT ?",
+            [worst],
+        ).fetchall()
     cases = base["cases"]
     return HandoffReport(
         **base,
@@ -126,7 +209,8 @@ def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: 
         matrix=matrix,
         departments=sorted(department_events, key=lambda d: (-department_events[d], d)),
         department_events=department_events,
-        worst=[CaseHandoffs(case_id, count, events, pong, list(path)) for case_id, count, events, pong, path in ranked],
+        worst=[CaseHandoffs(case_id, count, events, pong, named_path(path))
+               for case_id, count, events, pong, path, _ in ranked],
         handoff_gaps=gaps,
         variants=top_variants,
         variant_count=variant_count,
@@ -136,7 +220,7 @@ def report_from_case_paths(session: Session, cases_sql: str, base: dict, worst: 
 def _with_cases_without_events(rows: list, without_events: int, session: Session, cases_sql: str,
                                limit: int) -> list[Variant]:
     """The top variants, the empty one counting the cases without events too (as the reference counts them)."""
-    entries = [[list(path), cases, median, first] for path, cases, median, first in rows]
+    entries = [[path, cases, median, first] for path, cases, median, first in rows]
     if without_events:
         # the first case without events, in log order: the empty variant's tie-break
         first_empty = session.scalar(
@@ -180,17 +264,30 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
             f"{scan.column(department)} AS d FROM {scan.scan}"
         )
 
+    names: dict[int, str] | None = None
+
     def build(department: str) -> int:
+        nonlocal names
+        names = None
         try:
             with QueryProgress(session, f"reading {os.path.basename(scan.path)}"):
                 if builder.case_level:
                     session.execute(case_level_paths_sql(source(department)))
-                    missing = session.scalar("SELECT coalesce(sum(missing_ts), 0) FROM case_paths")
-                else:
-                    missing = build_case_paths(session, source(department))
+                    return int(session.scalar("SELECT coalesce(sum(missing_ts), 0) FROM case_paths"))
+                session.execute(packed_paths_sql(source(department)))
+                packed, missing = session.execute(
+                    "SELECT coalesce(bool_and(packed_ok), true), coalesce(sum(missing_ts), 0) FROM case_paths"
+                ).fetchone()
+                if packed and not missing:
+                    # the departments' names: a second scan of that column alone, its distinct values cleaned
+                    names = department_codes(session, f"SELECT {scan.picked[department]} FROM {scan.scan}")
+                if names is None:
+                    # events without a timestamp (their order key is the one before them), a timestamp too far
+                    # from 1970 or two departments with one code: the lists of (time, position, name)
+                    session.execute(case_paths_sql(source(department), forward_fill=bool(missing)))
+                return int(missing)
         except session.duckdb_error as exc:
             raise EventLogError(f"{scan.path}: {scan.failure}: {str(exc).splitlines()[0]}") from None
-        return int(missing)
 
     missing_timestamps = build("department")
     with_values = "SELECT coalesce(sum(list_sum(runs)), 0) FROM case_paths WHERE key IS NOT NULL"
@@ -223,4 +320,4 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
         "events_missing_department": int(events - with_department),
         "events_missing_timestamp": missing_timestamps - int(without_case[1]), "notes": notes,
     }
-    return report_from_case_paths(session, "SELECT key, key AS case_id, first FROM case_paths", base, worst)
+    return report_from_case_paths(session, None, base, worst, names=names)

@@ -222,6 +222,42 @@ def test_engines_agree_on_random_xes_logs(tmp_path_factory, cases, lifecycle, de
         )
 
 
+PLAIN_STAMPS = ["2024-01-01T10:00:00", "2024-01-01T10:00:00", "2024-01-01T09:59:59", "2024-01-02T00:00:00",
+                "2023-12-31T23:59:59", "2024-01-01T10:00:00.250000", "2024-01-01T10:00:00+02:00"]
+timed_event = st.tuples(st.sampled_from(["Call", "Check"]), st.sampled_from(["complete", None]), st.sampled_from(PLAIN_STAMPS),
+                        st.sampled_from(DEPARTMENTS), st.sampled_from(["r1", "r2", "", None]))
+timed_log = st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3", " c2 ", "", "c\u00e9"]), st.lists(timed_event, max_size=9)),
+                     min_size=1, max_size=9)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cases=timed_log, with_group=st.booleans())
+def test_the_packed_pass_equals_the_reference(tmp_path_factory, monkeypatch, cases, with_group):
+    """Every timestamp readable: the pass packs each event into one integer (handoffs_in_one_pass); same report."""
+    from journeyaudit.eventlog import columnar_handoffs
+
+    used = []
+    original = columnar_handoffs.department_codes
+    monkeypatch.setattr(columnar_handoffs, "department_codes",
+                        lambda *args: used.append(original(*args)) or used[-1])
+    path = tmp_path_factory.mktemp("csv") / "log.csv"
+    path.write_text(csv_text(cases, ",", with_group), encoding="utf-8")
+    args = ("--format", "json", "--top", "3")
+    assert outcome(handoffs_command, path, *args) == outcome(handoffs_command, path, *args, "--engine", "expat")
+    if any(events for _, events in cases):
+        assert used and used[-1] is not None  # the packed pass was the one used
+
+
+def test_timestamps_beyond_what_packs_take_the_lists_of_names_and_equal_the_reference(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("case:concept:name,concept:name,time:timestamp,org:group\n"
+                    "c1,a,1700-01-01T10:00:00,A\nc1,b,2200-01-01T10:00:00,B\nc1,c,1970-01-01T00:00:00,A\n"
+                    "c2,a,2024-01-01T10:00:00,B\nc2,b,2024-01-01T10:00:00,A\n", encoding="utf-8")
+    report = outcome(handoffs_command, path, "--format", "json")
+    assert report == outcome(handoffs_command, path, "--format", "json", "--engine", "expat")
+    assert '"handoffs": 2,' in report[1]  # c1: 1700 A, 1970 A, 2200 B; c2: a tie keeps the file's B, A
+
+
 # --------------------------------------------------------------------------
 # limits
 
@@ -278,12 +314,14 @@ def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
     assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == PYTHON_WHITESPACE
     texts = []
     for base in ("2024-01-01T10:00:00", "2024-01-01 10:00:00", "0000-01-01T10:00:00", "2023-02-29T23:59:59",
-                 "2024-01-01T24:00:00", "2024-01-01T10:00:60", "2024-01-01T10:00:00.5+02:00"):
-        for position, character in itertools.product(range(19), " +-a\t.,\u0660٣09T:\u3000\n"):
+                 "2024-01-01T24:00:00", "2024-01-01T10:00:60", "2024-01-01T10:00:00.5+02:00", "0001-01-01T00:00:00",
+                 "9999-12-31 23:59:59"):
+        for position, character in itertools.product(range(19), " +-a\t.,\u0660٣09T:\u3000\n\r\x0b\x0c\uff10"):
             changed = base[:position] + character + base[position + 1:]
             texts += [changed, changed + " ", " " + changed, changed[:-1], changed + "0"]
         for first, second in itertools.combinations(range(19), 2):
             texts.append(base[:first] + " " + base[first + 1:second] + " " + base[second + 1:])
+            texts.append(base[:first] + "+" + base[first + 1:second] + "-" + base[second + 1:])
     session = Session()
     try:
         read = session.execute("SELECT stamp(t) FROM unnest(?::VARCHAR[]) AS u(t)", [texts]).fetchall()
@@ -291,6 +329,24 @@ def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
         session.close()
     assert [value for (value,) in read] == [parse_timestamp(text) for text in texts]
     assert sum(value is not None for (value,) in read) > 100
+
+
+def test_sql_cleaning_is_the_reference_cleaning_character_by_character():
+    """clean() in SQL strips and nulls as cases.clean does: every whitespace and odd character at either end."""
+    from journeyaudit.eventlog.cases import clean
+    from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE, Session
+
+    odd = PYTHON_WHITESPACE + "!~\x00\x7f\x80é\u0301\u200b\ufeffa"
+    texts = ["", "EMPTY", "empty", " EMPTY ", "nan", "NaN", "nAN", " nan\t", "n\u0391n", "nana", "NaNa", "na", "x"]
+    for character in odd:
+        for core in ("Sales", "EMPTY", "nan", "", "a b"):
+            texts += [character + core, core + character, character + core + character, character * 2 + core]
+    session = Session()
+    try:
+        read = session.execute("SELECT clean(t) FROM unnest(?::VARCHAR[]) AS u(t)", [texts]).fetchall()
+    finally:
+        session.close()
+    assert [value for (value,) in read] == [clean(text) for text in texts]
 
 
 def _stderr_on_a_terminal(*args, ci: bool) -> str:
