@@ -1,7 +1,8 @@
 """Benchmark: `journeyaudit handoffs` at scale, side by side with its references, in one run.
 
-Whole processes, each timed from start to exit, with its peak memory (the
-child's ru_maxrss):
+Whole processes (interpreter start and imports included), each timed from
+start to exit, with its CPU time (user + system: the steadier figure on a
+shared machine) and its peak memory (the child's ru_maxrss):
 - on BPI Challenge 2013 incidents (XES, 65,533 events): journeyaudit against
   pm4py + rustxes (read_xes + discover_handover_of_work_network) and a
   ten-line polars + rustxes script computing the same matrix. pm4py is AGPL
@@ -74,8 +75,8 @@ print(pairs.height)
 """
 
 
-def measure(command: list[str], cwd: Path = PROJECT) -> tuple[float, float, str]:
-    """(seconds, peak MB, last line of stdout) of one whole process."""
+def measure(command: list[str], cwd: Path = PROJECT) -> tuple[float, float, str, float]:
+    """(seconds, peak MB, last line of stdout, CPU seconds) of one whole process."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -86,18 +87,23 @@ def measure(command: list[str], cwd: Path = PROJECT) -> tuple[float, float, str]
         out.seek(0)
         err.seek(0)
         text = out.read().decode(errors="replace").strip().splitlines()
+        cpu = usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
             tail = err.read().decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-            return elapsed, usage.ru_maxrss / 1024, f"FAILED: {tail[0]}"
-    return elapsed, usage.ru_maxrss / 1024, text[-1] if text else ""
+            return elapsed, usage.ru_maxrss / 1024, f"FAILED: {tail[0]}", cpu
+    return elapsed, usage.ru_maxrss / 1024, text[-1] if text else "", cpu
 
 
-def row(label: str, result: tuple[float, float, str], reference: tuple[float, float, str] | None = None) -> None:
-    seconds, peak, output = result
+def row(label: str, result: tuple[float, float, str, float], reference: tuple | None = None) -> None:
+    seconds, peak, output, cpu = result
     ratio = ""
     if reference is not None and not output.startswith("FAILED"):
-        ratio = f"  time ratio this / journeyaudit: {seconds / reference[0]:.2f}x"
-    print(f"  {label:<34} {seconds:8.2f} s  {peak:8.0f} MB  {output[:60]}{ratio}")
+        ratio = f"  this / journeyaudit: {seconds / reference[0]:.2f}x time, {cpu / reference[3]:.2f}x CPU"
+    print(f"  {label:<34} {seconds:8.2f} s  {cpu:6.2f} s CPU  {peak:7.0f} MB  {output[:40]:<40}{ratio}")
+
+
+def verdict(text: str, met: bool) -> None:
+    print(f"  target {text}: {'met' if met else 'NOT MET'}")
 
 
 def synthetic_csv(path: Path, events: int) -> None:
@@ -106,6 +112,7 @@ def synthetic_csv(path: Path, events: int) -> None:
 
     connection = duckdb.connect()
     connection.execute("SET preserve_insertion_order = false")
+    connection.execute("SET enable_progress_bar = false")
     connection.execute(
         f"""COPY (SELECT 'case-' || (i // 10) AS "case", 'activity ' || (hash(i) % 12) AS activity,
                   strftime(TIMESTAMP '2024-01-01' + INTERVAL (i // 10 * 60 + hash(i * 7) % 3600) SECOND,
@@ -125,8 +132,13 @@ def main() -> None:
     parser.add_argument("--temp-dir", default=None)
     args = parser.parse_args()
     python = sys.executable
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; whole processes, one run each")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}; "
+          "whole processes, one run each")
     journeyaudit = [python, "-m", "journeyaudit.commands.handoffs"]
+    print("start-up (no work):")
+    row("python -c pass", measure([python, "-c", "pass"]))
+    row("python -c 'import duckdb'", measure([python, "-c", "import duckdb"]))
+    row("journeyaudit handoffs --help", measure(journeyaudit + ["--help"]))
 
     print(f"\n{INCIDENTS.name} (XES, 65,533 events):")
     ours = measure(journeyaudit + [str(INCIDENTS), "--format", "json", "-o", os.devnull])
@@ -136,8 +148,12 @@ def main() -> None:
     if not args.ref_python or not Path(args.ref_python).exists():
         print("  pm4py+rustxes, polars+rustxes: skipped (pass --ref-python PATH to a venv with pm4py rustxes polars)")
     else:
-        row("pm4py + rustxes", measure([args.ref_python, "-c", PM4PY, str(INCIDENTS)]), ours)
-        row("polars + rustxes", measure([args.ref_python, "-c", POLARS_RUSTXES, str(INCIDENTS)]), ours)
+        pm4py = measure([args.ref_python, "-c", PM4PY, str(INCIDENTS)])
+        row("pm4py + rustxes", pm4py, ours)
+        polars = measure([args.ref_python, "-c", POLARS_RUSTXES, str(INCIDENTS)])
+        row("polars + rustxes", polars, ours)
+        verdict(f">= 5x faster than pm4py + rustxes ({pm4py[0] / ours[0]:.1f}x)", pm4py[0] >= 5 * ours[0])
+        verdict(f"faster than polars + rustxes ({polars[0] / ours[0]:.2f}x)", polars[0] > ours[0])
 
     sizes = [int(float(size)) for size in args.sizes.split(",")] + ([10**8] if args.big else [])
     folder = Path(tempfile.mkdtemp(prefix="handoffs-scale-", dir=args.temp_dir))
@@ -151,8 +167,13 @@ def main() -> None:
                                            "ts", "--department-key", "dept", "--format", "json", "-o", os.devnull,
                                            "--temp-dir", str(folder)])
             row("journeyaudit handoffs (duckdb)", ours)
-            row("DuckDB SQL, one window function", measure([python, "-c", DUCKDB_SQL, str(path)]), ours)
-            row("polars lazy, streaming", measure([python, "-c", POLARS_CSV, str(path)]), ours)
+            reference = measure([python, "-c", DUCKDB_SQL, str(path)])
+            row("DuckDB SQL, one window function", reference, ours)
+            if args.ref_python and Path(args.ref_python).exists():
+                row("polars lazy, streaming", measure([args.ref_python, "-c", POLARS_CSV, str(path)]), ours)
+            verdict(f"within 1.3x of the DuckDB query ({ours[0] / reference[0]:.2f}x)", ours[0] <= 1.3 * reference[0])
+            if events >= 10**7:
+                verdict(f"<= 500 MB ({ours[1]:.0f} MB)", ours[1] <= 500)
             path.unlink()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -186,7 +186,8 @@ class XesScan:
             cut = pending.rfind(_TRACE_END)
             if cut >= 0:
                 cut += len(_TRACE_END)
-                self._segment(bytes(pending[:cut]))
+                with memoryview(pending) as view:
+                    self._segment(view[:cut])  # decoded straight from the buffer: no copy of the bytes
                 del pending[:cut]
             elif len(pending) > MAX_PENDING_BYTES:
                 raise NotRecognised
@@ -252,9 +253,9 @@ class XesScan:
     # ------------------------------------------------------------------
     # segments of whole traces
 
-    def _segment(self, data: bytes) -> None:
+    def _segment(self, data: memoryview) -> None:
         try:
-            text = data.decode("utf-8")
+            text = str(data, "utf-8")
         except UnicodeDecodeError:
             raise NotRecognised from None
         referenced = False
@@ -335,11 +336,12 @@ def insert_traces(cursor, parts: list[str], trace_base: int, referenced: bool, k
             texts = f"list_transform({texts}, lambda v: xml_value(v))"
         return f"list_reverse({texts})"
 
-    run(
-        f"CREATE OR REPLACE TEMP TABLE scan_batch AS SELECT {int(trace_base)} + i - 1 AS trace_no, part "
-        "FROM (SELECT unnest(texts) AS part, generate_subscripts(texts, 1) AS i FROM (SELECT ?::VARCHAR[] AS texts))",
-        [parts],
+    # the traces' texts go in as a parameter, not a table: DuckDB reads them once, from Python's strings
+    batch = (
+        f"SELECT {int(trace_base)} + i - 1 AS trace_no, part FROM (SELECT unnest(texts) AS part, "
+        "generate_subscripts(texts, 1) AS i FROM (SELECT ?::VARCHAR[] AS texts))"
     )
+    heads = [part[: part.find("<event>")] if "<event>" in part else part for part in parts]
     event_roles = {role: keys[role] for role in ("activity", "lifecycle", "timestamp", "department", "fallback")}
     picked = ", ".join(f"{_pick(role, key)} AS {role}" for role, key in event_roles.items())
     # an event's file position: its trace's, then its rank in the trace (ordered as the file, like a count)
@@ -350,7 +352,8 @@ def insert_traces(cursor, parts: list[str], trace_base: int, referenced: bool, k
         FROM (SELECT trace_no, j, rq, {_positions(event_roles)}
               FROM (SELECT trace_no, j, {reversed_texts('chunk')} AS rq
                     FROM (SELECT trace_no, unnest(chunks) AS chunk, generate_subscripts(chunks, 1) AS j
-                          FROM (SELECT trace_no, string_split(part, '<event>')[2:] AS chunks FROM scan_batch))))"""
+                          FROM (SELECT trace_no, string_split(part, '<event>')[2:] AS chunks FROM ({batch})))))""",
+        [parts],
     )
     trace_roles = {"case": keys["case"], "case_department": keys["case_department"]}
     run(
@@ -358,7 +361,8 @@ def insert_traces(cursor, parts: list[str], trace_base: int, referenced: bool, k
         SELECT trace_no, list_slice(rq, 4, -1, 4) AS keys, {_pick('case', keys['case'])} AS case_value,
                {_pick('case_department', keys['case_department'])} AS department_value
         FROM (SELECT trace_no, rq, {_positions(trace_roles)}
-              FROM (SELECT trace_no, {reversed_texts("split_part(part, '<event>', 1)")} AS rq FROM scan_batch))"""
+              FROM (SELECT trace_no, {reversed_texts('part')} AS rq FROM ({batch})))""",
+        [heads],
     )
     events = run(
         "INSERT INTO events SELECT trace_no, seq, clean(activity), clean(lifecycle), stamp(timestamp), clean(department), "
