@@ -228,7 +228,9 @@ class XesScan:
             # closing the root right there parses only when the head ends inside the root and no deeper
             # (not in a comment, a CDATA section, another element): the `<trace>` is a child of the root
             parser.Parse(b"</" + root.encode() + b">", True)
-        except pyexpat.ExpatError:
+        except NotRecognised:
+            raise
+        except Exception:  # not well-formed, an encoding Python lacks...: the reader says it, located
             raise NotRecognised from None
         self.root = root.encode()
         return cut
@@ -247,7 +249,9 @@ class XesScan:
         parser.StartElementHandler = start
         try:
             parser.Parse(b"<" + self.root + b">" + data, final)
-        except pyexpat.ExpatError:
+        except NotRecognised:
+            raise
+        except Exception:
             raise NotRecognised from None
 
     # ------------------------------------------------------------------
@@ -275,7 +279,10 @@ class XesScan:
     def _wait(self, left: int) -> None:
         """Collect the oldest segments' results until at most `left` are in flight."""
         while len(self.jobs) > left:
-            events, case_keys, event_keys, department_seen, unnamed, case_counts = self.jobs.popleft().result()
+            try:
+                events, case_keys, event_keys, department_seen, unnamed, case_counts = self.jobs.popleft().result()
+            except Exception:  # DuckDB could not take it apart: the expat reader reads it all again
+                raise NotRecognised from None
             self.events += events
             self.case_keys.update(case_keys)
             self.event_keys.update(event_keys)
