@@ -171,7 +171,7 @@ class XesScan:
                 # parse, the error is the reader's own (same message); otherwise let the reader decide
                 if not head_done:
                     raise NotRecognised from None
-                self._parse_in_root(bytes(pending), final=False)
+                self._parse_in_root(bytes(pending), final=False, elements=True)
                 self._wait(0)
                 raise
             if chunk:
@@ -235,18 +235,24 @@ class XesScan:
         self.root = root.encode()
         return cut
 
-    def _parse_in_root(self, data: bytes, final: bool) -> None:
-        """Parse `data` as content of the root element (after the last trace), or raise NotRecognised."""
+    def _parse_in_root(self, data: bytes, final: bool, elements: bool = False) -> None:
+        """Parse `data` as content of the root element, or raise NotRecognised.
+
+        After the last trace (`elements` False) no element may follow: the reader's business. After a read
+        error, `data` is what was read since the last whole trace, elements and all: the expat reader would have
+        parsed it before the error came.
+        """
         if len(data) > self.part_cap:
             raise NotRecognised
         root = self.root.decode()
 
         def start(name, attributes):
             if name != root:
-                raise NotRecognised  # an element after the last trace: the reader's business
+                raise NotRecognised
 
         parser = pyexpat.ParserCreate()
-        parser.StartElementHandler = start
+        if not elements:
+            parser.StartElementHandler = start
         try:
             parser.Parse(b"<" + self.root + b">" + data, final)
         except NotRecognised:

@@ -253,6 +253,20 @@ def test_a_truncated_gzip_log_is_one_line_and_the_same_message_as_the_reference(
     assert columnar[0] == 2 and "truncated gzip data" in columnar[1] and columnar[1].count("\n") == 1
 
 
+def test_a_truncated_gzip_log_is_reported_by_the_scanner_only_when_what_came_before_parses(tmp_path):
+    # the one trace is cut by the truncation: what was read since the last whole trace parses as XML, so the
+    # read error is the scanner's to give; a broken tag before the cut is expat's to report, with its line
+    path = tmp_path / "cut.xes.gz"
+    good = canonical(["A", "B"] * 20000)
+    for text, expected in ((good, EOFError), (good.replace(b'value="B"/>', b'value="B"/ >', 1), NotRecognised)):
+        whole = gzip.compress(text)
+        path.write_bytes(whole[: len(whole) // 2])
+        with pytest.raises(expected):
+            scanned(path)
+        assert outcome(handoffs_command, path) == outcome(handoffs_command, path, "--engine", "expat")
+    assert "not well-formed" in outcome(handoffs_command, path)[1]
+
+
 def test_a_gzip_bomb_of_valid_traces_stops_at_the_cap_with_the_reference_message(tmp_path):
     path = tmp_path / "bomb.xes.gz"
     path.write_bytes(gzip.compress(canonical(["A", "B"] * 20000)))  # about 7 MiB of XML
