@@ -59,6 +59,7 @@ print(pairs.height)
 
 DUCKDB_SQL = r"""
 import sys, duckdb
+duckdb.execute("SET enable_progress_bar = false")  # a bar on stdout would cost time and hide the count
 print(duckdb.execute(f'''
   SELECT count(*) FROM (
     SELECT previous, dept, count(*) FROM (
