@@ -47,7 +47,7 @@ def open_log(path: str | os.PathLike, options: ReadOptions, engine_options=None)
 
 
 def _xml_options(options: ReadOptions) -> ReadOptions:
-    """The columnar engine parses XES with the streaming expat callbacks."""
+    """XES the columnar engine's scanner does not recognise goes to the streaming expat callbacks."""
     from dataclasses import replace
 
     return replace(options, engine="expat")
