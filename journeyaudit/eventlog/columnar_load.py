@@ -15,11 +15,9 @@ fill column batches instead of Event objects.
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import shutil
-import zlib
 
 import numpy as np
 
@@ -32,7 +30,7 @@ from journeyaudit.eventlog.cases import (
 )
 from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session
 from journeyaudit.eventlog.csv_log import choose_columns, read_header
-from journeyaudit.eventlog.reader import open_binary
+from journeyaudit.eventlog.reader import gzip_errors, open_binary
 from journeyaudit.eventlog.xes import parse_xes
 from journeyaudit.eventlog.xes_scan import NotRecognised, XesScan
 
@@ -133,25 +131,22 @@ def load_xes(session: Session, path: str, stream, options: ReadOptions) -> Loade
     """The scanner (xes_scan.py) when it recognises the log's layout, else the expat callbacks, from the start."""
     progress = Progress(f"reading {os.path.basename(path)}")
     try:
-        try:
-            session.execute(CASES_TABLE)
-            session.execute(EVENTS_TABLE)
-            builder = CaseBuilder(path, "xes", options)
-            event_keys, case_keys = XesScan(session, path, options, builder, progress.update).run(stream)
-            return Loaded(builder, event_keys, case_keys)
-        except NotRecognised:
-            session.execute("DROP TABLE cases")
-            session.execute("DROP TABLE events")
-        again, raw = open_binary(path, options.max_decompressed_bytes)
-        try:
-            return _load_xes_by_callbacks(session, path, again, options, progress)
-        finally:
-            again.close()
-            raw.close()
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise EventLogError(f"{path}: corrupt gzip data ({exc})") from None
-    except EOFError:
-        raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
+        with gzip_errors(path):
+            try:
+                session.execute(CASES_TABLE)
+                session.execute(EVENTS_TABLE)
+                builder = CaseBuilder(path, "xes", options)
+                event_keys, case_keys = XesScan(session, path, options, builder, progress.update).run(stream)
+                return Loaded(builder, event_keys, case_keys)
+            except NotRecognised:
+                session.execute("DROP TABLE cases")
+                session.execute("DROP TABLE events")
+            again, raw = open_binary(path, options.max_decompressed_bytes)
+            try:
+                return _load_xes_by_callbacks(session, path, again, options, progress)
+            finally:
+                again.close()
+                raw.close()
     finally:
         progress.done()
 
@@ -184,12 +179,8 @@ def _plain_copy(session: Session, path: str, stream) -> str:
     """A gzip CSV decompressed into the session's folder (the cap applies), for DuckDB's parallel scan."""
     target = os.path.join(session.folder, "log.csv")
     try:
-        with open(target, "wb") as out:
+        with gzip_errors(path), open(target, "wb") as out:  # a gzip error is not the copy's OSError
             shutil.copyfileobj(stream, out, 1 << 20)
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise EventLogError(f"{path}: corrupt gzip data ({exc})") from None
-    except EOFError:
-        raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
     except OSError as exc:
         raise EventLogError(f"cannot write the temporary copy of {path} in {session.folder}: {exc.strerror}") from None
     return target

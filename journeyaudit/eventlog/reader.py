@@ -11,6 +11,8 @@ import gzip
 import io
 import os
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from journeyaudit.eventlog.cases import (  # noqa: F401 - the reader's public names
     CASE_PREFIX,
@@ -55,6 +57,17 @@ class _CappedStream(io.RawIOBase):
                 "pass --max-decompressed-size MiB to read it"
             )
         return count
+
+
+@contextmanager
+def gzip_errors(path: str) -> Iterator[None]:
+    """A corrupt or truncated gzip stream read inside, as the one-line error naming `path`."""
+    try:
+        yield
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise EventLogError(f"{path}: corrupt gzip data ({exc})") from None
+    except EOFError:
+        raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
 
 
 def open_binary(path: str, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_MB << 20):
@@ -121,16 +134,12 @@ def read_log(path: str | os.PathLike, options: ReadOptions | None = None) -> Eve
     gc.disable()
     try:
         fmt = sniff_format(path, read_head(path, stream))
-        try:
+        with gzip_errors(path):
             if fmt == "parquet":
                 raise EventLogError(f"{path}: a Parquet log is read by the columnar engine (--engine duckdb or spark)")
             if fmt == "xes":
                 return read_xes(path, stream, options)
             return read_csv(path, stream, options)
-        except (gzip.BadGzipFile, zlib.error) as exc:
-            raise EventLogError(f"{path}: corrupt gzip data ({exc})") from None
-        except EOFError:
-            raise EventLogError(f"{path}: truncated gzip data (the file ends early)") from None
     finally:
         stream.close()
         raw.close()

@@ -298,10 +298,40 @@ def test_the_temporary_folder_goes_where_asked_and_is_removed(tmp_path):
     assert "no such folder" in result.stderr
 
 
+@pytest.mark.parametrize("name", ["receipt.csv", "08_receipt.xes.gz"])
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_a_damaged_gzip_log_is_one_line_naming_the_damage_in_every_engine(tmp_path, name, damage):
+    content = real(name).read_bytes()
+    whole = gzip.compress(gzip.decompress(content) if name.endswith(".gz") else content)
+    damaged = whole[: len(whole) // 2] if damage == "truncated" else whole[:100] + b"x" * 50 + whole[150:]
+    path = tmp_path / (name.removesuffix(".gz") + ".gz")
+    path.write_bytes(damaged)
+    outcomes = []
+    for engine in ("duckdb", "expat"):
+        result = CliRunner().invoke(handoffs_command, [str(path), "--engine", engine])
+        outcomes.append((result.exit_code, result.output))
+    assert outcomes[0] == outcomes[1]
+    code, message = outcomes[0]
+    word = {"truncated": "truncated gzip data", "corrupt": "corrupt gzip data"}[damage]
+    assert code == 2 and f"{path}: {word}" in message and message.count("\n") == 1, message
+
+
 def test_no_progress_on_a_pipe():
     result = CliRunner().invoke(handoffs_command, [str(real("bpic2012.xes.gz")), "--format", "json"])
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def in_sql(macro: str, texts: list[str]) -> list:
+    """The session's SQL `macro` applied to each text, in order."""
+    from journeyaudit.eventlog.columnar_session import Session
+
+    session = Session()
+    try:
+        rows = session.execute(f"SELECT {macro}(t) FROM unnest(?::VARCHAR[]) AS u(t)", [texts]).fetchall()
+    finally:
+        session.close()
+    return [value for (value,) in rows]
 
 
 def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
@@ -309,7 +339,7 @@ def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
     import itertools
 
     from journeyaudit.eventlog.cases import parse_timestamp
-    from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE, Session
+    from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE
 
     assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == PYTHON_WHITESPACE
     texts = []
@@ -322,31 +352,22 @@ def test_sql_timestamps_are_the_reference_timestamps_character_by_character():
         for first, second in itertools.combinations(range(19), 2):
             texts.append(base[:first] + " " + base[first + 1:second] + " " + base[second + 1:])
             texts.append(base[:first] + "+" + base[first + 1:second] + "-" + base[second + 1:])
-    session = Session()
-    try:
-        read = session.execute("SELECT stamp(t) FROM unnest(?::VARCHAR[]) AS u(t)", [texts]).fetchall()
-    finally:
-        session.close()
-    assert [value for (value,) in read] == [parse_timestamp(text) for text in texts]
-    assert sum(value is not None for (value,) in read) > 100
+    read = in_sql("stamp", texts)
+    assert read == [parse_timestamp(text) for text in texts]
+    assert sum(value is not None for value in read) > 100
 
 
 def test_sql_cleaning_is_the_reference_cleaning_character_by_character():
     """clean() in SQL strips and nulls as cases.clean does: every whitespace and odd character at either end."""
     from journeyaudit.eventlog.cases import clean
-    from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE, Session
+    from journeyaudit.eventlog.columnar_session import PYTHON_WHITESPACE
 
     odd = PYTHON_WHITESPACE + "!~\x00\x7f\x80é\u0301\u200b\ufeffa"
     texts = ["", "EMPTY", "empty", " EMPTY ", "nan", "NaN", "nAN", " nan\t", "n\u0391n", "nana", "NaNa", "na", "x"]
     for character in odd:
         for core in ("Sales", "EMPTY", "nan", "", "a b"):
             texts += [character + core, core + character, character + core + character, character * 2 + core]
-    session = Session()
-    try:
-        read = session.execute("SELECT clean(t) FROM unnest(?::VARCHAR[]) AS u(t)", [texts]).fetchall()
-    finally:
-        session.close()
-    assert [value for (value,) in read] == [clean(text) for text in texts]
+    assert in_sql("clean", texts) == [clean(text) for text in texts]
 
 
 def _stderr_on_a_terminal(*args, ci: bool) -> str:
