@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.dataflow import DataFlowResult
 from journeyaudit.analysis.graph import JourneyGraph
+from journeyaudit.analysis.promise import APPROXIMATE_ERROR
 from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey, Step
 
 if TYPE_CHECKING:  # markov.py imports NumPy and SciPy: rules import this module, `validate` must not pay for them
@@ -253,7 +254,7 @@ def compute_metrics(
             handling.worst.approximate
             or worst_duration.approximate
             or silence_approximate
-            or (promise is not None and promise.error >= 5e-4)  # the share is only known to within its error
+            or (promise is not None and promise.error >= APPROXIMATE_ERROR)  # the share is only known to within its error
         ),
     }
     return {key: values[key] for key in METRIC_KEYS}

@@ -32,6 +32,8 @@ from journeyaudit.model import Step
 MASS_FLOOR = 1e-13
 EDGE_BUDGET = 200_000
 MICROSECONDS = 1_000_000
+# An error bound from this size on makes the share approximate: figures and messages say so.
+APPROXIMATE_ERROR = 5e-4
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from journeyaudit.analysis.promise import APPROXIMATE_ERROR
 from journeyaudit.common.durations import duration_against, figure_against, format_share
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import JourneyRule, RawFinding
@@ -23,7 +24,9 @@ class BrokenPromise(JourneyRule):
         "one call being one contact; messages the company sends are not contacts) against "
         "`promise.contacts`. Each broken part is a finding of its own, on the journey, with "
         "both figures; a broken duration also says what share of customers reach a "
-        "successful end within it (`promise_kept_rate`). A journey without a `promise` is "
+        "successful end within it (`promise_kept_rate`; where the share is only bounded, "
+        "`approximate`, the range from it to it plus `promise_kept_rate_error`). A journey "
+        "without a `promise` is "
         "not judged. An expectation, not the worst case: a promise most customers see "
         "broken is broken."
     )
@@ -95,8 +98,7 @@ steps:
                 text = "no way reaches a successful end"
             else:
                 text = f"expected {duration_against(expected, promise.duration_s)} to a successful end"
-            kept = metrics.get("promise_kept_rate")
-            share = f" (kept for {format_share(kept)} of customers)" if isinstance(kept, float) else ""
+            share = self._kept_share(metrics.get("promise_kept_rate"), metrics.get("promise_kept_rate_error"))
             yield RawFinding(message=f"{text}, {duration(promise.duration_s)} promised{share}", key="duration")
         contacts = metrics.get("expected_contacts_success")
         if promise.contacts is not None and self._broken(contacts, promise.contacts):
@@ -109,6 +111,18 @@ steps:
                 message=f"{text}, {number(promise.contacts)} {'contact' if promise.contacts == 1 else 'contacts'} promised",
                 key="contacts",
             )
+
+    @staticmethod
+    def _kept_share(kept, error) -> str:
+        if not isinstance(kept, float):
+            return ""
+        low = format_share(kept)
+        # Past the search's budget the share is only bounded: a single figure would understate it.
+        if isinstance(error, float) and error >= APPROXIMATE_ERROR:
+            high = format_share(min(1.0, kept + error))
+            if high != low:
+                return f" (kept for {low} to {high} of customers: too many ways to count exactly)"
+        return f" (kept for {low} of customers)"
 
     @staticmethod
     def _broken(expected, promised) -> bool:

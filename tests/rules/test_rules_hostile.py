@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .helpers import journey, run
+from benchmarks.synthetic import dense
+from journeyaudit.common.durations import format_share
+
+from .helpers import context_of, journey, run, run_on
 
 # --- long-wait ---------------------------------------------------------------
 
@@ -231,3 +234,17 @@ def test_a_loop_of_steps_without_contact_is_walked_once():
     assert finding.steps == ("call", "fill", "check", "done")
     assert finding.step == "done"
     assert finding.message.startswith("2d 1h of silence from 'call' to 'done'")
+
+
+def test_a_share_the_search_could_only_bound_is_given_as_its_range():
+    # Twenty steps each linked to every other, waits of distinct lengths: past the
+    # search's budget the share kept is only known to lie in [kept, kept + error].
+    text = dense(20).replace("promise: {duration: 1d, contacts: 2}", "promise: {duration: 2h}")
+    context = context_of(text)
+    metrics = context.analysis.metrics
+    kept, error = metrics["promise_kept_rate"], metrics["promise_kept_rate_error"]
+    assert metrics["approximate"] and error >= 0.0005
+    (finding,) = run_on("broken-promise", context)
+    low, high = format_share(kept), format_share(min(1.0, kept + error))
+    assert low != high
+    assert finding.message.endswith(f"2h promised (kept for {low} to {high} of customers: too many ways to count exactly)")
