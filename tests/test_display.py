@@ -65,3 +65,15 @@ def test_the_branches_of_a_step_add_up_to_100_percent():
     assert format_shares([1 / 3] * 3) == ["34%", "33%", "33%"]  # largest remainder, ties in order
     assert format_shares([0.7, 0.3]) == ["70%", "30%"]
     assert format_shares([0.996, 0.004]) == ["99.6%", "0.4%"]  # never 100% and 0% for a real branch
+
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [(0, "0s"), (45, "45s"), (60, "1m"), (548, "PT9M8S"), (7200, "2h"), (86400, "1d"), (1209600, "2w"),
+     (93965, "P1DT2H6M5S"), (0.5, "0.5s")],
+)
+def test_durations_written_into_journeys_are_the_formats_own_and_read_back_exactly(seconds, text):
+    from journeyaudit.common.durations import parse_duration, written_duration
+
+    assert written_duration(float(seconds)) == text
+    assert parse_duration(text) == seconds

@@ -54,6 +54,37 @@ def parse_duration(text: str) -> float:
     raise DurationError(f"malformed duration '{shown}': {HINT}")
 
 
+def written_duration(seconds: float) -> str:
+    """`seconds` as the format writes a duration, read back exactly: one number with its
+    unit where one unit fits (`2d`, `5h`, `20m`, `45s`, `548.5s`), else ISO 8601 (`PT9M8S`,
+    `P1DT6H26M`). What journeyaudit writes into journey files (calibrate, fix)."""
+    if seconds < 0 or not math.isfinite(seconds):
+        raise ValueError(f"not a duration: {seconds!r}")
+    if not seconds.is_integer() or seconds >= 2**53:
+        return _shortest_number(seconds) + "s"
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    for unit in ("w", "d", "h", "m"):
+        if whole % int(UNIT_SECONDS[unit]) == 0:
+            return f"{whole // int(UNIT_SECONDS[unit])}{unit}"
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    time = "".join(f"{amount}{unit}" for amount, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if amount)
+    return f"P{days}DT{time}" if days else f"PT{time}"
+
+
+def _shortest_number(value: float) -> str:
+    """The shortest decimal that reads back as `value`, without an exponent."""
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+
+        text = format(Decimal(value), "f")
+    return text
+
+
 def _finite(seconds: float, raw: str) -> float:
     if not math.isfinite(seconds):
         raise DurationError(f"duration '{brief(raw)}' is too large")

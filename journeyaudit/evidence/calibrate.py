@@ -19,7 +19,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from journeyaudit.common.durations import format_duration, format_duration_exact
+from journeyaudit.common.durations import format_duration, written_duration
 from journeyaudit.editing import JourneyText
 from journeyaudit.evidence.figures import Conformance
 
@@ -98,7 +98,7 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
                 document.set_step_value(
                     step_id,
                     "wait",
-                    format_duration_exact(measured),
+                    written_duration(measured),
                     comment=f"measured: median of {_count(len(samples), 'visit')} ({_count(counts.wait_cases[step_id], 'case')}); designed {designed}",
                     after=WAIT_AFTER,
                 )

@@ -146,6 +146,13 @@ def test_calibrating_gives_back_the_measured_shares_and_the_result_audits(tmp_pa
             samples.setdefault(step_id, []).append(wait)
     for step_id, values in samples.items():
         assert calibrated.journey.steps[step_id].wait_s == pytest.approx(statistics.median(values), abs=0.5), step_id
+    # every wait written is in the format's own forms: one number with its unit, or ISO 8601
+    import re
+
+    written = re.findall(r"^\s*wait: ([^#\n]*?)\s*(?:#|$)", text, re.MULTILINE)
+    assert written
+    for value in written:
+        assert re.fullmatch(r"\d+(\.\d+)?[smhdw]|P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?", value), value
     # the author's comments, quotes and order survive
     for line in COMPLAINT.splitlines():
         if "#" in line:
