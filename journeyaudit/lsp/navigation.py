@@ -181,7 +181,7 @@ def rename_edits(index: FileIndex, occurrence: Occurrence, new_name: str) -> lis
         raise RenameRefused(f"'{occurrence.name}' is not declared in this file: declare it, or correct the name")
     if not SLUG.match(new_name):
         raise RenameRefused(
-            f"'{new_name}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
+            f"'{printable(new_name)}' is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter"
         )
     if new_name != occurrence.name and index.definition(occurrence.kind, new_name) is not None:
         raise RenameRefused(f"this journey already has a {KIND_WORDS[occurrence.kind]} '{new_name}'")

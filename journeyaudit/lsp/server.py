@@ -16,6 +16,7 @@ when there is one).
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,12 +25,13 @@ from typing import Any
 
 from cattrs import Converter
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from journeyaudit import __version__
-from journeyaudit.common.text import YAML_SUFFIXES
+from journeyaudit.common.text import YAML_SUFFIXES, printable
 from journeyaudit.loading.discovery import MAP_SUFFIXES
 from journeyaudit.lsp.checking import Checked, check_document
 from journeyaudit.lsp.diagnostics import config_diagnostic, diagnostics_of, problem_diagnostic
@@ -39,6 +41,7 @@ from journeyaudit.lsp.symbols import FileIndex
 from journeyaudit.lsp.text_lines import split_lines
 
 DEBOUNCE_S = 0.05
+logger = logging.getLogger(__name__)
 CHECKOUT_RULES_DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "rules.md"
 
 
@@ -76,7 +79,59 @@ def json_ready_converter() -> Converter:
     return converter
 
 
+class _OneLine(logging.Filter):
+    """pygls logs a message it cannot read (not JSON, not UTF-8) and a request refused with an
+    error with a traceback on stderr; one line says it (the client has its answer, or is told
+    by `report_server_error`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = printable(f"{record.getMessage()}: {type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+class _Answered:
+    """A message already dealt with while it was read (answered with an error, or dropped)."""
+
+    jsonrpc = "answered"  # not "2.0": pygls' handler would only warn about it
+
+
+ANSWERED = _Answered()
+
+
 class JourneyProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """As pygls, but a request whose params do not fit its method (a negative line, a missing
+        position) is answered "invalid params" at once: pygls logs a traceback and never answers,
+        so the editor waits for ever. Such a notification is dropped with one line of log."""
+        method = data.get("method")
+        if "jsonrpc" not in data or not isinstance(method, str):
+            return super().structure_message(data)
+        message_type = self.get_message_type(method)
+        if message_type is None:
+            return super().structure_message(data)
+        try:
+            return self._converter.structure(data, message_type)
+        except Exception as error:
+            if "id" not in data:
+                logger.warning("journeyaudit: %s ignored: invalid params (%s)", printable(method), type(error).__name__)
+                return ANSWERED
+            message_id = data["id"] if isinstance(data["id"], (int, str)) and not isinstance(data["id"], bool) else None
+            invalid = JsonRpcInvalidParams(message=f"invalid params for {printable(method)}")
+            self._send_response(message_id, error=invalid.to_response_error())  # type: ignore[arg-type]
+            return ANSWERED
+
+    def handle_message(self, message: Any) -> None:
+        if message is ANSWERED:
+            return
+        # LSP: a request after shutdown is answered "invalid request" (pygls drops it unanswered)
+        if self._shutdown and isinstance(getattr(message, "id", None), (int, str)) and getattr(message, "method", types.EXIT) != types.EXIT:
+            refused = JsonRpcInvalidRequest(message="the server is shutting down")
+            self._send_response(message.id, error=refused.to_response_error())
+            return
+        super().handle_message(message)
+
     @lru_cache  # noqa: B019 - as the method it overrides (one protocol per process)
     def get_message_type(self, method: str) -> type[Any] | None:
         # published diagnostics go out as a plain JSON-RPC notification of JsonReady params,
@@ -101,6 +156,10 @@ class JourneyServer(LanguageServer):
         self.debounce_s = DEBOUNCE_S
         self.rules_doc: str | None = from_fs_path(str(CHECKOUT_RULES_DOC)) if CHECKOUT_RULES_DOC.is_file() else None
         self.config_uris: set[str] = set()  # configuration files we published problems on
+        for name in ("pygls.server", "pygls.io_", "pygls.protocol.json_rpc"):
+            reader_log = logging.getLogger(name)
+            if not any(isinstance(existing, _OneLine) for existing in reader_log.filters):
+                reader_log.addFilter(_OneLine())
 
     # -- documents --------------------------------------------------------
     def encoding(self) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES
-from tests.lsp.client import LspClient
+from tests.lsp.client import LspClient, LspError, uri_of
 from tests.lsp.conftest import by_code
 
 BASE = """\
@@ -104,3 +106,59 @@ def test_random_edits_of_a_journey_never_break_the_server(server: LspClient, tmp
     assert all(d["code"] != "internal" for d in diagnostics), diagnostics
     assert by_code(diagnostics, "internal") == []
     assert server.process.poll() is None
+
+
+def _raw(server: LspClient, body: bytes) -> None:
+    assert server.process.stdin is not None
+    server.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    server.process.stdin.flush()
+
+
+def test_a_request_with_invalid_params_is_answered_invalid_params(server: LspClient, tmp_path: Path):
+    uri = server.open(tmp_path / "params.yaml", text=BASE + "steps:\n  s: {title: S, department: ops, end: success}\n")
+    for method, position in (
+        ("textDocument/hover", {"line": -1, "character": 0}),
+        ("textDocument/completion", {"line": 2**31, "character": 2**31}),
+        ("textDocument/definition", {"line": "one", "character": None}),
+    ):
+        with pytest.raises(LspError) as refused:
+            server.request(method, {"textDocument": {"uri": uri}, "position": position}, timeout=10)
+        assert refused.value.code == -32602 and method in refused.value.message
+    with pytest.raises(LspError) as refused:
+        server.request("textDocument/hover", {"textDocument": {"uri": uri}}, timeout=10)
+    assert refused.value.code == -32602
+    # a change with an invalid range is dropped, the document is still served
+    server.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {"start": {"line": -3, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}]},
+    )
+    _still_answers(server, uri)
+
+
+def test_a_message_that_is_not_json_or_not_utf8_is_one_log_line_not_a_traceback(server: LspClient, tmp_path: Path):
+    uri = server.open(tmp_path / "wire.yaml", text=BASE + "steps:\n  s: {title: S, department: ops, end: success}\n")
+    _raw(server, b'{"jsonrpc":"2.0","id":9999,"method":"textDocument/hover","params":{"textDocument":')
+    _raw(server, b'{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"text":"\xff\xfe"}}')
+    with pytest.raises(LspError):
+        server.request("workspace/executeCommand", {"command": "no-such-command", "arguments": []})
+    _still_answers(server, uri)
+    stderr = "".join(server.stderr_lines)
+    assert "Unable to handle message: JSONDecodeError" in stderr
+    assert "Unable to handle message: UnicodeDecodeError" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_request_after_shutdown_is_answered_invalid_request(tmp_path: Path):
+    client = LspClient.start(cwd=tmp_path)
+    try:
+        client.initialize(tmp_path)
+        assert client.request("shutdown", None) is None
+        with pytest.raises(LspError) as refused:
+            client.request("textDocument/hover", {"textDocument": {"uri": uri_of(tmp_path / "x.yaml")}, "position": {"line": 0, "character": 0}}, timeout=10)
+        assert refused.value.code == -32600
+        client.notify("exit", None)
+        assert client.process.wait(timeout=10) == 0
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+            client.process.wait()
