@@ -97,17 +97,32 @@ class Config:
 def find_config_file(start: str | os.PathLike) -> Path | None:
     """The closest journeyaudit.toml, or pyproject.toml with [tool.journeyaudit], upward from `start`."""
     folder = Path(start).resolve()
-    if folder.is_file() or not folder.exists():
+    if not _is_folder(folder):
         folder = folder.parent
     for candidate_folder in (folder, *folder.parents):
         for name in CONFIG_NAMES:
             candidate = candidate_folder / name
-            if not candidate.is_file():
+            if not _is_file(candidate):
                 continue
             if name == "pyproject.toml" and not _has_our_section(candidate):
                 continue
             return candidate
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False in a folder we may not search (pathlib raises there)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 _OUR_TABLE = re.compile(rb"^[ \t]*\[+[ \t]*[\"']?tool[\"']?[ \t]*\.[ \t]*[\"']?journeyaudit\b", re.MULTILINE)

@@ -171,6 +171,25 @@ def test_an_unreadable_file_on_the_command_line_is_a_located_problem_and_the_oth
     assert "locked.yaml:1:1: cannot read the file: Permission denied" in in_folder.stdout + in_folder.stderr
 
 
+@pytest.mark.parametrize("command", [["audit"], ["check"], ["validate"], ["diff"], ["report", "-o", "rep"], ["baseline", "-o", "base.json"]])
+def test_an_unreadable_folder_on_the_command_line_is_a_located_problem_and_the_others_are_audited(project, command):
+    # the configuration search looked into the folder and pathlib raised: "internal error: PermissionError"
+    os.mkdir(project / "locked")
+    shutil.copy(project / "good.yaml", project / "locked" / "inside.yaml")
+    os.chmod(project / "locked", 0)
+    try:
+        result = run_without_root_powers([command[0], "locked", "good.yaml", *command[1:]], project)
+    finally:
+        os.chmod(project / "locked", 0o755)
+    said = result.stdout + result.stderr
+    # diff ignores a problem of the old version (its journeys count as new), as documented
+    assert result.returncode == (0 if command[0] == "diff" else 2), said
+    assert "locked:1:1: cannot read the folder: Permission denied" in said
+    assert "internal error" not in said and "Traceback" not in said
+    if command[0] == "audit":
+        assert "good.yaml" in result.stdout and "loan" in result.stdout.lower()  # good.yaml was audited
+
+
 def test_an_unreadable_log_or_config_is_a_one_line_message(project):
     (project / "log.csv").write_text("case:concept:name,concept:name,time:timestamp,org:group\n1,A,2020-01-01T00:00:00,X\n")
     os.chmod(project / "log.csv", 0)
