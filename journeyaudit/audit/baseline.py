@@ -25,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from journeyaudit.common.bounded_read import read_at_most
+from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.common.text import brief, display_path, line_column, nesting_past
 from journeyaudit.model.findings import Finding, Problem
 
@@ -148,7 +148,7 @@ def load_baseline(path: str) -> Baseline:
         raise BaselineError(Problem(shown, line, column, message, "baseline"))
 
     try:
-        with open(path, "rb") as handle:  # at most the limit: `--baseline /dev/zero` must not fill the memory
+        with open_input(path) as handle:  # at most the limit: `--baseline /dev/zero` must not fill the memory
             raw = read_at_most(handle, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         fail(f"baseline file not found; create it with `journeyaudit baseline PATH... -o {shown}`")

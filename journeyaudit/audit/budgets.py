@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from journeyaudit.common.bounded_read import read_at_most
+from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.common.durations import (
     DurationError,
     format_duration,
@@ -239,7 +239,7 @@ def budgets_from_config(config) -> list[Budget]:
     text = ""
     if source is not None:
         try:
-            with open(source, "rb") as handle:
+            with open_input(source) as handle:
                 text = read_at_most(handle, MAX_CONFIG_BYTES).decode("utf-8", "replace")
         except OSError:
             pass

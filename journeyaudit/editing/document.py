@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.editing.scalars import comment_text, flow_scalar
 from journeyaudit.loading.safe_yaml import MAX_FILE_BYTES, Refused, check_text, compose, decode
 
@@ -79,8 +80,8 @@ class JourneyText:
     def open(cls, path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES) -> JourneyText:
         shown = os.fspath(path)
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+            with open_input(path) as handle:
+                data = read_at_most(handle, max_bytes)
         except OSError as error:
             raise EditError(f"{shown}: cannot read: {error.strerror or error}") from None
         if len(data) > max_bytes:

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from journeyaudit.common.bounded_read import open_input
 from journeyaudit.eventlog.cases import (  # noqa: F401 - the reader's public names
     CASE_PREFIX,
     DEFAULT_ACTIVITY_KEY,
@@ -73,7 +74,7 @@ def gzip_errors(path: str) -> Iterator[None]:
 def open_binary(path: str, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_MB << 20):
     """(stream of the content, decompressed when gzip; the raw file, to close)."""
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        raw = open_input(path)  # returned to the caller, who closes it
     except FileNotFoundError:
         raise EventLogError(f"{path}: no such file") from None
     except IsADirectoryError:

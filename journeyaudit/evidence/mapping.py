@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.common.text import did_you_mean, display_path, printable, slugify
 from journeyaudit.editing.scalars import comment_text, flow_scalar
 from journeyaudit.evidence.source import LogKeys
@@ -58,8 +59,8 @@ def read_map_file(path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES) -> E
     """The map in a file, read but not yet checked against a journey or log; raises MapError."""
     shown = display_path(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        with open_input(path) as handle:  # a named pipe is refused, not waited on
+            data = read_at_most(handle, max_bytes)
     except FileNotFoundError:
         raise MapError([Problem(shown, 1, 1, "no such file", "not-found")]) from None
     except IsADirectoryError:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journeyaudit.common.bounded_read import read_at_most
+from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.common.text import did_you_mean, display_path, line_column, nesting_past
 from journeyaudit.model.findings import SEVERITIES, Problem
 
@@ -200,7 +200,7 @@ def load_config(path: str | os.PathLike | None, rules: dict[str, Rule]) -> Confi
         return Config()
     shown = display_path(path)
     try:
-        with open(path, "rb") as handle:  # at most the limit: `--config /dev/zero` must not fill the memory
+        with open_input(path) as handle:  # at most the limit: `--config /dev/zero` must not fill the memory
             data = read_at_most(handle, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 1, 1, "config file not found", "config")]) from None

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
-from journeyaudit.common.bounded_read import read_at_most
+from journeyaudit.common.bounded_read import open_input, read_at_most
 
 
 class BpmnImportError(Exception):
@@ -43,7 +43,7 @@ MAX_MODEL_BYTES = 100 * 1024 * 1024
 def parse_xml(path: Path) -> Element:
     """The root element, parsed safely; BpmnImportError for anything unreadable."""
     try:
-        with open(path, "rb") as handle:  # at most the limit: a model is never gigabytes (/dev/zero)
+        with open_input(path) as handle:  # at most the limit: a model is never gigabytes (/dev/zero)
             data = read_at_most(handle, MAX_MODEL_BYTES)
     except FileNotFoundError:
         raise BpmnImportError(f"{path}: no such file") from None
