@@ -38,13 +38,13 @@ def rules_command(output_format: str) -> None:
 @click.argument("rule_id", metavar="RULE")
 def explain_command(rule_id: str) -> None:
     """Print a rule's documentation: what it reports and why, options, fix, examples."""
-    from journeyaudit.common.text import did_you_mean
+    from journeyaudit.common.text import did_you_mean, printable
 
     rules = {rule.id: rule for rule in ordered_rules()}
     rule = rules.get(rule_id.strip())
     if rule is None:
         click.echo(
-            f"journeyaudit: unknown rule '{rule_id}'{did_you_mean(rule_id, rules)} "
+            f"journeyaudit: unknown rule '{printable(rule_id)}'{did_you_mean(rule_id, rules)} "
             "(`journeyaudit rules` lists them)",
             err=True,
         )

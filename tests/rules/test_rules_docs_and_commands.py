@@ -85,6 +85,14 @@ def test_explain_portfolio_rule_shows_its_companion():
     assert "Audited together with:" in result.output and "id: open-account" in result.output
 
 
+def test_explain_shows_control_characters_of_an_unknown_rule_escaped_on_its_one_line():
+    # a line break in the argument started a second line, read by GitHub Actions as a command
+    result = CliRunner().invoke(explain_command, ["handofs\n::error::forged\x08"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "unknown rule 'handofs\\x0a::error::forged\\x08'" in result.output
+
+
 def test_explain_unknown_rule_suggests_and_exits_2():
     result = CliRunner().invoke(explain_command, ["long-wiat"])
     assert result.exit_code == 2
