@@ -199,6 +199,11 @@ def _parse_value(metric: str, value) -> list[tuple[str, float]]:
             pairs.append((">=" if key == "min" else "<=", _number(metric, item)))
         if not pairs:
             raise ValueError(f"budget table for {metric} is empty: give min and/or max")
+        limits = dict(pairs)
+        if ">=" in limits and "<=" in limits and limits[">="] > limits["<="]:
+            raise ValueError(
+                f"budget table for {metric}: min {value['min']!r} is above max {value['max']!r}, so no journey can meet it"
+            )
         return pairs
     if isinstance(value, str):
         match = _COMPARISON.match(value)

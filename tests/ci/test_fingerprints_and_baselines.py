@@ -221,3 +221,20 @@ def test_command_line_budgets_replace_the_config_ones():
     config = [Budget("score", ">=", 70, None, "f:1"), Budget("max_handoffs", "<=", 3, None, "f:2")]
     merged = merge_budgets(config, parse_budget_argument("score>=50"))
     assert {(b.metric, b.limit, b.source) for b in merged} == {("max_handoffs", 3, "f:2"), ("score", 50.0, "--budget")}
+
+
+def test_a_budget_no_journey_can_meet_is_refused_with_its_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from journeyaudit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "journeyaudit.toml", "[budgets]\nscore = 10\nsuccess_rate = { min = 0.9, max = 0.1 }\n")
+    write(tmp_path, "j.yaml", "journeyaudit: 1\ntitle: T\ndepartments: {d: {title: D}}\n"
+          "steps:\n  a: {title: A, department: d, channel: web, end: success}\n")
+    result = CliRunner().invoke(main, ["check", "j.yaml"])
+    assert result.exit_code == 2, result.output
+    assert "journeyaudit.toml:3:1" in result.output and "min 0.9 is above max 0.1" in result.output
+    write(tmp_path, "journeyaudit.toml", "[budgets]\nsuccess_rate = { min = 0.1, max = 1 }\n")
+    sound = CliRunner().invoke(main, ["check", "j.yaml"])
+    assert sound.exit_code != 2 and "budgets: 1 of 1 met" in sound.output, sound.output
