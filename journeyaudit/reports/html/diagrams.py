@@ -88,10 +88,11 @@ def clean_svg(svg: str, *, css_class: str, label: str) -> str:
     svg = svg.replace('<g id="graph0" class="graph"', f'<g id="{css_class.split()[-1]}-graph" class="graph"', 1)
     match = _SIZE.search(svg)
     width = match.group(1) if match else "0"
-    # Never wider than drawn; narrower only down to 75 % (text stays legible: the box scrolls).
+    # As wide as the box, never wider than drawn: the page never scrolls sideways (the
+    # page's zoom buttons enlarge it inside its box; data-width is its natural width).
     opening = (
         f'<svg class="{css_class}" role="group" aria-label="{html.escape(visible(label), quote=True)}" '
-        f'style="width:100%;max-width:{width}px;min-width:{short_number(float(width) * 0.75)}px"'
+        f'data-width="{width}" style="width:100%;max-width:{width}px"'
     )
     svg = _SIZE.sub(lambda _: opening, svg, count=1)  # a function: journey text may hold backslashes
     return svg.strip() + "\n"

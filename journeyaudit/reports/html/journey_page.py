@@ -11,9 +11,9 @@ from journeyaudit.analysis import breakdowns
 from journeyaudit.common.durations import format_shares
 from journeyaudit.model.findings import Finding
 from journeyaudit.reports.html import diagrams
+from journeyaudit.reports.html.blueprint import edge_id, render_blueprint
 from journeyaudit.reports.html.department_map import render_department_map
 from journeyaudit.reports.html.parts import related_journey, rule_info, score_band
-from journeyaudit.reports.html.swimlane import edge_id, render_swimlane
 
 if TYPE_CHECKING:
     from journeyaudit.audit.run import JourneyResult
@@ -171,7 +171,7 @@ def journey_context(
             ("departments", _draw(lambda: render_department_map(journey, matrix, dept_severity, dept_steps)))
         )
     if not large or full_diagram:
-        diagram_list.append(("steps", _draw(lambda: render_swimlane(journey, analysis, step_severity))))
+        diagram_list.append(("steps", _draw(lambda: render_blueprint(journey, analysis, step_severity))))
     facing, back_office = breakdowns.facing_and_back_office(journey)
 
     return {
