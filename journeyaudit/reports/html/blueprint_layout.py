@@ -306,7 +306,7 @@ def layout(journey) -> Layout:
             row.phase_header = 10.0 + PHASE_LINE * max((len(p.title_lines) for p in row.phases), default=1)
         y += row.phase_header
         for zone_name in ZONES:
-            lanes_here: list[str | None] = [None] if zone_name == "customer" else departments
+            lanes_here: list[str | None] = [None] if zone_name == "customer" else list(departments)
             present = []
             for lane in lanes_here:
                 members = [k for k in cells if k[0] == row_index and k[1] == zone_name and k[2] == lane]
@@ -332,8 +332,8 @@ def layout(journey) -> Layout:
                 needed = 30.0 + 14.0 * len(title_lines)  # the lane's own title and tag
                 inner = sum(slot_heights) + SLOT_GAP * max(depth - 1, 0)
                 lane_height = max(needed, inner + 2 * (LANE_PAD + SLOT_GAP / 2), 48.0)
-                key = ("c" if lane is None else f"{zone_name[0]}-{lane}") + suffix
-                row.lanes.append(LaneBand(key, zone_name, lane, title_lines, ZONE_TAG[zone_name], y, lane_height))
+                lane_key = ("c" if lane is None else f"{zone_name[0]}-{lane}") + suffix
+                row.lanes.append(LaneBand(lane_key, zone_name, lane, title_lines, ZONE_TAG[zone_name], y, lane_height))
                 top = y + (lane_height - inner) / 2
                 for i, slot_height in enumerate(slot_heights):
                     for k in members:
