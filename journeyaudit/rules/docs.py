@@ -7,6 +7,8 @@ registry imports this module like any other (it defines no rule).
 
 from __future__ import annotations
 
+import re
+
 from journeyaudit.rules.base import Rule
 
 CATEGORIES = {
@@ -16,6 +18,67 @@ CATEGORIES = {
     "hostile": "Customer-hostile steps",
     "portfolio": "Portfolio: journeys judged against each other",
 }
+
+# The articles behind the rules (shared/seeds/): what a reader is told instead of a file name.
+SEED_TITLES = {
+    "000": "“Don't Lose Your Customers”, from Pivot Point Solutions",
+    "001": "“How to Lose a Customer in 5 Ways” by John Jantsch",
+    "002": "“Are Your Customers Getting The Love They Deserve?”",
+    "003": "Frank Sonnenberg's article on treating every customer as your only customer, and a reader's comment",
+    "004": "“Keeping your customers”, a small-business blog",
+}
+_SEED_FILE = re.compile(r"\((\d{3})_[0-9a-f]+\.txt(,[^)]*)?\)")
+
+# Each rule in words a client reads without the journey format at hand: a headline and,
+# where the rule's own fix names the format's keys, the fix without them.
+PLAIN_WORDS: dict[str, tuple[str, str]] = {
+    "broken-promise": ("The journey takes longer, or needs more contacts, than the customer was promised", ""),
+    "business-only-step": ("A step costs the customer time or questions but only serves the company", ""),
+    "channel-switch": ("The customer has to change channel, for example from the phone to the post", ""),
+    "dead-end": ("The journey stops without an outcome: the customer is left stuck",
+                 "Decide where the customer goes next, or close the journey with a clear outcome."),
+    "departments-touched": ("Too many departments deal with a typical customer", ""),
+    "effort-asymmetry": ("This journey is much harder than its counterpart (getting out against getting in)", ""),
+    "exit-without-human": ("A customer who leaves never speaks to a person", ""),
+    "handoffs": ("The customer is passed from department to department too often", ""),
+    "long-wait": ("The customer waits too long", ""),
+    "loyalty-penalty": ("Loyal customers have a harder time than new ones", ""),
+    "missing-counterpart": ("A related journey was not part of this review",
+                            "Review both journeys together, or correct the reference."),
+    "no-feedback": ("The customer is never asked how it went",
+                    "Add a short survey or a call where the customer can say what was not right."),
+    "no-follow-up": ("Nobody checks in after the customer has paid",
+                     "Check in after the payment (or the sale): make sure the customer gets the value promised."),
+    "no-way-out": ("Some customers go round in circles with no way to a good outcome", ""),
+    "ping-pong": ("The case goes back and forth between departments", ""),
+    "repeated-ask": ("The customer is asked again for information the company already has", ""),
+    "repeated-verification": ("The customer's identity or request is checked more than once", ""),
+    "silence-gap": ("The customer hears nothing for a long time", ""),
+    "unreachable-step": ("A step of the journey map that no customer ever reaches",
+                         "Connect the step to the journey, or remove it from the map."),
+}
+
+
+def without_code(text: str) -> str:
+    """Rule text without the journey format's `code` marks (the words inside kept)."""
+    return text.replace("`", "")
+
+
+def story_sources(story: str) -> str:
+    """A story with each seed file it cites, `(000_25f2….txt, point 1)`, named by its article."""
+    return _SEED_FILE.sub(lambda m: f"(from {SEED_TITLES.get(m.group(1), 'an article')}{m.group(2) or ''})", story)
+
+
+def plain_words(rule: Rule) -> dict[str, str]:
+    """What a client reads of a rule: headline, fix and story in plain words."""
+    headline, fix = PLAIN_WORDS.get(rule.id, ("", ""))
+    return {
+        "headline": headline or without_code(rule.summary) or rule.id,
+        "fix": fix or without_code(rule.fix),
+        "story": story_sources(rule.story),
+        "source": SEED_TITLES.get(rule.seed, ""),
+    }
+
 
 def ordered_rules(builtin_only: bool = False) -> list[Rule]:
     """Rules in catalog order: by category as rules.md groups them, then by id.
