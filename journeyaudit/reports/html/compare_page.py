@@ -57,7 +57,7 @@ def _shown(key: str, value) -> str:
         return "–"
     if key.endswith("_s"):
         return format_duration(value)
-    if key.endswith("_rate") or key.endswith("_ratio"):
+    if key.endswith(("_rate", "_ratio")):
         return format_share(value)
     return format_figure(value)
 
@@ -91,7 +91,7 @@ def _side(result: JourneyResult, prefix: str, client: bool) -> dict[str, Any]:
     from journeyaudit.reports.html.parts import page_file
 
     journey, analysis = result.journey, result.analysis
-    severity = {}
+    severity: dict[str, list] = {}
     for finding in result.findings:
         if finding.step:
             severity.setdefault(finding.step, []).append(finding)

@@ -145,13 +145,13 @@ def render_curve(curve, *, title: str) -> str:
         x = centre[i] - bar_width / 2
         pieces = []
         for key, colour, word in PARTS:
-            value = slot.parts[key]
-            if value <= 0:
+            part = slot.parts[key]
+            if part <= 0:
                 continue
-            h = (BAR_HEIGHT - 16) * value / highest
+            h = (BAR_HEIGHT - 16) * part / highest
             y -= h
             pieces.append(f'<rect class="part-{key}" x="{short_number(x)}" y="{short_number(y)}" width="{short_number(bar_width)}" '
-                          f'height="{short_number(h)}" fill="{colour}"><title>{html.escape(word)}: {format_figure(value)} points</title></rect>')
+                          f'height="{short_number(h)}" fill="{colour}"><title>{html.escape(word)}: {format_figure(part)} points</title></rect>')
         out.append(f'<g class="friction" data-points="{format_figure(slot.points)}">' + "".join(pieces) + "</g>")
         if slot.points > 0:
             out.append(_t(centre[i], y - 4, format_figure(slot.points), 10, INK, anchor="middle"))

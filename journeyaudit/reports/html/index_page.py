@@ -101,7 +101,7 @@ def _portfolio_summary(result: AuditResult, rules: Mapping[str, Rule], fixes: Ma
         ((fix, r.journey) for r in results for fix in (fixes.get(r.journey.id) or [])),
         key=lambda pair: (-(pair[0].get("impact") or {}).get("score", 0), pair[1].id),
     )[:5]
-    felt = []
+    felt: list[dict[str, Any]] = []
     for r in results:
         values = [s.feeling for s in r.journey.steps.values() if s.feeling is not None]
         if values:

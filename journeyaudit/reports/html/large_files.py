@@ -54,6 +54,7 @@ def findings_files(journey_result: JourneyResult, names: dict[str, str], client:
     journey = journey_result.journey
     steps = journey.steps
     findings = journey_result.findings
+    rows: list[list]
     if client:
         rows = [
             [journey.title, PLAIN_WORDS.get(f.rule, (f.rule, ""))[0], f.severity, "yes" if f.waived else "",
