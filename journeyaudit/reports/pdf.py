@@ -97,8 +97,8 @@ def print_html(
     fixes: Mapping[str, list[dict]] | None = None,
 ) -> str:
     """The document Chromium prints: every page of the PDF, in print.html."""
-    from journeyaudit.reports.html.print_document import print_context
     from journeyaudit.reports.html.environment import environment
+    from journeyaudit.reports.html.print_document import print_context
 
     context = print_context(result, rules=rules, config=config, client=client, fixes=fixes or {})
     name, width, height = PAPERS[paper]
