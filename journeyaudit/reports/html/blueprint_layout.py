@@ -28,8 +28,8 @@ from journeyaudit.reports.html.text_fit import wrap_to_width
 
 # The grid, in points (= CSS pixels at the drawing's natural size).
 # The widest drawing: the diagram box of a 1440-px-wide page holds 1,160 px, so a drawing
-# is shown at 85 % of its size or more there (11-point titles at 9.4 px at the least).
-MAX_WIDTH = 1365.0
+# is shown at 90 % of its size or more there (11-point titles at 9.9 px at the least).
+MAX_WIDTH = 1290.0
 GUTTER = 132.0  # lane titles
 PITCH_X = 176.0
 NODE_WIDTH = 148.0
@@ -40,7 +40,7 @@ LANE_PAD = 8.0
 LINE_GAP = 22.0  # the band holding the line of interaction or of visibility
 ROW_GAP = 30.0
 TITLE_SIZE = 11.0
-META_SIZE = 9.5
+META_SIZE = 10.0
 TITLE_LINE = 13.5
 META_LINE = 12.0
 LABEL_INSET = 12.0  # box edge to text, both sides

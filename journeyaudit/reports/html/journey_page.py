@@ -43,10 +43,15 @@ class FindingView:
     fix: str
     related: list[dict]
     message: str = ""  # as the page's audience reads it
+    skipped: int = 0  # steps of the way left out of `steps` in the middle (a large journey's page)
     shown: bool = True  # on the page (a large journey's page shows the first of each rule)
 
 
-def _finding_views(journey_result: JourneyResult, by_id: Mapping[str, JourneyResult], client: bool) -> list[FindingView]:
+WAY_SHOWN = 12  # steps of a way a large journey's finding names (the first and last halves)
+
+
+def _finding_views(journey_result: JourneyResult, by_id: Mapping[str, JourneyResult], client: bool,
+                   large: bool = False) -> list[FindingView]:
     journey = journey_result.journey
     titles = {other: result.journey.title for other, result in by_id.items()}
     views = []
@@ -61,7 +66,8 @@ def _finding_views(journey_result: JourneyResult, by_id: Mapping[str, JourneyRes
                 finding=finding,
                 anchor=f"f-{finding.fingerprint or number}",
                 step_title=journey.steps[finding.step].title if finding.step in journey.steps else None,
-                steps=[(s, journey.steps[s].title) for s in involved],
+                steps=[(s, journey.steps[s].title) for s in _shortened(involved, large)],
+                skipped=max(0, len(involved) - WAY_SHOWN) if large else 0,
                 edges=edges,
                 fix=finding.fix,
                 related=[related_journey(other, by_id) for other in finding.related_journeys],
@@ -69,6 +75,12 @@ def _finding_views(journey_result: JourneyResult, by_id: Mapping[str, JourneyRes
             )
         )
     return views
+
+
+def _shortened(way: list[str], large: bool) -> list[str]:
+    if not large or len(way) <= WAY_SHOWN:
+        return way
+    return way[: WAY_SHOWN // 2] + way[-WAY_SHOWN // 2 :]
 
 
 def _rule_groups(views: list[FindingView], rules: Mapping[str, Rule], limit: int | None) -> list[dict]:
@@ -217,7 +229,7 @@ def journey_context(
         if finding.step:
             findings_by_step.setdefault(finding.step, []).append(finding)
     step_severity = {step_id: breakdowns.worst_severity(found) for step_id, found in findings_by_step.items()}
-    views = _finding_views(journey_result, by_id, client)
+    views = _finding_views(journey_result, by_id, client, large)
     view_by_finding = {id(v.finding): v for v in views}
     groups = _rule_groups(views, rules, FINDINGS_PER_RULE if large else None)
 

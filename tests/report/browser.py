@@ -1,0 +1,70 @@
+"""The real browser of the report tests: headless Chromium from disk, every problem recorded.
+
+Test modules import `browser`, `page` and `pytestmark` (skipped without Chromium or playwright).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and shutil.which("chromium") is None,
+    reason=f"Chromium is not installed ({CHROMIUM}): the browser test needs it",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    yield from _watched(context)
+
+
+def _watched(context):
+    page = context.new_page()
+    _record(page)
+    yield page
+    context.close()
+
+
+def open_page(browser, url: str, width: int, height: int = 900, **options):
+    """A page of `width` CSS pixels with its problems recorded (`page.problems`), at `url`, loaded."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    _record(page)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return context, page
+
+
+def _record(page):
+    page.problems = []  # console errors, page errors, failed or non-file requests
+    page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed request: {r.url}"))
+    page.on("request", lambda r: None if r.url.startswith("file://") else page.problems.append(f"request: {r.url}"))
+
+
