@@ -13,7 +13,7 @@ import pytest
 from journeyaudit.audit import run_audit
 from journeyaudit.reports.html.report import write_report
 
-from .browser import browser, open_page, pytestmark  # noqa: F401 - fixtures
+from .browser import open_page, pytestmark  # noqa: F401 - skipped without Chromium
 from .helpers import EXAMPLES, PROJECT, audit_texts, make_journey
 
 JOURNEYS = PROJECT / "journeys"
@@ -92,7 +92,7 @@ def _box_texts(page) -> dict[str, str]:
     )
 
 
-def test_blueprints_fit_their_box_at_1440_px_with_whole_titles(browser, shipped, tmp_path):  # noqa: F811
+def test_blueprints_fit_their_box_at_1440_px_with_whole_titles(browser, shipped, tmp_path):
     result, folder = shipped
     extra = audit_texts(LONG_TITLES, make_journey(45, seed=4, loop_share=0.1))
     write_report(extra, tmp_path / "extra")
@@ -111,7 +111,7 @@ def test_blueprints_fit_their_box_at_1440_px_with_whole_titles(browser, shipped,
         context.close()
 
 
-def test_a_wide_journey_is_wrapped_into_rows_and_zooms(browser, tmp_path):  # noqa: F811
+def test_a_wide_journey_is_wrapped_into_rows_and_zooms(browser, tmp_path):
     result = audit_texts(make_journey(45, seed=4, loop_share=0.1))
     write_report(result, tmp_path / "r")
     context, page = open_page(browser, (tmp_path / "r" / "journey-0.html").as_uri(), 1440)
@@ -147,7 +147,7 @@ WIDE_CHECK = """() => {
 
 
 @pytest.mark.parametrize("audience", ["team", "client"])
-def test_nothing_is_wider_than_a_390_px_phone(browser, shipped, audience):  # noqa: F811
+def test_nothing_is_wider_than_a_390_px_phone(browser, shipped, audience):
     _, folder = shipped
     names = ["index.html", "loan-payoff.html", "broadband-fault.html", "compare.telecom-cancel-after.html"]
     for name in names:
@@ -157,7 +157,7 @@ def test_nothing_is_wider_than_a_390_px_phone(browser, shipped, audience):  # no
         context.close()
 
 
-def test_the_time_chart_is_logarithmic(browser, shipped):  # noqa: F811
+def test_the_time_chart_is_logarithmic(browser, shipped):
     _, folder = shipped
     context, page = open_page(browser, (folder / "team" / "loan-payoff.html").as_uri(), 1440)
     widths = page.evaluate(
@@ -171,7 +171,7 @@ def test_the_time_chart_is_logarithmic(browser, shipped):  # noqa: F811
     context.close()
 
 
-def test_the_to_be_page_shows_its_as_is(browser, shipped):  # noqa: F811
+def test_the_to_be_page_shows_its_as_is(browser, shipped):
     result, folder = shipped
     by_id = {r.journey.id: r for r in result.journeys}
     before, after = by_id["telecom-cancel-before"], by_id["telecom-cancel-after"]
@@ -196,7 +196,7 @@ def test_the_to_be_page_shows_its_as_is(browser, shipped):  # noqa: F811
     context.close()
 
 
-def test_phases_and_the_emotion_curve_are_drawn(browser, shipped):  # noqa: F811
+def test_phases_and_the_emotion_curve_are_drawn(browser, shipped):
     result, folder = shipped
     fault = next(r for r in result.journeys if r.journey.id == "broadband-fault")
     context, page = open_page(browser, (folder / "team" / "broadband-fault.html").as_uri(), 1440)
@@ -212,7 +212,6 @@ def test_phases_and_the_emotion_curve_are_drawn(browser, shipped):  # noqa: F811
     context.close()
 
 
-RULE_IDS = None
 
 
 def _rule_ids():
@@ -221,8 +220,8 @@ def _rule_ids():
     return sorted(all_rules(), key=len, reverse=True)
 
 
-def test_client_pages_name_no_rule_file_gate_or_formula(browser, shipped):  # noqa: F811
-    result, folder = shipped
+def test_client_pages_name_no_rule_file_gate_or_formula(browser, shipped):
+    _, folder = shipped
     ids = [rule for rule in _rule_ids() if "-" in rule]  # `handoffs` is also a plain word
     forbidden = re.compile(
         r"\b(" + "|".join(map(re.escape, ids)) + r")\b|\.ya?ml\b|\.txt\b|/work/|journeys/|CI gate|fail-on|"
@@ -239,7 +238,7 @@ def test_client_pages_name_no_rule_file_gate_or_formula(browser, shipped):  # no
     assert "repeated-ask" in team and "loan-payoff.yaml" in team  # the team keeps today's detail
 
 
-def test_a_10000_step_page_is_small_and_opens_fast(browser, tmp_path):  # noqa: F811
+def test_a_10000_step_page_is_small_and_opens_fast(browser, tmp_path):
     result = audit_texts(make_journey(10_000, seed=3))
     write_report(result, tmp_path / "big")
     page_file = tmp_path / "big" / "journey-0.html"

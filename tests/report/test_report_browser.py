@@ -6,7 +6,8 @@ import pytest
 
 from journeyaudit.reports.html.report import write_report
 
-from .browser import CHROMIUM, browser, page, pytestmark  # noqa: F401 - fixtures
+from .browser import pytestmark  # noqa: F401 - skipped without Chromium
+
 
 @pytest.fixture
 def report(tmp_path, examples_result):
