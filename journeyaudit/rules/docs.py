@@ -134,24 +134,42 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
     return "\n".join(lines)
 
 def rule_text(rule: Rule, width: int = 88) -> str:
-    """One rule for the terminal: the same content as the Markdown page, lighter."""
+    """One rule for the terminal, in plain words first: what it looks for, why it matters (the
+    article behind it, by title), how to fix it; then its options and examples. Wrapped to
+    `width` with hanging indents."""
     import textwrap
 
-    def wrap(text: str, indent: str = "") -> str:
-        return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+    def block(title: str, text: str) -> list[str]:
+        body = textwrap.fill(" ".join(text.split()), width=max(width, 40), initial_indent="  ", subsequent_indent="  ")
+        return [title, body, ""]
 
-    lines = [f"{rule.id} ({rule.default_severity}, {rule.category})", "", wrap(rule.summary), "", wrap(rule.description), ""]
+    plain = plain_words(rule)
+    category = CATEGORIES.get(rule.category, rule.category or "other").split(":")[0].lower()
+    def fill(text: str, indent: str = "  ") -> list[str]:
+        return textwrap.wrap(text, width=max(width, 40), subsequent_indent=indent) or [""]
+
+    lines = fill(f"{rule.id}: {plain['headline']}")
+    lines += fill(f"Reported as {'an' if rule.default_severity[:1] in 'aeiou' else 'a'} {rule.default_severity} "
+                  f"by default; {category}.") + [""]
+    lines += block("What it looks for", without_code(rule.summary))
+    if rule.description:
+        lines += block("In detail", without_code(rule.description))
+    if rule.story:
+        lines += block("Why it matters", story_sources(rule.story) + (f" [seed {rule.seed}]" if rule.seed else ""))
+    lines += block("How to fix it", without_code(rule.fix))
     option_lines = options_lines(rule)
-    lines.append("Options:" + ("" if option_lines else " none"))
-    lines += [f"  {line}" for line in option_lines]
-    lines += ["", f"Story{f' (seed {rule.seed})' if rule.seed else ''}:", wrap(rule.story, "  "), ""]
-    lines += [wrap(f"Fix: {rule.fix}"), ""]
-    lines += ["Failing example (the rule reports it):", ""] + _indent(rule.failing) + [""]
-    lines += ["Passing example (the rule does not report it):", ""] + _indent(rule.passing)
+    if option_lines:
+        lines += fill(f"Options (in the configuration: [tool.journeyaudit.rules] {rule.id} = {{ ... }})")
+        lines += [f"  {line}" for line in option_lines]
+    else:
+        lines.append("Options: none (only its severity can be set)")
+    lines += ["", "A journey it reports (failing example):", ""] + _indent(rule.failing) + [""]
+    lines += ["A journey it passes (passing example):", ""] + _indent(rule.passing)
     companion = getattr(rule, "companion", "")
     if companion:
         lines += ["", "Audited together with:", ""] + _indent(companion)
     return "\n".join(lines)
+
 
 def _indent(text: str) -> list[str]:
     return ["    " + line if line else "" for line in text.rstrip("\n").splitlines()]
