@@ -5,8 +5,8 @@ the PDF's dates."""
 from __future__ import annotations
 
 import csv
-import math
 import io
+import math
 from datetime import UTC, datetime
 
 import pytest
