@@ -331,7 +331,8 @@ def layout(journey) -> Layout:
                 title_lines = wrap_to_width(title, GUTTER - 22, LANE_TITLE_SIZE)
                 needed = 30.0 + 14.0 * len(title_lines)  # the lane's own title and tag
                 inner = sum(slot_heights) + SLOT_GAP * max(depth - 1, 0)
-                lane_height = max(needed, inner + 2 * (LANE_PAD + SLOT_GAP / 2), 48.0)
+                # an empty lane (the customer doing nothing themselves here) is only as tall as its title
+                lane_height = max(needed, inner + 2 * (LANE_PAD + SLOT_GAP / 2), 48.0 if depth else 0.0)
                 lane_key = ("c" if lane is None else f"{zone_name[0]}-{lane}") + suffix
                 row.lanes.append(LaneBand(lane_key, zone_name, lane, title_lines, ZONE_TAG[zone_name], y, lane_height))
                 top = y + (lane_height - inner) / 2
