@@ -30,6 +30,7 @@ from journeyaudit.reports.html.diagrams import (
     pipe,
     safe_id,
     short_number,
+    without_titles,
 )
 from journeyaudit.reports.html.environment import visible
 
@@ -179,7 +180,7 @@ def render_blueprint(journey, analysis, step_severity: dict[str, str | None], *,
     lines.append("}")
     svg = pipe("\n".join(lines) + "\n", pinned=True)
     svg = clean_svg(svg, css_class="diagram swimlane blueprint", label=f"Service blueprint of {journey.title}")
-    svg = _add_background(svg, plan, prefix)
+    svg = without_titles(_add_background(svg, plan, prefix))
     return DiagramResult(svg, handoff_edges=handoffs)
 
 

@@ -98,6 +98,15 @@ def clean_svg(svg: str, *, css_class: str, label: str) -> str:
     return svg.strip() + "\n"
 
 
+_GRAPHVIZ_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+
+
+def without_titles(svg: str) -> str:
+    """The SVG without Graphviz's <title> elements: they name nodes and edges by our ids
+    (`call->loans-desk`), which browsers show as tooltips; steps carry their own tooltip."""
+    return _GRAPHVIZ_TITLE.sub("", svg)
+
+
 def lane_order(journey) -> list[str]:
     """Departments that own steps: customer-facing first, each group in file order."""
     used = {step.department for step in journey.steps.values()}

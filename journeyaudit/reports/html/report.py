@@ -65,7 +65,7 @@ def render_pages(
         journey_id = journey_result.journey.id
         context = journey_context(journey_result, by_id, rules, full_diagram=full_diagram, client=client,
                                   fixes=fixes.get(journey_id))
-        context["evidence"] = _evidence_view((evidence or {}).get(journey_id))
+        context["evidence"] = _evidence_view((evidence or {}).get(journey_id), client)
         pages[page_file(journey_id)] = template.render({**common, **context})
         if context["findings_files"]:
             pages.update(findings_files(journey_result, context["findings_files"], client))
@@ -84,12 +84,15 @@ def page_common(client: bool) -> dict:
     }
 
 
-def _evidence_view(conformance: Conformance | None) -> dict | None:
+def _evidence_view(conformance: Conformance | None, client: bool = False) -> dict | None:
     if conformance is None:
         return None
     from journeyaudit.reports.conform_html import section_view
 
-    return section_view(conformance)
+    view = section_view(conformance)
+    if client:  # the log and the map by their names, not where they lie
+        view = {**view, **{key: os.path.basename(view[key]) for key in ("log", "map") if view.get(key)}}
+    return view
 
 
 def write_report(
