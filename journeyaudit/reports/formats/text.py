@@ -10,6 +10,7 @@ import click
 from journeyaudit.common.durations import format_duration, format_figure, format_share
 from journeyaudit.common.text import printable as safe
 from journeyaudit.model.findings import SEVERITY_RANK
+from journeyaudit.reports.fix_effect import fix_view
 from journeyaudit.reports.terminal import hanging, terminal_width
 
 if TYPE_CHECKING:
@@ -46,28 +47,13 @@ def key_figures(metrics: dict) -> str:
 TOP_FIXES = 3
 
 
-def _impact(impact: dict) -> str:
-    """A fix's measured effect in a few words: `score +6, 2 asks fewer, 12m less time`."""
-    parts = []
-    if impact.get("score"):
-        parts.append(f"score {'+' if impact['score'] > 0 else ''}{format_figure(impact['score'])}")
-    for key, fewer, more in (("expected_handoffs", "hand-offs fewer", "hand-offs more"),
-                             ("expected_asks", "asks fewer", "asks more"),
-                             ("expected_contacts", "contacts fewer", "contacts more")):
-        if impact.get(key):
-            parts.append(f"{format_figure(abs(impact[key]))} {fewer if impact[key] < 0 else more}")
-    if impact.get("expected_duration_s"):
-        seconds = impact["expected_duration_s"]
-        parts.append(f"{format_duration(abs(seconds))} {'less' if seconds < 0 else 'more'} time")
-    return ", ".join(parts)
-
-
 def top_fixes_line(fixes: list[dict], limit: int = TOP_FIXES) -> str:
     """The journey's best fixes on one line: `top fixes: Stop asking ... (score +6, 2 asks fewer); ...`."""
     shown = []
     for fix in fixes[:limit]:
-        effect = _impact(fix.get("impact") or {})
-        shown.append(f"{fix.get('summary', fix.get('id', ''))}{f' ({effect})' if effect else ''}")
+        view = fix_view(fix)
+        effect = view["effect"]
+        shown.append(f"{view['summary']} ({effect})" if effect else view["summary"])
     return "top fixes: " + "; ".join(shown)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeyaudit.analysis import breakdowns
 from journeyaudit.audit.gate import Gate
+from journeyaudit.reports.fix_effect import fix_view, score_gain
 from journeyaudit.reports.html.parts import client_message, page_file, related_journey, rule_info, score_band
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ def _redesigns(result: AuditResult) -> list[dict[str, Any]]:
     return pairs
 
 
-def _portfolio_summary(result: AuditResult, rules: Mapping[str, Rule], fixes: Mapping[str, list[dict]]) -> dict[str, Any]:
+def _portfolio_summary(result: AuditResult, rules: Mapping[str, Rule], fixes: Mapping[str, list[dict]],
+                       client: bool) -> dict[str, Any]:
     """The portfolio in one screen: the hardest journeys, the commonest problems, the fixes
     that buy the most (with their journey), where customers feel worst."""
     results = result.journeys
@@ -99,7 +101,7 @@ def _portfolio_summary(result: AuditResult, rules: Mapping[str, Rule], fixes: Ma
     common = sorted(affected.items(), key=lambda item: (-len(item[1]), item[0]))[:3]
     ranked_fixes = sorted(
         ((fix, r.journey) for r in results for fix in (fixes.get(r.journey.id) or [])),
-        key=lambda pair: (-(pair[0].get("impact") or {}).get("score", 0), pair[1].id),
+        key=lambda pair: (-score_gain(pair[0]), pair[1].id),
     )[:5]
     felt: list[dict[str, Any]] = []
     for r in results:
@@ -113,7 +115,8 @@ def _portfolio_summary(result: AuditResult, rules: Mapping[str, Rule], fixes: Ma
         "mean_score": sum(scores) / len(scores) if scores else None,
         "hardest": [{"journey": r.journey, "href": page_file(r.journey.id), "metrics": r.metrics} for r in hardest],
         "common": [{"rule": rule_info(rules, rule_id), "journeys": len(ids)} for rule_id, ids in common],
-        "fixes": [{"fix": fix, "journey": journey, "href": page_file(journey.id)} for fix, journey in ranked_fixes],
+        "fixes": [{"fix": fix_view(fix, journey, client), "journey": journey, "href": page_file(journey.id)}
+                  for fix, journey in ranked_fixes],
         "felt": felt[:3],
         "with_errors": sum(1 for r in results if any(f.severity == "error" and not f.waived for f in r.findings)),
     }
@@ -161,7 +164,7 @@ def index_context(
         "rule_counts": _rule_counts(result, rules),
         "client": client,
         "redesigns": _redesigns(result),
-        "portfolio": _portfolio_summary(result, rules, fixes or {}),
+        "portfolio": _portfolio_summary(result, rules, fixes or {}, client),
         "problem_files": [display_name(problem.file) for problem in result.problems],
     }
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from journeyaudit.analysis import breakdowns
 from journeyaudit.common.durations import format_shares
 from journeyaudit.model.findings import Finding
+from journeyaudit.reports.fix_effect import fix_view
 from journeyaudit.reports.html import diagrams
 from journeyaudit.reports.html.blueprint import edge_id, render_blueprint
 from journeyaudit.reports.html.department_map import render_department_map
@@ -274,7 +275,7 @@ def journey_context(
             (g for g in groups if g["severity"] != "waived"),
             key=lambda g: (-breakdowns.severity_rank(g["severity"]), -len(g["findings"]), g["rule"]["id"]),
         ),
-        "fixes": list(fixes or []),
+        "fixes": [fix_view(fix, journey, client) for fix in fixes or []],
         "findings": views,
         "findings_shown": FINDINGS_PER_RULE,
         "findings_files": files,
