@@ -11,7 +11,7 @@ what is measured: writing the report under 5 s for 200 steps including `dot` and
 
 from __future__ import annotations
 
-import shutil
+import re
 import sys
 import tempfile
 import time
@@ -23,8 +23,9 @@ from benchmarks.synthetic import make_journey
 from journeyaudit.audit import audit_journeys
 from journeyaudit.loading import load_text
 from journeyaudit.reports.html.report import write_report
+from journeyaudit.reports.pdf import find_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = find_chromium()  # the browser `report --pdf` prints with
 
 
 def _audit(n_steps: int, n_departments: int):
@@ -40,7 +41,7 @@ def _load_ms(page_file: Path) -> float | None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
-    if not Path(CHROMIUM).exists():
+    if CHROMIUM is None:
         return None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
@@ -65,17 +66,18 @@ def measure(n_steps: int, n_departments: int) -> tuple[float, float, float, floa
     return audited - started, written - audited, size / 1024, load
 
 
-def measure_pdf() -> float | None:
-    from journeyaudit.reports.pdf import find_chromium, render_pdf
+def measure_pdf() -> tuple[float, int] | None:
+    """Seconds to print the 40-step journey's PDF, and its pages (None without Chromium)."""
+    from journeyaudit.reports.pdf import render_pdf
 
-    chromium = find_chromium()
-    if chromium is None:
+    if CHROMIUM is None:
         return None
     result = _audit(40, 5)
     started = time.perf_counter()
-    data = render_pdf(result, chromium=chromium)
+    data = render_pdf(result, chromium=CHROMIUM)
+    elapsed = time.perf_counter() - started
     assert data.startswith(b"%PDF")
-    return time.perf_counter() - started
+    return elapsed, len(re.findall(rb"/Type\s*/Page[^s]", data))
 
 
 def main() -> None:
@@ -98,10 +100,14 @@ def main() -> None:
             f"{n_steps:>10} steps  {label:<28} {audit_s:>7.2f}s {report_s:>7.2f}s {size_kib:>8.0f}KiB {load}"
             f"  report < {target:g}s: {verdict}{extra}"
         )
-    pdf_s = measure_pdf()
-    print(f"{'PDF, 40 steps':>16}  {'printed by Chromium':<28} {'':>8} "
-          f"{(f'{pdf_s:7.2f}s' if pdf_s is not None else '      –'):>8}  PDF < 10s: "
-          f"{'–' if pdf_s is None else 'ok' if pdf_s < 10 else 'SLOW'}")
+    pdf = measure_pdf()
+    if pdf is None:
+        print(f"{'PDF, 40 steps':>16}  {'(no Chromium)':<28} {'':>8} {'–':>8}  PDF < 10s: –")
+    else:
+        pdf_s, pages = pdf
+        print(f"{'PDF, 40 steps':>16}  {f'printed by Chromium, {pages} pages':<28} {'':>8} {pdf_s:7.2f}s"
+              f"  PDF < 10s: {'ok' if pdf_s < 10 else 'SLOW'}; 1 to 4 pages a journey + the portfolio: "
+              f"{'ok' if 2 <= pages <= 5 else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,19 @@
 """The real browser of the report tests: headless Chromium from disk, every problem recorded.
 
-Test modules import `browser`, `page` and `pytestmark` (skipped without Chromium or playwright).
+Test modules import `browser`, `page` and `pytestmark` (skipped without Chromium or playwright), or
+mark single tests `needs_browser`.
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import os
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from journeyaudit.reports.pdf import find_chromium
+
+# The same Chromium `report --pdf` prints with: JOURNEYAUDIT_CHROMIUM, else the first on PATH.
+CHROMIUM = find_chromium()
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -21,16 +24,26 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# CI (.ci/run) sets it: there a missing browser fails the browser tests instead of skipping them.
+REQUIRED = os.environ.get("JOURNEYAUDIT_BROWSER_TESTS") == "required"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and shutil.which("chromium") is None,
-    reason=f"Chromium is not installed ({CHROMIUM}): the browser test needs it",
+needs_browser = pytest.mark.skipif(
+    CHROMIUM is None and not REQUIRED,
+    reason="Chromium is not installed (scripts/setup --test installs it): the browser tests need it",
 )
+pytestmark = needs_browser  # a module of browser tests only imports it
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: run scripts/setup --test")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        if REQUIRED:
+            pytest.fail("the playwright package is not installed: run scripts/setup --test")
+        pytest.skip("the playwright package is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

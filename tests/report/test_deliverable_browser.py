@@ -247,7 +247,18 @@ def test_a_10000_step_page_is_small_and_opens_fast(browser, tmp_path):
     loaded_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     assert loaded_ms < 3000
     assert page.locator("svg.department-map").is_visible()
-    assert page.locator("svg.department-map g.cluster").count() >= 1  # departments grouped by what the customer sees
+    # the clustered department map: every department once, inside the group of what the customer
+    # sees of it (d2 and d5 are back office), hand-offs on the arrows
+    placed = page.evaluate("""() => {
+      const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+      const groups = Object.fromEntries(["facing", "back"].map((key) => [key, document.getElementById("group-" + key)]));
+      return Array.from(document.querySelectorAll("svg.department-map g.department")).map((node) => {
+        const box = node.getBoundingClientRect();
+        return [node.id, Object.keys(groups).filter((key) => groups[key] && inside(box, groups[key].getBoundingClientRect()))];
+      });
+    }""")
+    assert sorted(placed) == [[f"dept-d{i}", ["back" if i % 3 == 2 else "facing"]] for i in range(6)]
+    assert page.locator("svg.department-map g.edge text").count() >= 5
     # every finding is in the files beside the page, the page shows a summary per rule
     import csv
     import json

@@ -10,7 +10,7 @@ import pytest
 from journeyaudit.reports.fix_effect import impact_text
 from journeyaudit.reports.html.report import render_pages, write_report
 
-from .browser import open_page, pytestmark  # noqa: F401 - skipped without Chromium
+from .browser import needs_browser, open_page
 from .helpers import parse
 
 FIXES = {
@@ -94,6 +94,7 @@ def test_without_fixes_the_summary_names_the_worst_problems(examples_result):
     assert _fix_list(parse(pages["index.html"]))  # the commonest problems instead
 
 
+@needs_browser
 @pytest.mark.parametrize("width", [1440, 390])
 def test_fixes_are_shown_in_the_browser(browser, examples_result, tmp_path, width):
     write_report(examples_result, tmp_path, fixes=FIXES)
