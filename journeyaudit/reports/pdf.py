@@ -1,7 +1,7 @@
 """`journeyaudit report PATH... --pdf FILE`: the report as a print-ready PDF.
 
 One HTML document laid out for paper (templates/print.html: the portfolio, then about three
-pages per journey, the blueprint on a landscape page, and a page per as-is / to-be pair) is
+pages per journey, the blueprint on landscape pages, and a page per as-is / to-be pair) is
 printed by headless Chromium, the browser the report is tested in: its print engine is what
 lays out the pages a reader sees on screen. Chromium is looked for on PATH (`chromium`,
 `chromium-browser`, `google-chrome`, `google-chrome-stable`, `chrome`) or named by the
@@ -100,7 +100,7 @@ def print_html(
     from journeyaudit.reports.html.environment import environment
     from journeyaudit.reports.html.print_document import print_context
 
-    context = print_context(result, rules=rules, config=config, client=client, fixes=fixes or {})
+    context = print_context(result, rules=rules, config=config, client=client, fixes=fixes or {}, paper=paper)
     name, width, height = PAPERS[paper]
     document = environment().get_template("print.html").render(
         {**context, "paper": name, "paper_width": width, "paper_height": height, "pdf_title": PDF_TITLE}

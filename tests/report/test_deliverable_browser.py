@@ -284,6 +284,7 @@ def test_pdf_pages_and_text(tmp_path, monkeypatch):
     runner = CliRunner()
     paths = [str(JOURNEYS / "telecom-cancel-before.yaml"), str(JOURNEYS / "telecom-cancel-after.yaml"),
              str(EXAMPLES / "loan-payoff.yaml")]
+    audited = [r.journey for r in run_audit(paths).journeys]
     for paper, size in (("a4", (595, 842)), ("letter", (612, 792))):
         out = tmp_path / f"{paper}.pdf"
         run = runner.invoke(main, ["report", *paths, "--pdf", str(out), "--paper", paper, "--audience", "client"])
@@ -293,8 +294,18 @@ def test_pdf_pages_and_text(tmp_path, monkeypatch):
         pages = reader.pages
         assert 1 + 3 * 3 <= len(pages) <= 2 + 4 * 3  # the portfolio, about three pages per journey
         shapes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages]
-        assert shapes.count(size[::-1]) == 3  # one landscape blueprint page per journey
-        assert shapes.count(size) == len(pages) - 3
+        assert set(shapes) == {size, size[::-1]}
+        # the landscape pages are the blueprints, one or two per journey, every step title legible
+        landscape = [p for p, shape in zip(pages, shapes, strict=True) if shape == size[::-1]]
+        heads = [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split())[:90] for p in landscape]
+        assert all(": service blueprint" in head for head in heads), heads
+        assert 3 <= len(landscape) <= 6
+        for journey in audited:
+            on_pages = [p for p, head in zip(landscape, heads, strict=True) if head.startswith(journey.title)]
+            assert 1 <= len(on_pages) <= 2, journey.title
+            sizes = _text_sizes(on_pages, [step.title for step in journey.steps.values()])
+            assert set(sizes) == {" ".join(step.title.split()) for step in journey.steps.values()}, journey.title
+            assert min(sizes.values()) >= 6.0, journey.title  # points on paper
         text = unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in pages))  # the "fi" ligature
         for title in ("Cancel a mobile phone contract (redesigned)", "Pay off a personal loan early", "What to fix first"):
             assert title in " ".join(text.split()), title
@@ -310,6 +321,49 @@ def test_pdf_pages_and_text(tmp_path, monkeypatch):
     refused = runner.invoke(main, ["report", *paths, "--pdf", str(other)])
     assert refused.exit_code == 2 and "cannot write" in refused.output
     assert other.read_bytes() == b"%PDF-1.4 someone else's"
+
+
+def _text_sizes(pages, titles: list[str]) -> dict[str, float]:
+    """The smallest printed size, in points, of each title's lines found on the pages (a
+    title wraps: a line that begins it counts); only the titles found."""
+    import math
+
+    wanted = [" ".join(t.split()) for t in titles]
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        line = " ".join(unicodedata.normalize("NFKC", text).split())  # the "fi" ligature
+        for title in wanted:
+            if line and (title == line or title.startswith(line + " ")):
+                a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+                c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+                printed = size * math.sqrt(abs(a * d - b * c))
+                sizes[title] = min(sizes.get(title, printed), printed)
+
+    for page in pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_a_long_journey_prints_over_several_legible_blueprint_pages(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    from click.testing import CliRunner
+
+    from journeyaudit.cli import main
+
+    source = tmp_path / "long.yaml"
+    source.write_text(make_journey(45, seed=4, loop_share=0.1), encoding="utf-8")
+    out = tmp_path / "long.pdf"
+    run = CliRunner().invoke(main, ["report", str(source), "--pdf", str(out)])
+    assert run.exit_code == 0, run.output
+    pages = pypdf.PdfReader(str(out)).pages
+    landscape = [p for p in pages if p.mediabox.width > p.mediabox.height]
+    assert 3 <= len(landscape) <= 6 and len(pages) <= len(landscape) + 4
+    for number, page in enumerate(landscape, start=1):
+        assert f"service blueprint ({number} of {len(landscape)})" in page.extract_text()
+    sizes = _text_sizes(landscape, [f"Step {i}" for i in range(45)])
+    assert len(sizes) == 45  # every step on a blueprint page
+    assert min(sizes.values()) >= 6.0
 
 
 def test_pdf_without_chromium_says_what_to_install(tmp_path, monkeypatch):

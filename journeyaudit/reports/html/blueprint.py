@@ -181,7 +181,8 @@ def render_blueprint(journey, analysis, step_severity: dict[str, str | None], *,
     svg = pipe("\n".join(lines) + "\n", pinned=True)
     svg = clean_svg(svg, css_class="diagram swimlane blueprint", label=f"Service blueprint of {journey.title}")
     svg = without_titles(_add_background(svg, plan, prefix))
-    return DiagramResult(svg, handoff_edges=handoffs)
+    rows = tuple((row.top, row.bottom) for row in plan.rows) if len(plan.rows) > 1 else ()
+    return DiagramResult(svg, handoff_edges=handoffs, rows=rows)
 
 
 def _route(source: grid.Box, target: grid.Box, backwards: bool, width: float, height: float) -> tuple[str, str]:

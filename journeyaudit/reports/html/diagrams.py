@@ -40,6 +40,9 @@ class DiagramResult:
     svg: str | None  # inline SVG markup, already safe; None when it could not be drawn
     note: str | None = None  # why there is no diagram (shown in its place)
     handoff_edges: int = 0
+    # a blueprint wrapped into rows: each row's top and bottom in the SVG's units (the PDF
+    # puts as many rows on a page as fit it legibly)
+    rows: tuple[tuple[float, float], ...] = ()
 
 
 def esc(text: str) -> str:
