@@ -47,7 +47,9 @@ def _diagram(conformance) -> tuple[Markup | None, Markup, str | None]:
         return None, Markup(""), MISSING_GRAPHVIZ
     if drawn.svg is None:
         return None, Markup(""), drawn.note
-    svg = drawn.svg  # its own ids (prefix): the report's page also holds the designed diagram
+    # its own ids (the prefix): the report's page also holds the designed diagram. Graphviz
+    # writes the prefix's "-" as "&#45;": written plainly, the ids read as the CSS names them.
+    svg = drawn.svg.replace('id="measured&#45;', 'id="measured-')
     rules = []
     for edge in conformance.document["edges"]:
         selector = f"#measured-{blueprint.edge_id(journey, edge['from'], edge['to'])}"
