@@ -78,6 +78,21 @@ class JourneyauditGroup(click.Group):
         self.add_command(command, cmd_name)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole summary (the first paragraph of its help), wrapped with
+        a hanging indent; click's own list cuts summaries at 45 characters or the first dot
+        (`PATH...`)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or (command.help or "").split("\n\n")[0]
+            rows.append((name, " ".join(text.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
         try:
             return super().resolve_command(ctx, args)
@@ -117,7 +132,17 @@ class JourneyauditGroup(click.Group):
             sys.exit(EXIT_USAGE)
 
 
-@click.group(cls=JourneyauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _help_width() -> int:
+    """--help as wide as the terminal (click stops at 80 columns), 120 at most."""
+    import shutil
+
+    return max(60, min(120, shutil.get_terminal_size((80, 24)).columns))
+
+
+@click.group(
+    cls=JourneyauditGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": _help_width()},
+)
 @click.option(
     "--version",
     is_flag=True,

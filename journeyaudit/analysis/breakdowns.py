@@ -7,6 +7,7 @@ each shows and docs/metrics.md how the figures behind them are computed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from journeyaudit.analysis import JourneyAnalysis
@@ -170,3 +171,87 @@ def worst_by_department(journey: Journey, step_severity: Mapping[str, str | None
         if severity_rank(severity) > severity_rank(worst.get(step.department)):
             worst[step.department] = severity
     return worst
+
+
+# --------------------------------------------------------------------------
+# the friction curve: what each step of the most likely way costs the customer
+
+
+@dataclass(slots=True)
+class FrictionPoint:
+    """One step of the most likely way and the effort points it costs (docs/metrics.md, "Friction")."""
+
+    step: str
+    title: str
+    phase: str | None
+    feeling: int | None  # authored (`feeling`), None where the file gives none
+    handoff: bool  # entering the step hands the case to another department
+    switch: bool  # a forced channel switch into the step
+    asks: int
+    repeated: int  # asks of data held already on this way
+    hold_s: float  # waiting on hold (phone, chat, branch), at most an hour
+    delay_s: float  # other waiting and time booked (`after`)
+    active_s: float
+    parts: dict[str, float]  # points: waiting, asks, hand-offs, switches, active time
+
+    @property
+    def points(self) -> float:
+        return sum(self.parts.values())
+
+    @property
+    def waiting_s(self) -> float:
+        return self.hold_s + self.delay_s
+
+
+def friction_curve(journey: Journey, analysis: JourneyAnalysis) -> list[FrictionPoint]:
+    """Along the most likely way, each step's effort points with the weights of `effort`.
+
+    The way's hand-offs follow the last handling department on it (automated messages
+    transparent), a repeated ask is one of data `known` or asked earlier on the way, and
+    the points add up to the effort of a customer walking exactly that way.
+    """
+    from journeyaudit.analysis import metrics as effort
+    from journeyaudit.model import HOLD_CHANNELS, MAX_HOLD_S
+
+    points: list[FrictionPoint] = []
+    held = set(journey.known)
+    last_department: str | None = None
+    previous = None
+    for step_id in analysis.most_likely_way:
+        step = journey.steps.get(step_id)
+        if step is None:
+            continue
+        handoff = step.is_handling and last_department is not None and step.department != last_department
+        if step.is_handling:
+            last_department = step.department
+        switch = previous is not None and effort.channel_switch(previous, step, analysis.stated_channels)
+        repeated = sum(1 for item in set(step.asks) if item in held)
+        held.update(step.asks)
+        hold = min(step.wait_s, MAX_HOLD_S) if step.channel in HOLD_CHANNELS else 0.0
+        delay = step.wait_s - hold + step.after_s
+        parts = {
+            "waiting": effort.EFFORT_PER_HOLD_10_MINUTES * hold / 600.0 + effort.EFFORT_PER_DELAY_DAY * delay / 86400.0,
+            "asks": effort.EFFORT_PER_ASK * len(step.asks) + effort.EFFORT_PER_REPEATED_ASK * repeated,
+            "handoffs": effort.EFFORT_PER_HANDOFF * handoff,
+            "switches": effort.EFFORT_PER_CHANNEL_SWITCH * switch,
+            "active": effort.EFFORT_PER_ACTIVE_10_MINUTES * step.duration_s / 600.0,
+        }
+        points.append(
+            FrictionPoint(step_id, step.title, step.phase, step.feeling, handoff, switch, len(step.asks), repeated,
+                          hold, delay, step.duration_s, parts)
+        )
+        previous = step
+    return points
+
+
+def feelings_summary(journey: Journey, curve: list[FrictionPoint]) -> dict[str, Any]:
+    """What customers feel: the authored feelings (lowest first) and the steps of most friction."""
+    felt = [(s.feeling, s.index, s.id, s.title) for s in journey.steps.values() if s.feeling is not None]
+    worst = sorted(felt)[:3]
+    peaks = sorted(curve, key=lambda p: (-p.points, journey.steps[p.step].index))[:3]
+    return {
+        "authored": len(felt),
+        "mean": sum(f[0] for f in felt) / len(felt) if felt else None,
+        "lowest": [{"step": step_id, "title": title, "feeling": feeling} for feeling, _, step_id, title in worst],
+        "peaks": [p for p in peaks if p.points > 0],
+    }

@@ -172,15 +172,52 @@ def write_output(text: str, output: str | None, inputs=()) -> None:
 
 
 def write_html_report(result, folder: str, *, config, inputs, force: bool = False, full_diagram: bool = False,
-                      evidence=None):
+                      evidence=None, audience: str = "team", fixes=None):
     """The HTML report into `folder` (see reports/html/report.py); exit 2 when a page is refused."""
     from journeyaudit.common.safe_write import UnsafeOutput
     from journeyaudit.reports.html.report import write_report
 
     try:
         return write_report(
-            result, folder, config=config, full_diagram=full_diagram, evidence=evidence, inputs=inputs, force=force
+            result, folder, config=config, full_diagram=full_diagram, evidence=evidence, inputs=inputs, force=force,
+            audience=audience, fixes=fixes,
         )
     except UnsafeOutput as refused:
         click.echo(str(refused), err=True)
         raise SystemExit(EXIT_USAGE) from None
+
+
+def write_pdf_report(result, path: str, *, config, inputs, force: bool = False, paper: str = "a4",
+                     audience: str = "team", chromium=None, fixes=None) -> None:
+    """The PDF report (reports/pdf.py) through the safe writer: a PDF of an earlier run is
+    replaced, any other existing file only with --force; exit 2 when refused or Chromium fails."""
+    from journeyaudit.common.safe_write import UnsafeOutput, check_file, write_file
+    from journeyaudit.reports.pdf import PdfUnavailable, is_own_pdf, render_pdf
+
+    overwrite = force or _is_own_pdf_at(path, is_own_pdf)
+    try:
+        check_file(path, inputs=inputs, overwrite=overwrite)  # refused before Chromium runs
+        data = render_pdf(result, paper=paper, client=audience == "client", config=config, fixes=fixes,
+                          chromium=chromium)
+        write_file(path, data, inputs=inputs, overwrite=overwrite)
+    except UnsafeOutput as refused:
+        click.echo(str(refused), err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except PdfUnavailable as error:
+        click.echo(printable(str(error)), err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _is_own_pdf_at(path: str, is_own) -> bool:
+    """Whether `path` is a regular file (not a link) holding a PDF of an earlier run."""
+    import os
+    import stat
+
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 512 * 1024 * 1024:
+            return False
+        with open(path, "rb") as handle:
+            return is_own(handle.read())
+    except OSError:
+        return False

@@ -8,6 +8,7 @@ import sys
 import click
 
 from journeyaudit.common.exit_codes import EXIT_USAGE
+from journeyaudit.reports.terminal import terminal_width
 from journeyaudit.rules.docs import ordered_rules, rule_json, rule_text
 
 
@@ -21,7 +22,7 @@ from journeyaudit.rules.docs import ordered_rules, rule_json, rule_text
     help="A table for people, or JSON for tools.",
 )
 def rules_command(output_format: str) -> None:
-    """List every rule: id, default severity, category and summary."""
+    """List every rule with its default severity, category and summary."""
     rules = ordered_rules()
     if output_format == "json":
         click.echo(json.dumps({"version": 1, "rules": [rule_json(rule) for rule in rules]}, indent=2))
@@ -37,7 +38,7 @@ def rules_command(output_format: str) -> None:
 @click.command("explain")
 @click.argument("rule_id", metavar="RULE")
 def explain_command(rule_id: str) -> None:
-    """Print a rule's documentation: what it reports and why, options, fix, examples."""
+    """Explain a rule in plain words: what it looks for, why it matters, how to fix it, its options and examples."""
     from journeyaudit.common.text import did_you_mean, printable
 
     rules = {rule.id: rule for rule in ordered_rules()}
@@ -49,7 +50,7 @@ def explain_command(rule_id: str) -> None:
             err=True,
         )
         sys.exit(EXIT_USAGE)
-    click.echo(rule_text(rule))
+    click.echo(rule_text(rule, width=terminal_width() or 88))
 
 
 commands = [rules_command, explain_command]

@@ -37,6 +37,8 @@ class RenderOptions:
     # BudgetChecks (broken ones are also findings of rule `budget`); "baseline", the
     # BaselineMatch (findings it covers are reported as such and never fail a check).
     extra: dict[str, Any] = field(default_factory=dict)
+    # The text format's line width: None asks the terminal (reports/terminal.py), 0 never wraps.
+    width: int | None = None
 
     @property
     def baseline(self) -> BaselineMatch | None:

@@ -10,7 +10,6 @@ through the report's jinja environment (autoescape on).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from markupsafe import Markup
@@ -38,21 +37,22 @@ def _figure(key: str, value: Any) -> str:
 def _diagram(conformance) -> tuple[Markup | None, Markup, str | None]:
     """(SVG with its own edge ids, CSS giving each edge its measured width, a note when not drawn)."""
     from journeyaudit.analysis import analyze
-    from journeyaudit.reports.html import swimlane
+    from journeyaudit.reports.html import blueprint
     from journeyaudit.reports.html.diagrams import MISSING_GRAPHVIZ, GraphvizMissing
 
     journey = conformance.journey
     try:
-        drawn = swimlane.render_swimlane(journey, analyze(journey), {})
+        drawn = blueprint.render_blueprint(journey, analyze(journey), {}, prefix="measured-")
     except GraphvizMissing:
         return None, Markup(""), MISSING_GRAPHVIZ
     if drawn.svg is None:
         return None, Markup(""), drawn.note
-    # its own ids: the report's page also holds the designed diagram, with the same edge ids
-    svg = re.sub(r'id="edge(-|&#45;)', r'id="measured-edge\1', drawn.svg)  # Graphviz writes - as &#45;
+    # its own ids (the prefix): the report's page also holds the designed diagram. Graphviz
+    # writes the prefix's "-" as "&#45;": written plainly, the ids read as the CSS names them.
+    svg = drawn.svg.replace('id="measured&#45;', 'id="measured-')
     rules = []
     for edge in conformance.document["edges"]:
-        selector = f"#measured-{swimlane.edge_id(journey, edge['from'], edge['to'])}"
+        selector = f"#measured-{blueprint.edge_id(journey, edge['from'], edge['to'])}"
         share = edge["measured_p"] or 0.0
         width = THIN + (THICK - THIN) * share
         # the design's loop edges are dashed too: here a dash means only "no case took it"

@@ -4,6 +4,7 @@ import pytest
 
 from journeyaudit.reports.html.report import write_report
 
+from .browser import browser, page  # noqa: F401 - the browser fixtures of every test module
 from .helpers import EXAMPLES, audit_examples, parse
 
 

@@ -128,25 +128,64 @@ def test_steps_coloured_by_their_worst_finding(trees):
         assert "sev-none" in node.classes
 
 
-def _lane_y(tree, department):
-    lane = tree.by_id(f"lane-{department}")
-    return min(float(t.attrs["y"]) for t in lane.find_all("text"))
+def _shift(svg) -> float:
+    """The y offset of the background group (lanes, lines) in the boxes' coordinates."""
+    group = svg.find("g", cls="lanes")
+    return float(re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\)", group.attrs["transform"]).group(2))
 
 
-def test_swimlane_lanes_in_file_order_with_back_office_below_the_line(trees):
-    tree = trees["loan-payoff.html"]
-    svg = tree.find("svg", cls="swimlane")
+def _lane_y(tree, key):
+    lane = tree.by_id(f"lane-{key}")
+    return min(float(t.attrs["y"]) for t in lane.find_all("text")) + _shift(tree.find("svg", cls="blueprint"))
+
+
+def _step_y(tree, step):
+    return min(float(t.attrs["y"]) for t in tree.by_id(f"step-{step}").find_all("text"))
+
+
+def test_blueprint_customer_lane_on_top_then_lanes_in_file_order():
+    from journeyaudit.reports.html.report import render_pages
+
+    from .helpers import audit_texts, parse
+
+    journey = """journeyaudit: 1
+title: Card activation
+departments:
+  desk: {title: Branch desk}
+  back: {title: Card operations, customer_facing: false}
+steps:
+  apply: {title: Ask for a card at the branch, department: desk, channel: branch, next: make}
+  make: {title: Print and post the card, department: back, channel: internal, next: activate}
+  activate: {title: Activates the card in the app, department: back, channel: app, actor: customer, next: welcome}
+  welcome: {title: Welcome call from operations, department: back, channel: phone, next: done}
+  done: {title: Card works, department: desk, channel: branch, kind: notification, end: success}
+"""
+    tree = parse(render_pages(audit_texts(journey))["journey-0.html"])
+    svg = tree.find("svg", cls="blueprint")
     assert svg is not None
-    ys = {d: _lane_y(tree, d) for d in ("contact-center", "loans", "payments", "compliance")}
-    assert ys["contact-center"] < ys["loans"] < ys["payments"] < ys["compliance"]
-    line = svg.find("line", cls="visibility")
-    shift = re.fullmatch(r"translate\(([-\d.]+) ([-\d.]+)\)", line.parent.attrs["transform"])
-    line_y = float(line.attrs["y1"]) + float(shift.group(2))  # in the nodes' coordinates
-    assert ys["payments"] < line_y < ys["compliance"]
-    # Steps sit in their department's lane.
-    call_y = min(float(t.attrs["y"]) for t in tree.by_id("step-call").find_all("text"))
-    check_y = min(float(t.attrs["y"]) for t in tree.by_id("step-compliance-check").find_all("text"))
-    assert call_y < line_y < check_y
+    shift = _shift(svg)
+    interaction = float(svg.find("line", cls="interaction").attrs["y1"]) + shift
+    visibility = float(svg.find("line", cls="visibility").attrs["y1"]) + shift
+    # the customer's own action is above the line of interaction although its department is back office
+    assert _step_y(tree, "activate") < interaction < _step_y(tree, "apply")
+    # what the customer sees is above the line of visibility whatever the department
+    assert _step_y(tree, "welcome") < visibility and _step_y(tree, "done") < visibility
+    # only what happens out of the customer's sight is below it
+    assert _step_y(tree, "make") > visibility
+    assert _lane_y(tree, "c") < _lane_y(tree, "f-desk") < _lane_y(tree, "f-back") < visibility < _lane_y(tree, "b-back")
+    for lane in ("lane-f-back", "lane-b-back"):  # the department's lane in both zones, its title whole
+        assert "Cardoperations" in "".join(tree.by_id(lane).text().split())
+
+
+def test_blueprint_of_the_example_places_steps_by_what_the_customer_sees(trees):
+    tree = trees["loan-payoff.html"]
+    svg = tree.find("svg", cls="blueprint")
+    interaction = float(svg.find("line", cls="interaction").attrs["y1"]) + _shift(svg)
+    # posting the bank statement is the customer's own action; the compliance call is heard by them
+    assert _step_y(tree, "send-proof") < interaction < _step_y(tree, "call")
+    assert "zone-front" in tree.by_id("step-compliance-check").classes
+    assert svg.find("line", cls="visibility") is None  # nothing happens out of the customer's sight
+    assert _lane_y(tree, "f-contact-center") < _lane_y(tree, "f-loans") < _lane_y(tree, "f-compliance")
 
 
 def test_handoff_edges_highlighted_counted_and_branches_labelled(trees, examples_result):

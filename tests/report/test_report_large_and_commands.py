@@ -127,8 +127,8 @@ def test_report_full_diagram_flag(tmp_path):
     assert runner.invoke(main, ["report", str(tmp_path / "in"), "-o", str(tmp_path / "b"), "--full-diagram"]).exit_code == 0
     default = (tmp_path / "a" / "big.html").read_text(encoding="utf-8")
     full = (tmp_path / "b" / "big.html").read_text(encoding="utf-8")
-    assert 'class="diagram department-map"' in default and 'class="diagram swimlane"' not in default
-    assert 'class="diagram department-map"' in full and 'class="diagram swimlane"' in full
+    assert 'class="diagram department-map"' in default and 'class="diagram swimlane' not in default
+    assert 'class="diagram department-map"' in full and 'class="diagram swimlane' in full
 
 
 def test_ids_are_unique_on_every_page(large_result, pages):

@@ -74,7 +74,7 @@ def test_hostile_text_renders_as_text_in_the_dom(hostile_pages):
     assert "<script>alert(4)</script>" in node_text  # shown as the author wrote it (wrapped)
     # Graphviz escString sequences (\N, \G) are not expanded: they stay literal.
     assert "\\N" in node_text and "\\G" in node_text
-    lane_text = "".join(svg.by_id("lane-back").text().split())
+    lane_text = "".join(svg.by_id("lane-f-back").text().split())
     assert "</text><script>alert(3)</script>" in lane_text
     edge_labels = " ".join(svg.text().split())
     assert "50%" in edge_labels
@@ -157,4 +157,4 @@ steps:
     svg = tree.find("svg", cls="swimlane")  # Graphviz got clean labels and drew the diagram
     assert svg is not None
     assert "Step \\x1b[2J \\x7f" in " ".join(svg.by_id("step-s").text().split())
-    assert "A\\x00B" in "".join(svg.by_id("lane-a").text().split())
+    assert "A\\x00B" in "".join(svg.by_id("lane-f-a").text().split())

@@ -70,10 +70,13 @@ def test_explain_prints_the_whole_documentation():
     result = CliRunner().invoke(explain_command, ["long-wait"])
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith("long-wait (warning, hostile)")
-    for part in ("Options:", "  phone: 5m", "  other: 1d", "any other name", "Story (seed 002):", "Fix:",
-                 "Failing example", "Passing example", "sick and tired of waiting on hold"):
-        assert part in out, part
+    assert out.startswith("long-wait: The customer waits too long\nReported as a warning by default; customer-hostile steps.")
+    for part in ("What it looks for", "In detail", "Why it matters", "How to fix it", "Options (in the configuration",
+                 "  phone: 5m", "  other: 1d", "any other name", "[seed 002]", "failing example", "passing example",
+                 "sick and tired of waiting on hold", "(from “Are Your Customers Getting The Love They Deserve?”)"):
+        assert part in " ".join(out.split()) or part in out, part
+    assert "002_1c67336fb9d03c36.txt" not in out  # the article by its title, not a file name
+    assert "`" not in out.split("A journey it reports")[0]  # plain words: no format code marks
     assert "    title: Ask about an invoice" in out  # the examples, indented
     assert "wait: 25m" in out and "wait: 3m" in out
     assert rule.fix.split()[0] in out

@@ -16,6 +16,7 @@ from journeyaudit.reports.html.diagrams import (
     pipe,
     safe_id,
     short_number,
+    without_titles,
 )
 
 
@@ -64,7 +65,8 @@ def render_department_map(journey, matrix: dict[tuple[str, str], float], dept_se
         )
     lines.append("}")
     svg = pipe("\n".join(lines) + "\n", pinned=False)
-    return DiagramResult(clean_svg(svg, css_class="diagram department-map", label=f"Department map of {journey.title}"))
+    svg = clean_svg(svg, css_class="diagram department-map", label=f"Department map of {journey.title}")
+    return DiagramResult(without_titles(svg))
 
 
 def _handoff_label(value: float) -> str:

@@ -40,6 +40,9 @@ class DiagramResult:
     svg: str | None  # inline SVG markup, already safe; None when it could not be drawn
     note: str | None = None  # why there is no diagram (shown in its place)
     handoff_edges: int = 0
+    # a blueprint wrapped into rows: each row's top and bottom in the SVG's units (the PDF
+    # puts as many rows on a page as fit it legibly)
+    rows: tuple[tuple[float, float], ...] = ()
 
 
 def esc(text: str) -> str:
@@ -88,13 +91,23 @@ def clean_svg(svg: str, *, css_class: str, label: str) -> str:
     svg = svg.replace('<g id="graph0" class="graph"', f'<g id="{css_class.split()[-1]}-graph" class="graph"', 1)
     match = _SIZE.search(svg)
     width = match.group(1) if match else "0"
-    # Never wider than drawn; narrower only down to 75 % (text stays legible: the box scrolls).
+    # As wide as the box, never wider than drawn: the page never scrolls sideways (the
+    # page's zoom buttons enlarge it inside its box; data-width is its natural width).
     opening = (
         f'<svg class="{css_class}" role="group" aria-label="{html.escape(visible(label), quote=True)}" '
-        f'style="width:100%;max-width:{width}px;min-width:{short_number(float(width) * 0.75)}px"'
+        f'data-width="{width}" style="width:100%;max-width:{width}px"'
     )
     svg = _SIZE.sub(lambda _: opening, svg, count=1)  # a function: journey text may hold backslashes
     return svg.strip() + "\n"
+
+
+_GRAPHVIZ_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+
+
+def without_titles(svg: str) -> str:
+    """The SVG without Graphviz's <title> elements: they name nodes and edges by our ids
+    (`call->loans-desk`), which browsers show as tooltips; steps carry their own tooltip."""
+    return _GRAPHVIZ_TITLE.sub("", svg)
 
 
 def lane_order(journey) -> list[str]:

@@ -1,28 +1,16 @@
-"""The diff page: a self-contained HTML page (inline CSS, no scripts) from `diff.html`."""
+"""The diff page (`journeyaudit diff --format html`): the comparison page of the report
+(compare_page.py, compare.html), one comparison per changed journey; self-contained, and
+without a script (every part of it reads without one)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyaudit.reports.html.environment import asset, render
-
 if TYPE_CHECKING:
-    from markupsafe import Markup
-
     from journeyaudit.audit.diff import DiffResult
 
 
-def render_html(diff: DiffResult) -> str:
-    report_css: Markup | str
-    try:  # the HTML report's stylesheet: the same look
-        report_css = asset("report.css")
-    except OSError:
-        report_css = ""
-    return render(
-        "diff.html",
-        report_css=report_css,
-        diff=diff,
-        counts=diff.counts(),
-        changed=[j for j in diff.journeys if j.status != "unchanged"],
-        regressions=diff.regressions(),
-    )
+def render_html(diff: DiffResult, *, client: bool = False) -> str:
+    from journeyaudit.reports.html.compare_page import render_diff_page
+
+    return render_diff_page(diff, client=client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +30,14 @@ def score_band(score: float | None) -> str:
 
 
 def rule_info(rules: Mapping[str, Rule], rule_id: str) -> dict[str, Any]:
+    """A rule as pages show it: its own texts (the team's pages) and in plain words (`plain`:
+    headline, fix, story citing its article by title, for `--audience client`)."""
+    from journeyaudit.rules.docs import plain_words
+
     rule = rules.get(rule_id)
     if rule is None:
-        return {"id": rule_id, "summary": rule_id, "description": "", "story": "", "fix": "", "category": ""}
+        plain = {"headline": rule_id, "fix": "", "story": "", "source": ""}
+        return {"id": rule_id, "summary": rule_id, "description": "", "story": "", "fix": "", "category": "", "plain": plain}
     return {
         "id": rule_id,
         "summary": rule.summary or rule_id,
@@ -39,7 +45,30 @@ def rule_info(rules: Mapping[str, Rule], rule_id: str) -> dict[str, Any]:
         "story": rule.story,
         "fix": rule.fix,
         "category": rule.category,
+        "plain": plain_words(rule),
     }
+
+
+_QUOTED = re.compile(r"'([a-z][a-z0-9_-]*)'")
+_FORMAT_TERMS = re.compile(r" \((?:value|kind|actor|stage|segment): [a-z-]+\)")
+_LIMIT = re.compile(r"\(max ([^()]+)\)")
+
+
+def client_message(message: str, journey, titles: Mapping[str, str] | None = None) -> str:
+    """A finding's message for a client: step and journey ids become their titles, the journey
+    format's keys are left out, a rule's limit reads as the review's limit."""
+
+    def title(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key in journey.steps:
+            return f"“{' '.join(journey.steps[key].title.split())}”"
+        if titles and key in titles:
+            return f"“{titles[key]}”"
+        return match.group(0)
+
+    text = _QUOTED.sub(title, message)
+    text = _FORMAT_TERMS.sub("", text)
+    return _LIMIT.sub(lambda m: f"(limit {m.group(1)})", text)
 
 
 def related_journey(journey_id: str, by_id: Mapping[str, JourneyResult]) -> dict[str, Any]:

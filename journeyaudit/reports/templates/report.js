@@ -46,8 +46,10 @@
       if (node) { node.classList.add("hl"); first = first || node; }
     });
     edges.forEach(function (id) {
-      var edge = document.getElementById(id);
-      if (edge) edge.classList.add("hl");
+      [id, id + "-in"].forEach(function (part) {  // an arrow between two rows has two halves
+        var edge = document.getElementById(part);
+        if (edge) edge.classList.add("hl");
+      });
     });
     if (first && svg) { svg.classList.add("dim"); box.classList.add("has-hl"); }
     return first;
@@ -75,6 +77,61 @@
       });
     });
   }
+
+  // Zoom and pan: a diagram is drawn as wide as its box; the buttons enlarge it inside the
+  // box (which then scrolls), and dragging moves it.
+  document.querySelectorAll("section").forEach(function (section) {
+    var boxes = section.querySelectorAll(".diagram-box[data-zoomable]");
+    var buttons = section.querySelectorAll("[data-zoom]");
+    if (!boxes.length || !buttons.length) return;
+    var scale = null;  // null: fit to the box
+    function apply() {
+      boxes.forEach(function (box) {
+        var drawing = box.querySelector("svg.diagram");
+        if (!drawing) return;
+        var natural = parseFloat(drawing.getAttribute("data-width")) || drawing.getBoundingClientRect().width;
+        if (scale === null) {
+          drawing.style.width = "100%";
+          drawing.style.maxWidth = natural + "px";
+          box.classList.remove("zoomed");
+        } else {
+          drawing.style.maxWidth = "none";
+          drawing.style.width = Math.round(natural * scale) + "px";
+          box.classList.add("zoomed");
+        }
+      });
+    }
+    function fitted() {
+      var drawing = boxes[0].querySelector("svg.diagram");
+      if (!drawing) return 1;
+      var natural = parseFloat(drawing.getAttribute("data-width")) || 1;
+      return Math.min(1, drawing.getBoundingClientRect().width / natural);
+    }
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var how = button.getAttribute("data-zoom");
+        var current = scale === null ? fitted() : scale;
+        if (how === "fit") scale = null;
+        else if (how === "in") scale = Math.min(4, current * 1.4);
+        else scale = Math.max(0.25, current / 1.4);
+        apply();
+      });
+    });
+    boxes.forEach(function (box) {
+      var start = null;
+      box.addEventListener("pointerdown", function (event) {
+        if (!box.classList.contains("zoomed") || event.target.closest("a")) return;
+        start = { x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
+        box.classList.add("panning");
+      });
+      window.addEventListener("pointermove", function (event) {
+        if (!start) return;
+        box.scrollLeft = start.left - (event.clientX - start.x);
+        box.scrollTop = start.top - (event.clientY - start.y);
+      });
+      window.addEventListener("pointerup", function () { start = null; box.classList.remove("panning"); });
+    });
+  });
 
   // Printing: open the rule explanations (closed <details> would not print).
   window.addEventListener("beforeprint", function () {
