@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "command"),
     "discover": ("discover", "command"),
     "explain": ("rules", "explain_command"),
+    "fix": ("fix", "command"),
     "handoffs": ("handoffs", "command"),
     "import": ("import_", "command"),
     "init": ("init", "command"),

@@ -5,6 +5,8 @@ absorbing Markov chain of the journey (loops included); worst-case figures
 from the worst loop-free way; "already held" information from a data-flow
 analysis (bitsets), never from enumerating paths. docs/metrics.md gives every
 formula.
+`reanalyze(journey, previous, changed)` analyses an edited journey, reusing
+the parts of `previous` the edit cannot change (the what-if engine).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from journeyaudit.analysis.engine import AnalysisParts
     from journeyaudit.analysis.graph import JourneyGraph
     from journeyaudit.analysis.handling import HandlingResult
     from journeyaudit.model import Journey
@@ -89,6 +92,8 @@ class JourneyAnalysis:
     contact_edges: frozenset[tuple[str, str]] = frozenset()  # edges after which a new contact begins
     silences: dict[str, SilenceWay] = field(default_factory=dict)  # touchpoint -> longest silence ending there
     stated_channels: frozenset[str] = frozenset()  # steps whose channel the file states
+    # The intermediate results (chain, hand-offs, contacts, data flow...), for `reanalyze`.
+    parts: AnalysisParts | None = None
 
 
 def analyze(journey: Journey) -> JourneyAnalysis:
@@ -96,3 +101,11 @@ def analyze(journey: Journey) -> JourneyAnalysis:
     from journeyaudit.analysis.engine import analyze as _analyze
 
     return _analyze(journey)
+
+
+def reanalyze(journey: Journey, previous: JourneyAnalysis, changed) -> JourneyAnalysis:
+    """Analyse `journey`, an edit of the one `previous` describes; `changed` names the aspects
+    the edit touched (journeyaudit.analysis.engine.ASPECTS): the rest is reused."""
+    from journeyaudit.analysis.engine import reanalyze as _reanalyze
+
+    return _reanalyze(journey, previous, changed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from journeyaudit.analysis import JourneyAnalysis
 from journeyaudit.model import Journey
@@ -22,11 +22,18 @@ if TYPE_CHECKING:
     from journeyaudit.rules.base import JourneyCheck, JourneyContext, RawFinding, Rule
 
 
+class HasJson(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
 @dataclass(slots=True)
 class JourneyResult:
     journey: Journey
     analysis: JourneyAnalysis
     findings: list[Finding]  # sorted: line, then rule, then fingerprint
+    # The journey's fixes, best first, once the fixes stage measured them
+    # (journeyaudit.fixes.attach_fixes: a JourneyFixes): the JSON's `fixes` and `fixes_combined`.
+    fixes: HasJson | None = None
 
     @property
     def metrics(self) -> dict:
@@ -44,6 +51,7 @@ class JourneyResult:
             "variant_of": journey.variant_of,
             "metrics": dict(self.analysis.metrics),
             "findings": [finding.to_json() for finding in self.findings],
+            **(self.fixes.to_json() if self.fixes is not None else {}),
         }
 
 
@@ -184,7 +192,7 @@ def audit_journeys(
                 owner = contexts.get(journey_id) if journey_id is not None else None
                 if journey_id is None or owner is None:
                     continue
-                findings[journey_id].append(_finding(rule, raw, severity, owner.journey))
+                findings[journey_id].append(finding_from(rule, raw, severity, owner.journey))
 
     all_findings = [finding for journey_findings in findings.values() for finding in journey_findings]
     # Fingerprint ordinals follow an order that does not depend on line numbers.
@@ -199,7 +207,9 @@ def audit_journeys(
     return AuditResult(results, problems)
 
 
-def _finding(rule: Rule, raw: RawFinding, severity: str, journey: Journey) -> Finding:
+def finding_from(rule: Rule, raw: RawFinding, severity: str, journey: Journey) -> Finding:
+    """The finding a rule's raw finding becomes in an audit: located, waived when a waiver covers it
+    (no fingerprint yet: `assign_fingerprints` gives them to the run's findings together)."""
     step = journey.steps.get(raw.step) if raw.step else None
     location = step.location if step else journey.location
     finding = Finding(

@@ -123,9 +123,10 @@ class JourneyText:
         return list(value.value) if isinstance(value, yaml.SequenceNode) else [value]
 
     # -- edits ------------------------------------------------------------------
-    def set_top_value(self, key: str, value: str, comment: str | None = None) -> None:
-        """Set a top-level key to a YAML value text (`flow_scalar` writes one)."""
-        self._set_value(self.root, key, value, comment, after=None)
+    def set_top_value(self, key: str, value: str, comment: str | None = None, after: tuple[str, ...] = ()) -> None:
+        """Set a top-level key to a YAML value text (`flow_scalar` writes one); a new key goes
+        after the last present of `after`, else at the end."""
+        self._set_value(self.root, key, value, comment, after=after)
 
     def set_step_value(self, step_id: str, key: str, value: str, comment: str | None = None,
                        after: tuple[str, ...] = ()) -> None:

@@ -11,6 +11,14 @@ A rule's documentation lives next to its check, as class attributes:
 seed article behind it, quoted), `fix` (how to fix a finding), `failing` and
 `passing` (complete journey YAML: the first makes the rule report, the second
 does not; tests run both).
+
+What `journeyaudit fix` may change to resolve a finding is documented with the
+rule too: `fixes`, one `FixDoc` per kind of fix (what it changes, why it is
+safe, a journey it fixes and that journey once fixed), or `no_fix`, why no
+edit is safe. `reads` names the parts of a journey the check reads (the
+aspects of `journeyaudit.analysis.engine`), so the what-if engine runs again
+only the rules an edit can concern; a rule that does not say is run again
+after every edit.
 """
 
 from __future__ import annotations
@@ -21,6 +29,26 @@ from typing import Any, ClassVar, Protocol
 
 from journeyaudit.analysis import JourneyAnalysis
 from journeyaudit.model import Journey
+
+# Every aspect of a journey an edit can change (journeyaudit.analysis.engine.ASPECTS):
+# what a rule reads when it does not say.
+EVERY_ASPECT = frozenset({"structure", "asks", "times", "after", "departments", "roles", "promise"})
+
+
+@dataclass(frozen=True, slots=True)
+class FixDoc:
+    """One kind of fix of a rule's findings, as `explain RULE` and docs/rules.md show it.
+
+    `failing` is a journey the rule reports; `passing` is that journey after the
+    fix, as `journeyaudit fix` writes it (its comments and the to-be's id aside):
+    tests apply the fix to `failing` and compare the figures with `passing`'s.
+    """
+
+    kind: str  # the fix id's prefix: `use-held-data` in `use-held-data@loans-desk`
+    changes: str  # what the edit changes in the file
+    safe: str  # why the edit is safe: what stays as it was
+    failing: str
+    passing: str
 
 
 @dataclass(slots=True)
@@ -67,6 +95,9 @@ class Rule:
     failing: ClassVar[str] = ""  # journey YAML that makes the rule report
     passing: ClassVar[str] = ""  # journey YAML that does not
     portfolio: ClassVar[bool] = False
+    fixes: ClassVar[tuple[FixDoc, ...]] = ()  # the kinds of fix journeyaudit offers (journeyaudit.fixes)
+    no_fix: ClassVar[str] = ""  # when `fixes` is empty: why no edit of the file is safe
+    reads: ClassVar[frozenset[str]] = EVERY_ASPECT  # the aspects of a journey the check reads
 
 
 class JourneyRule(Rule):
@@ -105,6 +136,12 @@ class RuleLike(Protocol):
     def fix(self) -> str: ...
     @property
     def portfolio(self) -> bool: ...
+    @property
+    def fixes(self) -> tuple[FixDoc, ...]: ...
+    @property
+    def no_fix(self) -> str: ...
+    @property
+    def reads(self) -> frozenset[str]: ...
 
 
 class JourneyCheck(RuleLike, Protocol):
