@@ -98,6 +98,9 @@ class Rule:
     fixes: ClassVar[tuple[FixDoc, ...]] = ()  # the kinds of fix journeyaudit offers (journeyaudit.fixes)
     no_fix: ClassVar[str] = ""  # when `fixes` is empty: why no edit of the file is safe
     reads: ClassVar[frozenset[str]] = EVERY_ASPECT  # the aspects of a journey the check reads
+    # True for a rule reporting at most one problem per journey (its finding may move to
+    # another step when the journey changes, and still be the same problem)
+    one_per_journey: ClassVar[bool] = False
 
 
 class JourneyRule(Rule):

@@ -7,7 +7,7 @@ import math
 from journeyaudit.analysis.promise import APPROXIMATE_ERROR
 from journeyaudit.common.durations import duration_against, figure_against, format_share
 from journeyaudit.rules._common import duration, number
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class BrokenPromise(JourneyRule):
@@ -33,7 +33,7 @@ class BrokenPromise(JourneyRule):
     story = (
         '"I remember working with a customer once who said they needed something by Friday. '
         'Feeling confident, I said no problem and, in fact, \'you\'ll have it by Wednesday.\' '
-        'As it happened, it was delayed until Thursday. ... I set the expectation for early '
+        "As it happened, it was delayed until Thursday. ... I set the expectation for early "
         'delivery and now I had failed. That was the end of it." (001_e20e57e0099d3d5a.txt, point 1)'
     )
     seed = "001"
@@ -86,6 +86,54 @@ steps:
     wait: 5d
     end: success
 """
+
+    reads = frozenset({"structure", "times", "after", "roles", "promise"})
+    fixes = (
+        FixDoc(
+            kind="keep-promise",
+            changes=(
+                "Applies the fewest of the journey's other fixes (those that shorten the time "
+                "to a successful end, or cut its contacts, largest effect first) whose "
+                "combination, measured, keeps the promise."
+            ),
+            safe=(
+                "Each of them is safe on its own and no two change the same thing; the "
+                "combination is audited as a whole, not added up."
+            ),
+            failing="""\
+journeyaudit: 1
+title: Ask about an invoice
+promise:
+  duration: 30m
+departments:
+  service: {title: Customer service}
+steps:
+  call:
+    title: Call customer service
+    department: service
+    channel: phone
+    wait: 25m
+    duration: 10m
+    end: success
+""",
+            passing="""\
+journeyaudit: 1
+title: Ask about an invoice
+promise:
+  duration: 35m
+departments:
+  service: {title: Customer service}
+steps:
+  call:
+    title: Call customer service
+    department: service
+    channel: phone
+    wait: 25m
+    duration: 10m
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         promise = context.journey.promise

@@ -21,7 +21,7 @@ class BusinessOnlyStep(JourneyRule):
     story = (
         '"Create Processes that Benefit You or Your Company (but not the customer) ... if your '
         'processes aren\'t benefiting customers, they are losing customers." '
-        '(000_25f2e47d2d27e5e7.txt)'
+        "(000_25f2e47d2d27e5e7.txt)"
     )
     seed = "000"
     fix = "Do the control behind the scenes with what the company already holds, or remove the step."
@@ -81,6 +81,13 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "asks", "times", "roles"})
+    no_fix = (
+        "Whether a control can be done without the customer, or dropped, depends on why "
+        "the company needs it: no edit is safe without knowing. Asks of data already held "
+        "are fixed by `repeated-ask` (`use-held-data`)."
+    )
 
     def check(self, context, options):
         journey = context.journey

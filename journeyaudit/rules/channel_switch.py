@@ -27,7 +27,7 @@ class ChannelSwitch(JourneyRule):
     )
     story = (
         '"The experience across departments or channels can be so different from one to the '
-        'other that the relationship with the company feels broken, if not downright '
+        "other that the relationship with the company feels broken, if not downright "
         'schizophrenic." (002_1c67336fb9d03c36.txt)'
     )
     seed = "002"
@@ -70,6 +70,12 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "roles"})
+    no_fix = (
+        "Which channel a step belongs on depends on what it needs (a signature, a "
+        "document, a conversation): no edit is safe without knowing."
+    )
 
     def check(self, context, options):
         steps = context.journey.steps

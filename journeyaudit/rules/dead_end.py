@@ -20,7 +20,7 @@ class DeadEnd(JourneyRule):
     )
     story = (
         '"sick and tired of waiting on hold ... and repeating the most basic information '
-        '(your name, account numbers, passwords, and more, every time you transact on the web, '
+        "(your name, account numbers, passwords, and more, every time you transact on the web, "
         'over the phone, and in-person)" (002_1c67336fb9d03c36.txt)'
     )
     seed = "002"
@@ -62,6 +62,12 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure"})
+    no_fix = (
+        "Where a customer should go from a stuck step, or how the journey ends there, "
+        "only the author knows: no edit is safe without it."
+    )
 
     def check(self, context, options):
         for step_id in context.analysis.dead_ends:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.rules._common import join, number
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class DepartmentsTouched(JourneyRule):
@@ -84,6 +84,61 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "departments", "roles"})
+    one_per_journey = True
+    fixes = (
+        FixDoc(
+            kind="fewer-departments",
+            changes=(
+                "On the most likely way, gives the steps of the department with the fewest of "
+                "them (the one met last on a tie) to the department handling the case before "
+                "them (after them, for the first one), until at most `max` departments are "
+                "left."
+            ),
+            safe=(
+                "Every step stays, with its time, channel and questions, and so does every "
+                "way: only who does the work changes, to a department the customer deals with "
+                "anyway."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Open a business account
+departments:
+  sales: {title: Business sales}
+  kyc: {title: Know your customer}
+  legal: {title: Legal}
+  it: {title: Account setup}
+steps:
+  meet:
+    title: Meet an adviser
+    department: sales
+    channel: branch
+    next: identity
+  identity:
+    title: Identity checks
+    department: kyc
+    next: statutes
+  statutes:
+    title: Legal reads the company statutes
+    department: legal
+    next: open
+  open:
+    title: Account setup opens the account
+    department: legal
+    channel: internal
+    next: opened
+  opened:
+    title: Account opened, email sent
+    department: it
+    channel: email
+    actor: system
+    kind: notification
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey = context.journey

@@ -131,6 +131,16 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
     companion = getattr(rule, "companion", "")
     if companion:
         lines += ["**Audited together with:**", ""] + _fence(companion) + [""]
+    fixes = getattr(rule, "fixes", ())
+    if not fixes:
+        no_fix = getattr(rule, "no_fix", "")
+        lines += [f"**Fixes (`journeyaudit fix`):** none. {no_fix}".rstrip(), ""]
+    for doc in fixes:
+        lines += [f"**Fix `{doc.kind}`** (`journeyaudit fix`): {doc.changes} *Why it is safe:* {doc.safe}", ""]
+        if doc.failing != rule.failing:
+            lines += ["The rule reports this journey:", ""] + _fence(doc.failing) + [""]
+        lines += [f"After `{doc.kind}`{' on the failing example' if doc.failing == rule.failing else ''}:", ""]
+        lines += _fence(doc.passing) + [""]
     return "\n".join(lines)
 
 def rule_text(rule: Rule, width: int = 88) -> str:
@@ -168,6 +178,15 @@ def rule_text(rule: Rule, width: int = 88) -> str:
     companion = getattr(rule, "companion", "")
     if companion:
         lines += ["", "Audited together with:", ""] + _indent(companion)
+    fixes = getattr(rule, "fixes", ())
+    if not fixes:
+        lines += ["", wrap(f"Fixes (journeyaudit fix): none. {getattr(rule, 'no_fix', '')}".rstrip())]
+    for doc in fixes:
+        lines += ["", wrap(f"Fix {doc.kind} (journeyaudit fix): {doc.changes}"), wrap(f"Why it is safe: {doc.safe}", "  ")]
+        if doc.failing != rule.failing:
+            lines += ["", "The rule reports this journey:", ""] + _indent(doc.failing)
+        lines += ["", f"After {doc.kind}{' on the failing example' if doc.failing == rule.failing else ''}:", ""]
+        lines += _indent(doc.passing)
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ class EffortAsymmetry(PortfolioRule):
     story = (
         '"It took only a few minutes to get the loan. But paying it back required two (2) '
         'hours and the involvement of at least four (4) different departments" '
-        '(000_25f2e47d2d27e5e7.txt)'
+        "(000_25f2e47d2d27e5e7.txt)"
     )
     seed = "000"
     fix = "Make the heavier journey as easy as its counterpart: the same channel, one department, no new questions."
@@ -124,6 +124,11 @@ steps:
     kind: notification
     end: success
 """
+
+    no_fix = (
+        "The effort comes from the journey's own findings: their fixes lower it, and a "
+        "fix that resolves this finding lists it among the findings it resolves."
+    )
 
     def check_portfolio(self, contexts, options):
         limit = options["ratio"]

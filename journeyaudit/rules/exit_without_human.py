@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.rules._common import bfs_way, way_text
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class ExitWithoutHuman(JourneyRule):
@@ -21,7 +21,7 @@ class ExitWithoutHuman(JourneyRule):
     story = (
         '"when I called to close the account I didn\'t speak to anyone. It was completely '
         'automated. REALLY? They let their V.I.P. customers go that easily?" '
-        '(004_368f8027c8a6919d.txt)'
+        "(004_368f8027c8a6919d.txt)"
     )
     seed = "004"
     fix = "Put a person, or at least a retention offer, on every way out: ask why the customer leaves and what would keep them."
@@ -73,6 +73,55 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "roles"})
+    one_per_journey = True
+    fixes = (
+        FixDoc(
+            kind="add-retention-offer",
+            changes=(
+                "Adds a five-minute conversation with an agent (`kind: retention-offer`, "
+                "`actor: staff`) before each end a customer reaches without a person, on the "
+                "channel they are on, in the department handling the case; the branches of "
+                "those ways lead to it first."
+            ),
+            safe=(
+                "Only the ways without a person change, and every customer still ends where "
+                "they ended: the agent takes over on the channel the customer is already on "
+                "(the same call goes on)."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Close a store card
+stage: leave
+segment: vip
+departments:
+  cards: {title: Store card services}
+steps:
+  menu:
+    title: Automated phone menu
+    department: cards
+    channel: phone
+    actor: system
+    next: retention-offer
+  closed:
+    title: Card closed
+    department: cards
+    actor: system
+    kind: notification
+    end: success
+  retention-offer:
+    title: An agent asks why the customer leaves and what would keep them
+    department: cards
+    channel: phone
+    actor: staff
+    kind: retention-offer
+    duration: 5m
+    next: closed
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey = context.journey

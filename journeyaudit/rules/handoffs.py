@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.rules._common import number, shorten
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class Handoffs(JourneyRule):
@@ -81,6 +81,58 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "departments", "roles"})
+    one_per_journey = True
+    fixes = (
+        FixDoc(
+            kind="fewer-handoffs",
+            changes=(
+                "On the worst way, gives a run of steps to the department that handled the "
+                "case just before it (the run whose change removes the most hand-offs, moving "
+                "the fewest steps; the earliest on a tie), and again on the new worst way, "
+                "until it has at most `max` hand-offs."
+            ),
+            safe=(
+                "Every step stays, with its time, channel and questions, and so does every "
+                "way: only who does the work changes, to the department already handling the "
+                "case."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Change the address on an insurance policy
+departments:
+  front: {title: Front office}
+  policy: {title: Policy administration}
+  billing: {title: Billing}
+  mail: {title: Mail room}
+steps:
+  call:
+    title: Call the hotline
+    department: front
+    channel: phone
+    next: policy
+  policy:
+    title: Policy administration changes the address
+    department: front
+    next: billing
+  billing:
+    title: Billing updates the invoice address
+    department: billing
+    next: front-again
+  front-again:
+    title: Back to the hotline to confirm
+    department: front
+    next: letter
+  letter:
+    title: The mail room prints the new policy and posts it
+    department: mail
+    channel: mail
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey = context.journey

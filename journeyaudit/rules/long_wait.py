@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from journeyaudit.model import INTERNAL_CHANNELS
 from journeyaudit.rules._common import duration
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class LongWait(JourneyRule):
@@ -41,7 +41,7 @@ class LongWait(JourneyRule):
     story = (
         '"If you\'re like most customers, sick and tired of waiting on hold (\'thank you for '
         'holding... we\'re sorry for the inconvenience... we exist to serve you...\')" '
-        '(002_1c67336fb9d03c36.txt)'
+        "(002_1c67336fb9d03c36.txt)"
     )
     seed = "002"
     fix = "Shorten the queue (staffing, call-back, self-service) or move the step to a channel where the wait is expected."
@@ -73,6 +73,37 @@ steps:
     duration: 5m
     end: success
 """
+
+    reads = frozenset({"structure", "times", "roles"})
+    fixes = (
+        FixDoc(
+            kind="cut-wait",
+            changes=(
+                "Sets the step's `wait` to the limit of its channel (the rule's option for "
+                "the channel)."
+            ),
+            safe=(
+                "The step, its channel, its questions and every way stay as they are: only "
+                "the wait before it is shorter (staffing, a call-back or self-service make it "
+                "so)."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Ask about an invoice
+departments:
+  service: {title: Customer service}
+steps:
+  call:
+    title: Call customer service
+    department: service
+    channel: phone
+    wait: 5m
+    duration: 5m
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         stated = context.analysis.stated_channels

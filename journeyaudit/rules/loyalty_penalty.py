@@ -104,6 +104,11 @@ steps:
     end: success
 """
 
+    no_fix = (
+        "The effort comes from the journey's own findings: their fixes lower it, and a "
+        "fix that resolves this finding lists it among the findings it resolves."
+    )
+
     def check_portfolio(self, contexts, options):
         loyal = set(options.get("loyal") or ())
         judged: set[frozenset[str]] = set()

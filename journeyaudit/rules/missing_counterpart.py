@@ -72,6 +72,11 @@ steps:
     end: success
 """
 
+    no_fix = (
+        "Audit the named journey together with this one, or correct the id: nothing in "
+        "the file to change safely."
+    )
+
     def check_portfolio(self, contexts, options):
         for journey_id, context in contexts.items():
             journey = context.journey

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class NoFeedback(JourneyRule):
@@ -18,7 +18,7 @@ class NoFeedback(JourneyRule):
     story = (
         '"Assume they will tell you when something\'s not right ... Most unhappy customers will '
         'walk away silently if they don\'t get the experience they expected" '
-        '(001_e20e57e0099d3d5a.txt, point 2)'
+        "(001_e20e57e0099d3d5a.txt, point 2)"
     )
     seed = "001"
     fix = "Add a `feedback` step (a short survey, a call) where the customer can say what was not right."
@@ -67,6 +67,52 @@ steps:
     kind: feedback
     end: success
 """
+
+    reads = frozenset({"structure", "roles"})
+    one_per_journey = True
+    fixes = (
+        FixDoc(
+            kind="add-feedback",
+            changes=(
+                "Adds a one-minute survey (`kind: feedback`, done by the customer on the "
+                "channel of the end) after the likeliest successful end, in the department "
+                "handling the case there; the survey becomes the end."
+            ),
+            safe=(
+                "Nothing before the outcome changes: the survey comes after it, on the "
+                "channel the customer is on, and the customer answers it alone (no contact, "
+                "no channel switch). It costs them its minute."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Renew a passport
+departments:
+  office: {title: Passport office}
+steps:
+  apply:
+    title: Apply online
+    department: office
+    actor: customer
+    next: sent
+  sent:
+    title: Passport sent
+    department: office
+    channel: mail
+    actor: system
+    kind: notification
+    next: feedback-survey
+  feedback-survey:
+    title: "Two-question survey: how did it go?"
+    department: office
+    channel: mail
+    actor: customer
+    kind: feedback
+    duration: 1m
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         reachable = context.analysis.reachable

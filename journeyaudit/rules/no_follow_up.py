@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from journeyaudit.rules._common import file_order, join, q, successors
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class NoFollowUp(JourneyRule):
@@ -23,7 +23,7 @@ class NoFollowUp(JourneyRule):
     )
     story = (
         '"Assume they received the value you promised and delivered ... One way to check this '
-        'leak is to install some sort of post sale process that forces you to reengage and '
+        "leak is to install some sort of post sale process that forces you to reengage and "
         'assess the customer\'s satisfaction level." (001_e20e57e0099d3d5a.txt, point 3)'
     )
     seed = "001"
@@ -88,6 +88,60 @@ steps:
     kind: follow-up
     end: success
 """
+
+    reads = frozenset({"structure", "roles"})
+    one_per_journey = True
+    fixes = (
+        FixDoc(
+            kind="add-follow-up",
+            changes=(
+                "Adds a follow-up e-mail (`kind: follow-up`, sent by the system, two minutes "
+                "to answer) after each successful end the finding names, in the department "
+                "handling the case there; it becomes the end."
+            ),
+            safe=(
+                "Nothing before the outcome changes. The company sends it, so the customer "
+                "does not move (no channel switch); it counts as one more contact, which the "
+                "impact shows."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Buy a solar panel installation
+stage: acquire
+departments:
+  sales: {title: Sales}
+  install: {title: Installation}
+steps:
+  order:
+    title: Order the installation
+    department: sales
+    channel: web
+    actor: customer
+    next: install
+  install:
+    title: The panels are installed
+    department: install
+    channel: on-site
+    next: pay
+  pay:
+    title: Pay the invoice
+    department: sales
+    channel: web
+    actor: customer
+    kind: payment
+    next: follow-up
+  follow-up:
+    title: "Follow-up: did the customer get what was promised?"
+    department: sales
+    channel: email
+    actor: system
+    kind: follow-up
+    duration: 2m
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey = context.journey

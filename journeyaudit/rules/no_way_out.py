@@ -77,6 +77,12 @@ steps:
     end: success
 """
 
+    reads = frozenset({"structure"})
+    no_fix = (
+        "Which way out of a trap should lead to success is a design decision: no edit is "
+        "safe without it."
+    )
+
     def check(self, context, options):
         journey, analysis = context.journey, context.analysis
         if not any(step.end == "success" for step in journey.steps.values()):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from journeyaudit.analysis.graph import bfs_distance
 from journeyaudit.rules._common import file_order, join, q, shorten, way_text
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 if TYPE_CHECKING:  # handling.py imports NumPy and SciPy: `validate` loads the rules and must not pay for them
     from journeyaudit.analysis.handling import PairGraph
@@ -39,7 +39,7 @@ class PingPong(JourneyRule):
     )
     story = (
         '"paying it back required two (2) hours and the involvement of at least four (4) '
-        'different departments (I stopped counting). Amazingly, Chase Bank had to verify that '
+        "different departments (I stopped counting). Amazingly, Chase Bank had to verify that "
         'it was authorized to accept payment." (000_25f2e47d2d27e5e7.txt)'
     )
     seed = "000"
@@ -89,6 +89,44 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "departments", "roles"})
+    fixes = (
+        FixDoc(
+            kind="keep-with-department",
+            changes=(
+                "The steps the case passes on the way out and back (those of department B) "
+                "are given to the department it comes back to (A): A does them."
+            ),
+            safe=(
+                "Every step stays, with its time, channel and questions, and so does every "
+                "way: only who does the work changes, to the department already handling the "
+                "case (give it the rule, the access or the delegation it needs)."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Dispute a card payment
+departments:
+  cards: {title: Card services}
+  fraud: {title: Fraud team}
+steps:
+  report:
+    title: Report the payment
+    department: cards
+    channel: phone
+    next: investigate
+  investigate:
+    title: Fraud team reviews the payment
+    department: cards
+    next: refund
+  refund:
+    title: Card services refunds the payment
+    department: cards
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey, analysis = context.journey, context.analysis

@@ -5,7 +5,7 @@ from __future__ import annotations
 from journeyaudit.analysis.dataflow import iter_bits
 from journeyaudit.analysis.graph import ancestor_bits
 from journeyaudit.rules._common import join, q
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class RepeatedAsk(JourneyRule):
@@ -28,7 +28,7 @@ class RepeatedAsk(JourneyRule):
     story = (
         '"repeating the most basic information (your name, account numbers, passwords, and '
         'more, every time you transact on the web, over the phone, and in-person)" '
-        '(002_1c67336fb9d03c36.txt)'
+        "(002_1c67336fb9d03c36.txt)"
     )
     seed = "002"
     fix = "Pass what the customer already said along with the case (or look it up) instead of asking again."
@@ -85,6 +85,50 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "asks"})
+    fixes = (
+        FixDoc(
+            kind="use-held-data",
+            changes=(
+                "Removes from the step's `asks` the items held on every way to it (in "
+                "`known`, or asked at an earlier step on every way); items held on some ways "
+                "only stay."
+            ),
+            safe=(
+                "No customer reaches the step without the company holding each item it stops "
+                "asking for; nothing else in the file changes."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Report a lost card
+known: [name]
+departments:
+  cards: {title: Card services}
+data:
+  name: {title: Full name}
+  card: {title: Card number}
+steps:
+  call:
+    title: Call and give the card number
+    department: cards
+    channel: phone
+    asks: [card]
+    next: block
+  block:
+    title: Confirm the card number to block it
+    department: cards
+    asks: []
+    next: blocked
+  blocked:
+    title: Card blocked
+    department: cards
+    kind: notification
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey, analysis = context.journey, context.analysis

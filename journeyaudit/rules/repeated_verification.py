@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from journeyaudit.analysis.worstcase import worst_way
 from journeyaudit.rules._common import join, q, shorten
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class RepeatedVerification(JourneyRule):
@@ -80,6 +80,47 @@ steps:
     kind: notification
     end: success
 """
+
+    reads = frozenset({"structure", "roles"})
+    one_per_journey = True
+    fixes = (
+        FixDoc(
+            kind="merge-verifications",
+            changes=(
+                "Removes the later verification steps of the worst way (each branch into one "
+                "leads where it led, chances multiplied) and has the first verification ask "
+                "what they asked that was not held yet, taking their time for it."
+            ),
+            safe=(
+                "Only a verification that every way passes the first one before is removed: "
+                "whoever reaches it has been verified already. What it asked and nobody had "
+                "asked moves to the first check, so no information is lost."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Change the phone number on a bank account
+departments:
+  service: {title: Customer service}
+  security: {title: Security}
+steps:
+  identify:
+    title: Answer security questions
+    department: service
+    channel: phone
+    kind: verification
+    value: business
+    next: changed
+  changed:
+    title: Phone number changed
+    department: security
+    channel: sms
+    actor: system
+    kind: notification
+    end: success
+""",
+        ),
+    )
 
     def check(self, context, options):
         journey = context.journey

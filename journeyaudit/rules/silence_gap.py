@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.rules._common import duration, join, q, shorten
-from journeyaudit.rules.base import JourneyRule, RawFinding
+from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
 
 class SilenceGap(JourneyRule):
@@ -30,7 +30,7 @@ class SilenceGap(JourneyRule):
     )
     story = (
         '"Out of site, out of mind applies to marketing too. If you\'re not communicating with '
-        'your customers, adding value to the relationship in some manner, at least monthly you '
+        "your customers, adding value to the relationship in some manner, at least monthly you "
         'stand a pretty good chance of losing them" (001_e20e57e0099d3d5a.txt, point 5)'
     )
     seed = "001"
@@ -97,6 +97,86 @@ steps:
     wait: 1d
     end: success
 """
+
+    reads = frozenset({"structure", "times", "after", "roles"})
+    fixes = (
+        FixDoc(
+            kind="status-message",
+            changes=(
+                "Adds automated status messages (`kind: notification`, `actor: system`) in "
+                "the quiet stretch, each as late as `max` allows: where a step begins, or "
+                "part-way into the wait before a step, which keeps the rest of it."
+            ),
+            safe=(
+                "Nobody waits longer or shorter: the wait before the step is only split. A "
+                "message hands the case to nobody and asks nothing; its channel keeps its "
+                "share of the wait within `long-wait`'s limit and does not make the customer "
+                "move."
+            ),
+            failing="""\
+journeyaudit: 1
+title: Claim a warranty repair
+departments:
+  service: {title: After-sales service}
+steps:
+  claim:
+    title: Claim the repair at the counter
+    department: service
+    channel: branch
+    next: post
+  post:
+    title: Send the device to the workshop
+    department: service
+    channel: mail
+    actor: customer
+    duration: 30m
+    next: repaired
+  repaired:
+    title: Device returned repaired
+    department: service
+    channel: mail
+    actor: system
+    kind: notification
+    wait: 3d
+    end: success
+""",
+            passing="""\
+journeyaudit: 1
+title: Claim a warranty repair
+departments:
+  service: {title: After-sales service}
+steps:
+  claim:
+    title: Claim the repair at the counter
+    department: service
+    channel: branch
+    next: post
+  post:
+    title: Send the device to the workshop
+    department: service
+    channel: mail
+    actor: customer
+    duration: 30m
+    next: status-update
+  repaired:
+    title: Device returned repaired
+    department: service
+    channel: mail
+    actor: system
+    kind: notification
+    wait: 1d 30m
+    end: success
+  status-update:
+    title: "Status update: where the case stands before 'repaired'"
+    department: service
+    channel: mail
+    actor: system
+    kind: notification
+    wait: 1d 23h 30m
+    next: repaired
+""",
+        ),
+    )
 
     def check(self, context, options):
         limit = options["max"]

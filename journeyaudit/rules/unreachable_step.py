@@ -68,6 +68,12 @@ steps:
     end: success
 """
 
+    reads = frozenset({"structure"})
+    no_fix = (
+        "Whether a step nobody reaches should be linked in (from where?) or deleted is "
+        "the author's decision: no edit is safe without it."
+    )
+
     def check(self, context, options):
         journey, analysis = context.journey, context.analysis
         unreachable = [step_id for step_id in journey.steps if step_id not in analysis.reachable]
