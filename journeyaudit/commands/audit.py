@@ -23,6 +23,9 @@ from journeyaudit.commands._common import (
 )
 from journeyaudit.reports import RenderOptions, output_formats, render
 
+# The formats that show fixes (the JSON's `fixes`, the terminal's top fixes): only they pay for measuring them.
+FORMATS_WITH_FIXES = ("json", "text")
+
 
 @click.command("audit")
 @PATHS_ARGUMENT
@@ -47,6 +50,10 @@ def command(paths, output_format, output, html_dir, force, config_path, fail_on,
     config = resolve_config(paths, config_path, fail_on)
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
     echo_problems(result.problems, err=True)
+    if output_format in FORMATS_WITH_FIXES or html_dir:
+        from journeyaudit.fixes import attach_fixes
+
+        attach_fixes(result, config)
     options = RenderOptions(config=config, color=use_color(color, output), command="audit")
     inputs = run_inputs(paths, config)
     write_output(render(output_format, result, options), output, inputs)

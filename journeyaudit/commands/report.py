@@ -78,18 +78,21 @@ def command(paths, output_dir, pdf_path, paper, audience, full_diagram, log_path
         click.echo(no_journey_files(paths), err=True)
         raise SystemExit(EXIT_USAGE)
     from journeyaudit.commands._evidence import report_evidence
+    from journeyaudit.fixes import attach_fixes, fixes_json
 
+    attach_fixes(result, config)  # the pages' and the PDF's "What to fix first"
+    fixes = fixes_json(result, config)
     inputs = run_inputs(paths, config, log_path, map_path)
     count = f"{len(result.journeys)} journey{'s' if len(result.journeys) != 1 else ''}"
     if output_dir is not None:
         evidence = report_evidence(result, config, log_path, map_path)
         index = write_html_report(
             result, output_dir, config=config, inputs=inputs, force=force, full_diagram=full_diagram,
-            evidence=evidence, audience=audience,
+            evidence=evidence, audience=audience, fixes=fixes,
         )
         click.echo(f"HTML report: {index} ({count})", err=True)
     if pdf_path is not None:
         write_pdf_report(result, pdf_path, config=config, inputs=inputs, force=force, paper=paper,
-                         audience=audience, chromium=chromium)
+                         audience=audience, chromium=chromium, fixes=fixes)
         click.echo(f"PDF report: {pdf_path} ({count})", err=True)
     raise SystemExit(EXIT_USAGE if result.problems else EXIT_OK)

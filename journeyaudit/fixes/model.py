@@ -194,3 +194,15 @@ def effect_text(impact: dict) -> str:
     if len(parts) == 1 and impact.get("effort"):
         parts.append(f"effort {format_figure(impact['effort'])}")
     return ", ".join(parts[:4])
+
+
+def fix_lines(fixes: JourneyFixes | object | None, top: int = 3) -> list[str]:
+    """The terminal's lines for a journey's fixes: the best `top`, then all of them together."""
+    if not isinstance(fixes, JourneyFixes) or not fixes.fixes:
+        return []
+    lines = [f"fix first: {fix.line()}" if index == 0 else f"then:      {fix.line()}" for index, fix in enumerate(fixes.fixes[:top])]
+    combined = fixes.combined
+    if combined is not None and len(fixes.fixes) > 1:
+        lines.append(f"all {len(combined.applied)} fixes together: {combined.effect_text()} "
+                     "(`journeyaudit fix FILE` lists them, `-o OUT` writes the journey with them)")
+    return lines

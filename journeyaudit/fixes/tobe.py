@@ -53,8 +53,22 @@ def to_be_id(journey_id: str) -> str:
 
 def to_be(result: JourneyResult, text: str, selection: Sequence[str] | None, config: Config,
           rules: Mapping[str, Rule], related: Sequence[JourneyResult] = ()) -> ToBe:
+    """The to-be file of the chosen fixes (all of `fixes_combined` when `selection` is None)."""
     fixes = measure_journey(result, config, rules, related)
-    plans = _chosen(fixes, selection)
+    journey = result.journey
+    header = [
+        ("id", flow_scalar(to_be_id(journey.id)), f"the to-be of '{journey.id}', written by journeyaudit fix"),
+        ("title", flow_scalar(f"{journey.title} (to-be)"), None),
+        ("replaces", flow_scalar(journey.id), None),
+    ]
+    written, outcome = apply_to_text(result, text, _chosen(fixes, selection), config, rules, related, header=header,
+                                     footer=lambda outcome: _footer(journey.id, result.analysis.metrics, outcome))
+    return ToBe(written, outcome.applied, outcome, fixes)
+
+
+def apply_to_text(result: JourneyResult, text: str, plans: Sequence[Plan], config: Config, rules: Mapping[str, Rule],
+                  related: Sequence[JourneyResult] = (), header=None, footer=None) -> tuple[str, Outcome]:
+    """`text` (the journey's file) with the plans' edits written in, checked against the prediction."""
     base = Baseline(result, config, rules, related)
     try:
         outcome = base.measure(plans)
@@ -63,22 +77,23 @@ def to_be(result: JourneyResult, text: str, selection: Sequence[str] | None, con
     except FixFailed as error:
         raise ToBeError(f"internal error: {error} (please report it)") from None
     journey = result.journey
-    header = [
-        ("id", flow_scalar(to_be_id(journey.id)), f"the to-be of '{journey.id}', written by journeyaudit fix"),
-        ("title", flow_scalar(f"{journey.title} (to-be)"), None),
-        ("replaces", flow_scalar(journey.id), None),
-    ]
-    before, after = result.analysis.metrics, outcome.analysis.metrics
-    footer = [
-        f"To-be of '{journey.id}' written by `journeyaudit fix`, fixes applied: {', '.join(outcome.applied) or 'none'}.",
-        f"Its audit gives: score {before.get('score')} -> {after.get('score')} ({effect_text(outcome.impact)}).",
-    ]
     try:
-        written = to_be_text(text, journey.file, journey, outcome.journey, outcome.draft.changes, header=header, footer=footer)
+        written = to_be_text(text, journey.file, journey, outcome.journey, outcome.draft.changes, header=header,
+                             footer=footer(outcome) if footer is not None else None)
     except EditError as error:
         raise ToBeError(str(error)) from None
     _check(written, journey.file, outcome)
-    return ToBe(written, outcome.applied, outcome, fixes)
+    return written, outcome
+
+
+def _footer(journey_id: str, before: dict, outcome: Outcome) -> list[str]:
+    import textwrap
+
+    applied = ", ".join(outcome.applied) or "none"
+    lines = textwrap.wrap(f"To-be of '{journey_id}' written by `journeyaudit fix`, fixes applied: {applied}.", width=96)
+    after = outcome.analysis.metrics
+    lines.append(f"Its audit gives: score {before.get('score')} -> {after.get('score')} ({effect_text(outcome.impact)}).")
+    return lines
 
 
 def _chosen(fixes: JourneyFixes, selection: Sequence[str] | None) -> list[Plan]:

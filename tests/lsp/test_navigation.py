@@ -217,14 +217,50 @@ def test_rename_refuses_a_bad_or_taken_name_and_a_rule(server: LspClient, repair
         server.at("textDocument/prepareRename", uri, *_position(WAIVED, "rule: long-wait", "long-wait"))
 
 
-def test_code_actions_answer_for_findings_without_fixes_yet(server: LspClient, repair):
-    uri, _ = repair
+def _apply_lines(text: str, edits: list[dict]) -> str:
+    """Code action edits: each replaces whole lines (from a line's start to another's)."""
+    lines = text.splitlines(keepends=True)
+    for edit in sorted(edits, key=lambda e: e["range"]["start"]["line"], reverse=True):
+        start, end = edit["range"]["start"], edit["range"]["end"]
+        assert start["character"] == 0 and end["character"] == 0
+        lines[start["line"] : end["line"]] = [edit["newText"]]
+    return "".join(lines)
+
+
+def test_a_code_action_applies_a_fix_titled_with_what_it_changes_and_buys(server: LspClient, repair, tmp_path: Path):
+    uri, path = repair
     server.change(uri, 2, WAIVED)
     diagnostics = server.diagnostics(uri, version=2)
-    finding = next(d for d in diagnostics if d["code"] == "repeated-ask")
+    finding = next(d for d in diagnostics if d["code"] == "repeated-ask" and d["message"].startswith("asks again"))  # at 'workshop'
     actions = server.request(
         "textDocument/codeAction",
         {"textDocument": {"uri": uri}, "range": finding["range"], "context": {"diagnostics": [finding]}},
+    )
+    assert len(actions) == 1 and actions[0]["kind"] == "quickfix" and actions[0]["isPreferred"] is True
+    fixed = _apply_lines(WAIVED, actions[0]["edit"]["changes"][uri])
+    # the workshop no longer asks for the serial number; every other line is as it was
+    assert [line for line in fixed.splitlines() if line not in WAIVED.splitlines()] == [
+        "    asks: []  # fix use-held-data@workshop: no longer asks for serial (already held)"
+    ]
+    fixed_path = tmp_path / "fixed" / "repair.yaml"
+    fixed_path.parent.mkdir()
+    fixed_path.write_text(fixed, encoding="utf-8")
+    before, after = analyze(load_file(path).journey).metrics, analyze(load_file(fixed_path).journey).metrics
+    gain = after["score"] - before["score"]
+    assert gain > 0 and after["expected_asks"] == before["expected_asks"] - 1
+    assert actions[0]["title"] == f"Stop asking for Serial number at 'workshop': score +{gain}, 1 ask fewer"
+    uri_fixed = server.open(fixed_path)
+    assert not [d for d in server.diagnostics(uri_fixed) if d["code"] == "repeated-ask" and d["severity"] <= 2]
+
+
+def test_no_code_action_for_a_finding_without_a_safe_edit(server: LspClient, repair):
+    uri, _ = repair
+    server.change(uri, 2, WAIVED)
+    diagnostics = server.diagnostics(uri, version=2)
+    switch = next(d for d in diagnostics if d["code"] == "channel-switch")  # which channel is right, only the author knows
+    actions = server.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": switch["range"], "context": {"diagnostics": [switch]}},
     )
     assert actions == []
 
