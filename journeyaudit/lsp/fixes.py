@@ -37,7 +37,9 @@ _MEASURED: dict[int, tuple[Checked, Any]] = {}
 
 def fixes_for(finding: Finding, checked: Checked) -> list[Fix]:
     """The fixes of one finding of a checked document, best first."""
-    if checked.journey is None or checked.analysis is None or checked.config is None:
+    from journeyaudit.analysis import JourneyAnalysis
+
+    if checked.journey is None or not isinstance(checked.analysis, JourneyAnalysis) or checked.config is None:
         return []
     from journeyaudit.audit.run import JourneyResult
     from journeyaudit.fixes.run import measure_journey
@@ -45,12 +47,12 @@ def fixes_for(finding: Finding, checked: Checked) -> list[Fix]:
     from journeyaudit.rules.registry import all_rules
 
     config = checked.config.config
-    result = JourneyResult(checked.journey, checked.analysis, list(checked.findings))  # type: ignore[arg-type]
+    result = JourneyResult(checked.journey, checked.analysis, list(checked.findings))
     cached = _MEASURED.get(id(checked))
     if cached is None or cached[0] is not checked:
         _MEASURED.clear()
         cached = _MEASURED[id(checked)] = (checked, measure_journey(result, config, all_rules()))
-    found = []
+    found: list[Fix] = []
     for fix in cached[1].fixes:
         if finding.fingerprint not in fix.findings:
             continue
