@@ -31,7 +31,14 @@ from journeyaudit.analysis.worstcase import worst_way
 from journeyaudit.common.durations import format_duration
 from journeyaudit.fixes.model import Plan
 from journeyaudit.fixes.ops import DeleteStep, EndToNext, NewStep, Retarget, SetAsks, SetTime
-from journeyaudit.fixes.planning import department_plan, dominates, last_department, likeliest_predecessor, new_step_id
+from journeyaudit.fixes.planning import (
+    department_plan,
+    dominates,
+    last_department,
+    likeliest_predecessor,
+    new_step_id,
+    worst_handoff_way,
+)
 from journeyaudit.fixes.whatif import Baseline
 from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey
 from journeyaudit.model.findings import Finding
@@ -130,9 +137,8 @@ def fewer_handoffs(base: Baseline, finding: Finding) -> list[Plan]:
     limit = base.options(finding.rule).get("max", 3)
     assignments: dict[str, str] = {}
     for _ in range(MAX_ROUNDS):
-        draft, _, _ = base.edit([department_plan(base, "fewer-handoffs", "fewer-handoffs", finding, assignments, "")])
-        journey, analysis = base.analyse(draft)
-        way = [s for s in analysis.worst_handoffs.steps if s in journey.steps and journey.steps[s].is_handling]
+        journey, worst = worst_handoff_way(base, assignments)
+        way = [s for s in worst if s in journey.steps and journey.steps[s].is_handling]
         runs: list[tuple[str, list[str]]] = []
         for step in way:
             department = journey.steps[step].department
@@ -185,15 +191,16 @@ def fewer_departments(base: Baseline, finding: Finding) -> list[Plan]:
 
 
 def merge_verifications(base: Baseline, finding: Finding) -> list[Plan]:
-    from journeyaudit.analysis import analyze
-
     ops: list = []
     first = None
     removed: list[str] = []
     for _ in range(MAX_ROUNDS):
-        draft, _, _ = base.edit([Plan("merge", "merge", finding.rule, "", "", (), tuple(ops))])
-        journey = draft.journey()
-        worst = worst_way(journey, None, lambda step: 1.0 if step.kind == "verification" else 0.0)
+        if ops:
+            draft, _, _ = base.edit([Plan("merge", "merge", finding.rule, "", "", (), tuple(ops))])
+            journey, analysis = base.analyse(draft)
+        else:
+            journey, analysis = base.journey, base.analysis
+        worst = worst_way(journey, analysis.graph, lambda step: 1.0 if step.kind == "verification" else 0.0)
         checks = [s for s in worst.steps if s in journey.steps and journey.steps[s].kind == "verification"]
         if len(checks) <= 1:
             break
@@ -204,8 +211,6 @@ def merge_verifications(base: Baseline, finding: Finding) -> list[Plan]:
         later = [s for s in checks[1:] if _removable(journey, s, first)]
         if not later:
             return []
-        base.spent += base.size
-        analysis = analyze(journey)
         moved: list[str] = []
         duration = 0.0
         for step_id in later:

@@ -6,7 +6,7 @@ from collections import deque
 
 from journeyaudit.analysis import JourneyAnalysis
 from journeyaudit.fixes.model import Plan
-from journeyaudit.fixes.ops import SetDepartment
+from journeyaudit.fixes.ops import Draft, SetDepartment
 from journeyaudit.fixes.whatif import Baseline
 from journeyaudit.model import Journey
 from journeyaudit.model.findings import Finding
@@ -85,3 +85,20 @@ def department_plan(base: Baseline, plan_id: str, kind: str, finding: Finding, a
         for step_id, department in assignments.items()
     )
     return Plan(plan_id, kind, finding.rule, title, reason, (finding.fingerprint,), ops, estimate=estimate)
+
+
+def worst_handoff_way(base: Baseline, assignments: dict[str, str]) -> tuple[Journey, tuple[str, ...]]:
+    """The worst loop-free way for hand-offs once these steps change department: only the
+    hand-offs are computed again (the chain and the graph do not change)."""
+    from journeyaudit.analysis.engine import AnalysisParts
+    from journeyaudit.analysis.handling import analyze_handling
+
+    draft = Draft(base.journey)
+    draft.apply("plan", tuple(SetDepartment(step, department, "") for step, department in assignments.items()))
+    journey = draft.journey()
+    parts = base.analysis.parts
+    if not assignments or not isinstance(parts, AnalysisParts):
+        return journey, base.analysis.worst_handoffs.steps
+    base.spent += base.size * 0.5
+    handling = analyze_handling(parts.graph, [journey.steps[step_id] for step_id in parts.graph.ids], parts.markov)
+    return journey, handling.worst.steps

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from journeyaudit.loading.config import Config
     from journeyaudit.rules.base import Rule
 
+# Edits of steps' own fields only: a per-step rule (`per_step`) need judge those steps alone.
+LOCAL_ASPECTS = frozenset({"asks", "times", "after", "departments"})
+
 # The part of the analysis each aspect makes run again, as a share of a whole analysis:
 # what the work budget of a journey counts (journeyaudit.fixes.run).
 ASPECT_COST = {"structure": 1.0, "roles": 0.6, "departments": 0.5, "after": 0.5, "times": 0.4, "asks": 0.3, "promise": 0.2}
@@ -132,37 +135,55 @@ class Baseline:
         """Apply `plans` in order (raising NotApplicable on a clash, unless `skip_clashes`) and audit the result."""
         draft, applied, skipped = self.edit(plans, skip_clashes)
         journey, analysis = self.analyse(draft)
-        findings = self._audit(journey, analysis, frozenset(draft.aspects))
-        after_fingerprints = {f.fingerprint for f in findings}
+        findings, rerun = self._audit(journey, analysis, frozenset(draft.aspects), {c.step for c in draft.changes if c.step})
+        # the findings of the rules not run again are the same objects as before: only the others can differ
+        changed_after = [f for f in findings if f.rule in rerun]
+        after_fingerprints = {f.fingerprint for f in changed_after}
         worst_after: dict[tuple, int] = {}
-        for finding in findings:
+        for finding in changed_after:
             key = problem_of(finding, self.one_per_journey)
             worst_after[key] = max(worst_after.get(key, 0), SEVERITY_RANK[finding.severity])
         resolved = tuple(
             f.fingerprint
             for f in self.before
-            if f.fingerprint not in after_fingerprints
+            if f.rule in rerun
+            and f.fingerprint not in after_fingerprints
             and worst_after.get(problem_of(f, self.one_per_journey), 0) < SEVERITY_RANK[f.severity]
         )
         new = [
-            f for f in findings
+            f for f in changed_after
             if f.fingerprint not in self.before_fingerprints and problem_of(f, self.one_per_journey) not in self.before_problems
         ]
         impact = impact_of(self.analysis.metrics, analysis.metrics)
         return Outcome(journey, analysis, draft, findings, applied, skipped, resolved, new, impact)
 
-    def _audit(self, journey: Journey, analysis: JourneyAnalysis, aspects: frozenset[str]) -> list[Finding]:
+    def _audit(self, journey: Journey, analysis: JourneyAnalysis, aspects: frozenset[str],
+               steps: set[str]) -> tuple[list[Finding], set[str]]:
+        """The edited journey's findings (those of rules the edit cannot concern are kept, as they
+        were: the same objects), and the ids of the rules run again. `steps`: the steps edited."""
         context = JourneyContext(journey, analysis)
         after: list[Finding] = []
+        rerun: set[str] = set()
+        local = aspects <= LOCAL_ASPECTS
         for rule, severity, options in self.journey_rules:
             if not aspects & getattr(rule, "reads", EVERY_ASPECT):
-                after += [dataclasses.replace(f) for f in self.by_rule.get(rule.id, [])]
+                after += self.by_rule.get(rule.id, [])
                 continue
+            if local and getattr(rule, "per_step", False):
+                found = self._per_step(rule, severity, options, journey, analysis, steps)
+                if found is not None:
+                    rerun.add(rule.id)
+                    after += found
+                    continue
             try:
                 raw_findings = list(cast("Any", rule).check(context, options))
             except Exception as error:  # a rule that fails on the edit: the fix is not offered
                 raise FixFailed(f"rule '{rule.id}' failed: {type(error).__name__}: {error}") from error
-            after += [finding_from(rule, raw, severity, journey) for raw in raw_findings if (raw.journey or journey.id) == journey.id]
+            rerun.add(rule.id)
+            after += _fingerprinted(
+                [finding_from(rule, raw, severity, journey) for raw in raw_findings if (raw.journey or journey.id) == journey.id]
+            )
+        portfolio_ids = {rule.id for rule, _, _ in self.portfolio_rules}
         if self.portfolio_rules and self.related and aspects:
             contexts = {journey.id: context, **{r.journey.id: JourneyContext(r.journey, r.analysis) for r in self.related}}
             owners = {journey.id: journey, **{r.journey.id: r.journey for r in self.related}}
@@ -171,13 +192,36 @@ class Baseline:
                     raw_findings = list(cast("Any", rule).check_portfolio(contexts, options))
                 except Exception as error:
                     raise FixFailed(f"rule '{rule.id}' failed: {type(error).__name__}: {error}") from error
+                rerun.add(rule.id)
+                found = []
                 for raw in raw_findings:
                     owner = owners.get(raw.journey) if raw.journey is not None else None
                     if owner is not None and (owner is journey or journey.id in raw.related_journeys):
-                        after.append(finding_from(rule, raw, severity, owner))
+                        found.append(finding_from(rule, raw, severity, owner))
+                after += _fingerprinted(found)
         elif self.portfolio_rules:
-            portfolio_ids = {rule.id for rule, _, _ in self.portfolio_rules}
-            after += [dataclasses.replace(f) for f in self.before if f.rule in portfolio_ids]
-        after.sort(key=lambda f: (f.journey, f.fingerprint_key(), f.message))
-        assign_fingerprints(after)
-        return after
+            after += [f for f in self.before if f.rule in portfolio_ids]
+        return after, rerun
+
+    def _per_step(self, rule: Rule, severity: str, options: dict, journey: Journey, analysis: JourneyAnalysis,
+                  steps: set[str]) -> list[Finding] | None:
+        """A per-step rule judged again on the edited steps only; None when a new finding's
+        fingerprint key meets a kept one's (then the rule runs on the whole journey)."""
+        view = dataclasses.replace(journey, steps={s: journey.steps[s] for s in journey.steps if s in steps})
+        try:
+            raw_findings = list(cast("Any", rule).check(JourneyContext(view, analysis), options))
+        except Exception as error:
+            raise FixFailed(f"rule '{rule.id}' failed: {type(error).__name__}: {error}") from error
+        kept = [f for f in self.by_rule.get(rule.id, []) if f.step not in steps]
+        new = _fingerprinted([finding_from(rule, raw, severity, journey) for raw in raw_findings])
+        if {f.fingerprint_key() for f in kept} & {f.fingerprint_key() for f in new}:
+            return None
+        return kept + new
+
+
+def _fingerprinted(findings: list[Finding]) -> list[Finding]:
+    """Fingerprints as the audit gives them: a fingerprint's key names its rule, so the ordinals
+    of equal keys are counted among one rule's findings, in the audit's order."""
+    findings.sort(key=lambda f: (f.journey, f.fingerprint_key(), f.message))
+    assign_fingerprints(findings)
+    return findings

@@ -101,6 +101,10 @@ class Rule:
     # True for a rule reporting at most one problem per journey (its finding may move to
     # another step when the journey changes, and still be the same problem)
     one_per_journey: ClassVar[bool] = False
+    # True for a rule whose finding on a step comes from that step's own fields alone (and the
+    # channels the file states): after an edit of some steps' asks, times or department, the
+    # what-if engine judges only those steps again
+    per_step: ClassVar[bool] = False
 
 
 class JourneyRule(Rule):

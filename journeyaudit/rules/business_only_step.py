@@ -82,6 +82,7 @@ steps:
     end: success
 """
 
+    per_step = True
     reads = frozenset({"structure", "asks", "times", "roles"})
     no_fix = (
         "Whether a control can be done without the customer, or dropped, depends on why "

@@ -74,6 +74,7 @@ steps:
     end: success
 """
 
+    per_step = True
     reads = frozenset({"structure", "times", "roles"})
     fixes = (
         FixDoc(
