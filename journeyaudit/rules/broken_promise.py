@@ -120,7 +120,7 @@ steps:
 journeyaudit: 1
 title: Ask about an invoice
 promise:
-  duration: 35m
+  duration: 30m
 departments:
   service: {title: Customer service}
 steps:
@@ -128,8 +128,46 @@ steps:
     title: Call customer service
     department: service
     channel: phone
-    wait: 25m
+    wait: 5m
     duration: 10m
+    end: success
+""",
+        ),
+        FixDoc(
+            kind="match-promise",
+            changes=(
+                "Sets each broken part of `promise` to what the journey delivers: the expected "
+                "time of the customers who succeed, rounded up (to the minute below an hour, "
+                "the hour below two days, else the day), and the expected contacts rounded up "
+                "to a whole number. Offered beside `keep-promise`, as the other way out."
+            ),
+            safe=(
+                "No step, way, wait or question changes: only what the customer is told, "
+                "which then matches what customers get on average."
+            ),
+            failing=failing,
+            passing="""\
+journeyaudit: 1
+title: Get a replacement card
+promise:
+  duration: 6d
+  contacts: 1
+departments:
+  cards: {title: Card services}
+steps:
+  call:
+    title: Order a replacement card by phone
+    department: cards
+    channel: phone
+    duration: 5m
+    next: card
+  card:
+    title: The card arrives by post
+    department: cards
+    channel: mail
+    actor: system
+    kind: notification
+    wait: 5d
     end: success
 """,
         ),
