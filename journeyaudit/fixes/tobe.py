@@ -90,7 +90,8 @@ def _footer(journey_id: str, before: dict, outcome: Outcome) -> list[str]:
     import textwrap
 
     applied = ", ".join(outcome.applied) or "none"
-    lines = textwrap.wrap(f"To-be of '{journey_id}' written by `journeyaudit fix`, fixes applied: {applied}.", width=96)
+    lines = textwrap.wrap(f"To-be of '{journey_id}' written by `journeyaudit fix`, fixes applied: {applied}.", width=96,
+                          break_on_hyphens=False)
     after = outcome.analysis.metrics
     lines.append(f"Its audit gives: score {before.get('score')} -> {after.get('score')} ({effect_text(outcome.impact)}).")
     return lines
