@@ -202,6 +202,7 @@ def rule_json(rule: Rule) -> dict:
         "options": dict(rule.options.items()),
         "extra_options": rule.extra_options,
         "portfolio": rule.portfolio,
+        "fixes": [doc.kind for doc in getattr(rule, "fixes", ())],  # the kinds `journeyaudit fix` offers
     }
 
 def catalog_markdown() -> str:
