@@ -200,6 +200,7 @@ def merge_verifications(base: Baseline, finding: Finding) -> list[Plan]:
             journey, analysis = base.analyse(draft)
         else:
             journey, analysis = base.journey, base.analysis
+        base.charge(0.5)  # the worst way for verifications
         worst = worst_way(journey, analysis.graph, lambda step: 1.0 if step.kind == "verification" else 0.0)
         checks = [s for s in worst.steps if s in journey.steps and journey.steps[s].kind == "verification"]
         if len(checks) <= 1:

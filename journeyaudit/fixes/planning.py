@@ -99,6 +99,6 @@ def worst_handoff_way(base: Baseline, assignments: dict[str, str]) -> tuple[Jour
     parts = base.analysis.parts
     if not assignments or not isinstance(parts, AnalysisParts):
         return journey, base.analysis.worst_handoffs.steps
-    base.spent += base.size * 0.5
+    base.charge(0.5)
     handling = analyze_handling(parts.graph, [journey.steps[step_id] for step_id in parts.graph.ids], parts.markov)
     return journey, handling.worst.steps

@@ -22,7 +22,7 @@ from journeyaudit.common.durations import format_duration
 from journeyaudit.fixes.model import Plan
 from journeyaudit.fixes.ops import NewStep, Retarget, SetTime
 from journeyaudit.fixes.planning import new_step_id
-from journeyaudit.fixes.whatif import Baseline
+from journeyaudit.fixes.whatif import ASPECT_COST, Baseline, OverBudget
 from journeyaudit.model import Journey, Step
 from journeyaudit.model.findings import Finding
 from journeyaudit.rules._common import join, q
@@ -37,6 +37,8 @@ def status_messages(base: Baseline, finding: Finding) -> list[Plan]:
     limit = base.options(finding.rule).get("max")
     if target is None or target not in base.journey.steps or not isinstance(limit, (int, float)) or limit <= 0:
         return []
+    if not base.affords(ASPECT_COST["structure"]):  # it adds steps: an analysis at least, to check them
+        raise OverBudget
     ops: list = []
     added: list[str] = []
     draft_plan = Plan("status", "status-message", finding.rule, "", "", (), ())

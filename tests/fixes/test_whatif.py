@@ -73,3 +73,18 @@ def test_every_plan_of_the_shipped_journeys_measures_as_a_full_audit():
 @pytest.mark.parametrize("seed", [3, 7, 11])
 def test_every_plan_of_a_rough_generated_journey_measures_as_a_full_audit(seed):
     assert check_against_full_audits(generated_audit(seed)) > 10
+
+
+def test_a_journey_beyond_the_work_budget_gets_the_fixes_that_fit_and_counts_the_others():
+    audit = shipped_audit()
+    result = next(r for r in audit.journeys if r.journey.id == "telecom-cancel-before")
+    config, rules = Config(), all_rules()
+    full = measure_journey(result, config, rules, related_results(result, audit.journeys))
+    assert full.not_measured == 0 and len(full.fixes) > 5
+    small = measure_journey(result, config, rules, related_results(result, audit.journeys), budget=100)
+    assert 0 < len(small.fixes) < len(full.fixes)
+    assert small.not_measured >= len(full.fixes) - len(small.fixes)
+    measured = {fix.id: fix.impact for fix in full.fixes}
+    assert all(measured[fix.id] == fix.impact for fix in small.fixes)  # the same figures, never guessed
+    again = measure_journey(result, config, rules, related_results(result, audit.journeys), budget=100)
+    assert [fix.to_json() for fix in again.fixes] == [fix.to_json() for fix in small.fixes]  # work counted, not timed
