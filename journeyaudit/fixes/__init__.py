@@ -25,6 +25,8 @@ The API reports and other tools use:
 
     attach_fixes(result, config)    # the same, kept on each JourneyResult (`.fixes`): the JSON's
                                     # `fixes` and `fixes_combined` keys
+    fixes_json(result, config)      # journey id -> [each entry of the JSON's `fixes`]: what the
+                                    # HTML report's "What to fix first" renders
 
 `to_be(journey_result, text, selection, config, rules)` (tobe.py) writes the
 to-be file of chosen fixes. Stage layout: `ops.py` the edits (in memory, exact
@@ -35,7 +37,7 @@ the file's text. The fixes stage comes after `audit` and before `reports`.
 """
 
 from journeyaudit.fixes.model import Combined, Fix, JourneyFixes, Plan, effect_text
-from journeyaudit.fixes.run import attach_fixes, fixes_for_result, measure_journey
+from journeyaudit.fixes.run import attach_fixes, fixes_for_result, fixes_json, measure_journey
 
 __all__ = [
     "Combined",
@@ -45,5 +47,6 @@ __all__ = [
     "attach_fixes",
     "effect_text",
     "fixes_for_result",
+    "fixes_json",
     "measure_journey",
 ]

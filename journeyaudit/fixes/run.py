@@ -161,6 +161,18 @@ def fixes_for_result(result: AuditResult, config: Config | None = None,
     }
 
 
+def fixes_json(result: AuditResult, config: Config | None = None,
+               rules: Mapping[str, Rule] | None = None) -> dict[str, list[dict]]:
+    """Journey id -> its fixes, best first, each exactly one entry of the JSON's `fixes` list
+    (what the HTML report's "What to fix first" renders). Fixes already kept on the result
+    (`attach_fixes`) are used as they are, not measured again."""
+    from journeyaudit.fixes.model import JourneyFixes
+
+    kept = {r.journey.id: r.fixes for r in result.journeys if isinstance(getattr(r, "fixes", None), JourneyFixes)}
+    found = kept if len(kept) == len(result.journeys) else fixes_for_result(result, config, rules)
+    return {journey_id: [fix.to_json() for fix in fixes.fixes] for journey_id, fixes in found.items()}
+
+
 def attach_fixes(result: AuditResult, config: Config | None = None, rules: Mapping[str, Rule] | None = None) -> None:
     """Measure the fixes of every journey of `result` and keep them on it (the JSON's `fixes`)."""
     found = fixes_for_result(result, config, rules)

@@ -170,3 +170,18 @@ def test_only_and_all_are_not_used_together(tmp_path):
     source = broadband(tmp_path)
     result = run("fix", source, "--all", "--only", "x", "-o", tmp_path / "out.yaml")
     assert result.exit_code == 2 and "cannot be used together" in result.output
+
+
+def test_fixes_json_gives_each_journey_the_fixes_of_the_json_output(monkeypatch):
+    from journeyaudit.audit import run_audit
+    from journeyaudit.fixes import attach_fixes, fixes_json
+
+    monkeypatch.chdir(JOURNEYS.parent)
+    result = run("audit", "journeys", "--format", "json", "--exit-zero")
+    assert result.exit_code == 0, result.output
+    shown = {journey["id"]: journey["fixes"] for journey in json.loads(result.stdout)["journeys"]}
+    audit = run_audit(["journeys"])
+    assert fixes_json(audit) == shown
+    attach_fixes(audit)  # measured once, then read as they are
+    assert fixes_json(audit) == shown
+    assert any(shown.values())
