@@ -249,3 +249,13 @@ def test_a_waived_finding_gets_no_fix():
     waived = [f for f in result.findings if f.rule == "long-wait"]
     assert waived and all(f.waived for f in waived)
     assert not [fix for fix in fixes.fixes if fix.kind == "cut-wait"]
+
+
+@pytest.mark.parametrize(("rule", "doc"), KINDS, ids=lambda value: getattr(value, "kind", getattr(value, "id", "")))
+def test_docs_fixes_md_shows_each_kind_with_the_line_journeyaudit_prints(rule, doc):
+    from tests.conftest import PROJECT
+
+    page = (PROJECT / "docs" / "fixes.md").read_text(encoding="utf-8")
+    _, fixes = fixes_of(doc.failing)
+    assert f"`{doc.kind}`" in page
+    assert f"`{the_fix(fixes, doc.kind).line()}`" in page
