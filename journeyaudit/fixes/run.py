@@ -168,7 +168,10 @@ def fixes_json(result: AuditResult, config: Config | None = None,
     (`attach_fixes`) are used as they are, not measured again."""
     from journeyaudit.fixes.model import JourneyFixes
 
-    kept = {r.journey.id: r.fixes for r in result.journeys if isinstance(getattr(r, "fixes", None), JourneyFixes)}
+    kept: dict[str, JourneyFixes] = {}
+    for journey_result in result.journeys:
+        if isinstance(journey_result.fixes, JourneyFixes):
+            kept[journey_result.journey.id] = journey_result.fixes
     found = kept if len(kept) == len(result.journeys) else fixes_for_result(result, config, rules)
     return {journey_id: [fix.to_json() for fix in fixes.fixes] for journey_id, fixes in found.items()}
 
