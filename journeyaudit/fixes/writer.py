@@ -13,9 +13,9 @@ id>`, and ends with a comment listing the fixes and the figures predicted.
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
+from journeyaudit.common.durations import written_duration
 from journeyaudit.editing import Branch, EditError, JourneyRewrite, flow_scalar
 from journeyaudit.fixes.ops import Change
 from journeyaudit.model import Edge, Journey, Step
@@ -23,21 +23,12 @@ from journeyaudit.model import Edge, Journey, Step
 # Where a new key goes in a step, in the format's order.
 KEY_ORDER = ("title", "department", "channel", "actor", "kind", "wait", "after", "duration", "asks", "value")
 TOP_ORDER = ("journeyaudit", "id", "title", "description", "segment", "stage", "counterpart", "variant_of")
-UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
 def duration_text(seconds: float) -> str:
-    """A duration the loader reads back as exactly `seconds`: `1d 6h 26m`, `0.5s`."""
-    if seconds < 0 or not math.isfinite(seconds):
-        raise ValueError(f"not a duration: {seconds!r}")
-    if seconds.is_integer() and seconds < 2**53:
-        remaining, parts = int(seconds), []
-        for unit, size in UNITS:
-            amount, remaining = divmod(remaining, size)
-            if amount:
-                parts.append(f"{amount}{unit}")
-        return " ".join(parts) or "0s"
-    return number_text(seconds) + "s"
+    """A duration as the format writes it (shared/spec/journey-format.md, "Durations"), read
+    back as exactly `seconds`: `5m`, `2d`, `P1DT6H26M`."""
+    return written_duration(seconds)
 
 
 def number_text(value: float) -> str:
