@@ -50,18 +50,22 @@ def command(paths, output_format, output, html_dir, force, config_path, fail_on,
     config = resolve_config(paths, config_path, fail_on)
     result = run_with_progress(paths, config, max_file_size * 1024 * 1024)
     echo_problems(result.problems, err=True)
+    fixes = None
     if output_format in FORMATS_WITH_FIXES or html_dir:
-        from journeyaudit.fixes import attach_fixes
+        from journeyaudit.fixes import attach_fixes, fixes_json
 
         attach_fixes(result, config)
-    options = RenderOptions(config=config, color=use_color(color, output), command="audit")
+        fixes = fixes_json(result, config)  # the terminal's top fixes, the pages' "What to fix first"
+    options = RenderOptions(config=config, color=use_color(color, output), command="audit",
+                            extra={"fixes": fixes} if fixes is not None else {})
     inputs = run_inputs(paths, config)
     write_output(render(output_format, result, options), output, inputs)
     if html_dir:
         from journeyaudit.commands._evidence import report_evidence
 
         evidence = report_evidence(result, config)
-        written = write_html_report(result, html_dir, config=config, inputs=inputs, force=force, evidence=evidence)
+        written = write_html_report(result, html_dir, config=config, inputs=inputs, force=force, evidence=evidence,
+                                    fixes=fixes)
         click.echo(f"HTML report: {written}", err=True)
     fails = bool(Gate.of(config).failing(result.all_findings())) and not exit_zero
     exit_audited(result, paths, fails=fails)

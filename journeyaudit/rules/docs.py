@@ -180,9 +180,10 @@ def rule_text(rule: Rule, width: int = 88) -> str:
         lines += ["", "Audited together with:", ""] + _indent(companion)
     fixes = getattr(rule, "fixes", ())
     if not fixes:
-        lines += ["", wrap(f"Fixes (journeyaudit fix): none. {getattr(rule, 'no_fix', '')}".rstrip())]
+        lines += [""] + fill(f"Fixes (journeyaudit fix): none. {getattr(rule, 'no_fix', '')}".rstrip(), "")
     for doc in fixes:
-        lines += ["", wrap(f"Fix {doc.kind} (journeyaudit fix): {doc.changes}"), wrap(f"Why it is safe: {doc.safe}", "  ")]
+        lines += [""] + fill(f"Fix {doc.kind} (journeyaudit fix): {doc.changes}", "")
+        lines += fill(f"  Why it is safe: {doc.safe}")
         if doc.failing != rule.failing:
             lines += ["", "The rule reports this journey:", ""] + _indent(doc.failing)
         lines += ["", f"After {doc.kind}{' on the failing example' if doc.failing == rule.failing else ''}:", ""]
