@@ -8,14 +8,11 @@ from typing import NoReturn
 import click
 
 from journeyaudit.audit.gate import FAIL_ON_CHOICES
+from journeyaudit.common.bounded_read import MAX_MIB
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.common.text import no_journey_files, printable
 from journeyaudit.loading import MAX_FILE_BYTES
 from journeyaudit.model.findings import Problem
-
-# The largest size in MiB any option takes (1 TiB): beyond it the number no longer fits the
-# reads and the engines (an internal OverflowError), and no real input needs more.
-MAX_MIB = 1 << 20
 
 # Options several commands share, defined once so their names, defaults and help agree.
 # readable=False: a file that cannot be read is the loader's `FILE:1:1: cannot read the file`

@@ -6,7 +6,7 @@ import functools
 
 import click
 
-from journeyaudit.commands._common import MAX_MIB
+from journeyaudit.common.bounded_read import MAX_MIB
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.eventlog.cases import (
     DEFAULT_ACTIVITY_KEY,

@@ -16,6 +16,10 @@ import os
 import stat
 from typing import BinaryIO
 
+# The largest size in MiB any option takes (1 TiB): beyond it the number no longer fits the
+# reads and the engines (an internal OverflowError), and no real input needs more.
+MAX_MIB = 1 << 20
+
 BLOCK = 1 << 20
 
 

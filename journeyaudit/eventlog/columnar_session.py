@@ -12,7 +12,11 @@ The macros give SQL the reader's definitions (cases.py), exactly:
 - `stamp(s)`: POSIX seconds as `datetime.fromisoformat` reads them (no zone:
   UTC). The usual forms (`YYYY-MM-DD[T ]HH:MM:SS[.ffffff][Z|±HH:MM]`) are read
   in SQL; any other text goes to `parse_timestamp` itself, a Python function
-  called only for those rows, so the two readers can never disagree.
+  called only for those rows, so the two readers can never disagree. That
+  function is registered only when a log needs it (registering a Python
+  function imports numpy: a tenth of a small log's read): until then such a
+  row stops its statement with `NEEDS_PYTHON`, and `execute` registers the
+  function and runs the statement again (a failed statement changed nothing).
 """
 
 from __future__ import annotations
@@ -43,6 +47,23 @@ _USUAL_STAMP = (
 )
 _NO_SKIPPED = " OR ".join(f"contains(s, '{character}')" for character in _STRPTIME_SKIPS)
 
+NEEDS_PYTHON = "journeyaudit: a timestamp only Python reads"
+
+
+def stamp_macro(other: str) -> str:
+    """stamp(s) in SQL, `other` for the forms SQL leaves to Python."""
+    return (
+        "CREATE OR REPLACE MACRO stamp(s) AS CASE WHEN s IS NULL THEN NULL "
+        # strptime refuses what Python refuses here (hour 24, second 60, February 30): those go to Python
+        f"WHEN s LIKE '____-__-__T__:__:__' AND NOT ({_NO_SKIPPED}) AND NOT starts_with(s, '0000') THEN coalesce(epoch_us("
+        f"try_strptime(s, '%Y-%m-%dT%H:%M:%S')) / 1000000.0, {other}) "
+        f"WHEN regexp_full_match(s, '{_USUAL_STAMP}') AND s[:4] <> '0000' "
+        # DuckDB's own reading of these forms is Python's; a zone-less one is UTC (the session's zone)
+        "THEN epoch_us(try_cast(s AS TIMESTAMPTZ)) / 1000000.0 "
+        f"ELSE {other} END"
+    )
+
+
 MACROS = [
     f"CREATE MACRO strip(v) AS trim(v, {_WHITESPACE_SQL})",
     "CREATE MACRO clean_stripped(v) AS CASE WHEN strip(v) = '' OR strip(v) = 'EMPTY' OR lower(strip(v)) = 'nan' "
@@ -52,14 +73,7 @@ MACROS = [
     "CREATE MACRO clean(v) AS CASE WHEN ascii(v) BETWEEN 33 AND 126 AND ascii(v[-1]) BETWEEN 33 AND 126 "
     "THEN (CASE WHEN v = 'EMPTY' OR (strlen(v) = 3 AND lower(v) = 'nan') THEN NULL ELSE v END) "
     "ELSE clean_stripped(v) END",
-    f"CREATE MACRO stamp(s) AS CASE WHEN s IS NULL THEN NULL "
-    # strptime refuses what Python refuses here (hour 24, second 60, February 30): those go to py_stamp
-    f"WHEN s LIKE '____-__-__T__:__:__' AND NOT ({_NO_SKIPPED}) AND NOT starts_with(s, '0000') THEN coalesce(epoch_us("
-    "try_strptime(s, '%Y-%m-%dT%H:%M:%S')) / 1000000.0, py_stamp(s)) "
-    f"WHEN regexp_full_match(s, '{_USUAL_STAMP}') AND s[:4] <> '0000' "
-    # DuckDB's own reading of these forms is Python's; a zone-less one is UTC (the session's zone)
-    "THEN epoch_us(try_cast(s AS TIMESTAMPTZ)) / 1000000.0 "
-    "ELSE py_stamp(s) END",
+    stamp_macro(f"error('{NEEDS_PYTHON}')"),
 ]
 
 
@@ -79,7 +93,6 @@ class Session:
 
     def __init__(self, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, temp_dir: str | None = None):
         import duckdb
-        import duckdb.func
 
         if temp_dir is not None and not os.path.isdir(temp_dir):
             raise EventLogError(f"--temp-dir {temp_dir}: no such folder")
@@ -92,9 +105,6 @@ class Session:
             self.connection = duckdb.connect(":memory:")
             for statement in connect_settings(memory_limit_mb, os.path.join(self.folder, "spill")):
                 self.connection.execute(statement)
-            self.connection.create_function(
-                "py_stamp", parse_timestamp, ["VARCHAR"], "DOUBLE", null_handling=duckdb.func.SPECIAL
-            )
             for statement in MACROS:
                 self.connection.execute(statement)
         except BaseException:
@@ -102,9 +112,33 @@ class Session:
             raise
         self.duckdb_error = duckdb.Error
         self.options = ReadOptions()  # how the log in this session is read
+        self.python_stamp = False
+        self.python_stamp_lock = threading.Lock()
 
     def execute(self, sql: str, parameters: list | None = None):
-        return self.connection.execute(sql, parameters or [])
+        return self.execute_on(self.connection, sql, parameters)
+
+    def execute_on(self, connection, sql: str, parameters: list | None = None):
+        """Run a statement on the session's connection or one of its cursors, the Python timestamp reader on demand."""
+        try:
+            return connection.execute(sql, parameters or [])
+        except self.duckdb_error as error:
+            if self.python_stamp or NEEDS_PYTHON not in str(error):
+                raise
+        self.enable_python_stamp()
+        return connection.execute(sql, parameters or [])
+
+    def enable_python_stamp(self) -> None:
+        import duckdb.func
+
+        with self.python_stamp_lock:  # the XES workers may meet such a timestamp at once
+            if self.python_stamp:
+                return
+            self.connection.create_function(
+                "py_stamp", parse_timestamp, ["VARCHAR"], "DOUBLE", null_handling=duckdb.func.SPECIAL
+            )
+            self.connection.execute(stamp_macro("py_stamp(s)"))
+            self.python_stamp = True
 
     def scalar(self, sql: str, parameters: list | None = None):
         rows = self.connection.execute(sql, parameters or []).fetchall()  # fetched to the end: the connection is free
@@ -122,6 +156,14 @@ def show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
+def _progress_after() -> float:
+    """Seconds before progress shows: 1, or JOURNEYAUDIT_PROGRESS_AFTER."""
+    try:
+        return max(float(os.environ.get("JOURNEYAUDIT_PROGRESS_AFTER", "1")), 0.0)
+    except ValueError:
+        return 1.0
+
+
 class Progress:
     """`reading LOG: 1,250,000 events (410,000/s)` on stderr, redrawn at most twice a second, after a second."""
 
@@ -129,7 +171,7 @@ class Progress:
         self.label = label
         self.enabled = show_progress() if enabled is None else enabled
         self.started = time.monotonic()
-        self.shown = self.started + 1.0  # short reads print nothing
+        self.shown = self.started + _progress_after()  # short reads print nothing
         self.drawn = False
 
     def update(self, count: int, unit: str = "events") -> None:

@@ -41,6 +41,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from queue import SimpleQueue
 
 from journeyaudit.eventlog.cases import CASE_PREFIX, FALLBACK_DEPARTMENT_KEY, LIFECYCLE_KEY, CaseBuilder, ReadOptions
 from journeyaudit.eventlog.columnar_session import Session
@@ -48,7 +49,8 @@ from journeyaudit.eventlog.columnar_session import Session
 READ_BYTES = 1 << 20  # as the expat reader reads: the same bytes seen before any read error
 SEGMENT_BYTES = 4 << 20  # whole traces handed to DuckDB at a time
 MAX_PENDING_BYTES = 256 << 20  # one trace larger than this: left to the expat reader, which streams
-IN_FLIGHT = 2  # segments handed to DuckDB and not yet inserted (memory: a few segments)
+WORKERS = 2  # DuckDB cursors taking segments apart side by side (each statement of one runs on one thread)
+IN_FLIGHT = WORKERS + 1  # segments handed to DuckDB and not yet inserted (memory: a few segments)
 _BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _TRACE = b"<trace>"
 _TRACE_END = b"</trace>"
@@ -110,8 +112,9 @@ def xml_attribute_value(text: str | None) -> str | None:
 class XesScan:
     """One scan of one XES log into the session's `cases` and `events` tables (created by the caller).
 
-    The main thread reads, cuts and checks the segments; a DuckDB cursor in one worker thread takes them apart
-    (DuckDB runs without the GIL), so the two overlap.
+    The main thread reads, cuts and checks the segments; DuckDB cursors in worker threads take them apart
+    (DuckDB runs without the GIL), so they overlap. Each segment's rows carry their own case and file
+    numbers, so the order in which the workers insert them does not matter.
     """
 
     def __init__(self, session: Session, path: str, options: ReadOptions, builder: CaseBuilder,
@@ -140,25 +143,35 @@ class XesScan:
             "case_department": self.case_department_key,
         }
         self.jobs: deque[Future] = deque()
+        self.xml_value = False  # registered when a segment needs it (registering a Python function imports numpy)
 
     # ------------------------------------------------------------------
     # the document, read as the expat reader reads it
 
     def run(self, stream) -> tuple[set[str], set[str]]:
         session = self.session
-        session.connection.create_function("xml_value", xml_attribute_value, ["VARCHAR"], "VARCHAR")
-        cursor = session.connection.cursor()  # the worker's own connection to the database
+        cursors = [session.connection.cursor() for _ in range(WORKERS)]  # each worker's own connection
+        self.idle: SimpleQueue = SimpleQueue()
+        for cursor in cursors:
+            self.idle.put(cursor)
         try:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="journeyaudit-xes") as self.pool:
-                self.cursor = cursor
+            with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="journeyaudit-xes") as self.pool:
                 try:
                     self._read(stream)
                 finally:
                     for job in self.jobs:
-                        job.cancel()  # a failure: what has not started never will; the running one ends first
+                        job.cancel()  # a failure: what has not started never will; the running ones end first
             return self.event_keys, {CASE_PREFIX + key for key in self.case_keys}
         finally:
-            cursor.close()
+            for cursor in cursors:
+                cursor.close()
+
+    def _insert(self, parts: list[str], trace_base: int, referenced: bool) -> tuple:
+        cursor = self.idle.get()  # never waits: no more jobs run at once than there are cursors
+        try:
+            return insert_traces(self.session, cursor, parts, trace_base, referenced, self.keys)
+        finally:
+            self.idle.put(cursor)
 
     def _read(self, stream) -> None:
         pending = bytearray()
@@ -277,9 +290,12 @@ class XesScan:
                 if not _is_xml_character(int(digits[1:], 16) if digits[0] == "x" else int(digits)):
                     raise NotRecognised  # expat refuses it: the reader says where
             referenced = True
+            if not self.xml_value:
+                self.session.connection.create_function("xml_value", xml_attribute_value, ["VARCHAR"], "VARCHAR")
+                self.xml_value = True
         parts = text.split("<trace>")[1:]  # one per trace: the layout has no `<trace>` anywhere else
         self._wait(IN_FLIGHT - 1)
-        self.jobs.append(self.pool.submit(insert_traces, self.cursor, parts, self.traces, referenced, self.keys))
+        self.jobs.append(self.pool.submit(self._insert, parts, self.traces, referenced))
         self.traces += len(parts)
 
     def _wait(self, left: int) -> None:
@@ -332,16 +348,16 @@ def _pick(role: str, key: str | None) -> str:
     )
 
 
-def insert_traces(cursor, parts: list[str], trace_base: int, referenced: bool, keys: dict) -> tuple:
+def insert_traces(session: Session, cursor, parts: list[str], trace_base: int, referenced: bool, keys: dict) -> tuple:
     """Append the traces (their texts after `<trace>`) to `cases` and their events to `events`, numbered on.
 
     Returns (events, trace attribute names, event attribute names of the first traces, whether an event has the
     department attribute, traces without a case id, (cases with the case department, cases whose events disagree)
-    or None). `cursor`: a DuckDB connection of its own (this runs in the scan's worker thread).
+    or None). `cursor`: a DuckDB connection of the session's own (this runs in one of the scan's worker threads).
     """
 
     def run(sql: str, parameters: list | None = None) -> list:
-        return cursor.execute(sql, parameters or []).fetchall()
+        return session.execute_on(cursor, sql, parameters).fetchall()
 
     def reversed_texts(element: str) -> str:
         texts = f"string_split({element}, '\"')"

@@ -370,13 +370,14 @@ def test_sql_cleaning_is_the_reference_cleaning_character_by_character():
     assert in_sql("clean", texts) == [clean(text) for text in texts]
 
 
-def _stderr_on_a_terminal(*args, ci: bool) -> str:
+def _stderr_on_a_terminal(*args, ci: bool, after: str = "1") -> str:
     """What the CLI writes to stderr when stderr is a real pseudo-terminal (stdout still a file)."""
     import subprocess
     import sys
 
     master, slave = os.openpty()
     environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    environment["JOURNEYAUDIT_PROGRESS_AFTER"] = after
     if ci:
         environment["CI"] = "true"
     try:
@@ -399,8 +400,9 @@ def _stderr_on_a_terminal(*args, ci: bool) -> str:
 
 
 def test_progress_on_a_terminal_and_never_in_ci():
-    log = real("bpic2012.xes.gz")  # a few seconds to read: past the one second before progress shows
-    shown = _stderr_on_a_terminal(log, "--format", "json", ci=False)
+    log = real("bpic2012.xes.gz")
+    assert _stderr_on_a_terminal(log, "--format", "json", ci=False, after="600") == ""  # a read shorter than the delay
+    shown = _stderr_on_a_terminal(log, "--format", "json", ci=False, after="0")
     assert "reading bpic2012.xes.gz: " in shown and " events (" in shown and "/s)" in shown
     assert shown.endswith("\r\x1b[K")  # the line is erased at the end
-    assert _stderr_on_a_terminal(log, "--format", "json", ci=True) == ""
+    assert _stderr_on_a_terminal(log, "--format", "json", ci=True, after="0") == ""
