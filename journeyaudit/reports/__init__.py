@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from journeyaudit.audit.gate import Gate
-
 if TYPE_CHECKING:
     from journeyaudit.audit.baseline import BaselineMatch
     from journeyaudit.audit.budgets import BudgetCheck
     from journeyaudit.audit.diff import DiffResult
+    from journeyaudit.audit.gate import Gate
     from journeyaudit.audit.run import AuditResult
     from journeyaudit.loading.config import Config
 
@@ -50,6 +49,8 @@ class RenderOptions:
 
     def gate(self) -> Gate:
         """Which findings fail, and which are waived or in the baseline, as `check` decides."""
+        from journeyaudit.audit.gate import Gate  # here: `handoffs` renders through this package without any audit
+
         return Gate.of(self.config, self.baseline)
 
 
