@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Literal
 
+from journeyaudit.common.json_text import dumps_indented
 from journeyaudit.common.text import printable
 from journeyaudit.eventlog.handoffs import MISSING_TREATMENT, HandoffReport
 
@@ -97,7 +97,7 @@ def print_rich(report: HandoffReport, top: int) -> None:
 
 
 def render_json(report: HandoffReport, top: int) -> str:
-    return json.dumps(report.to_dict(top=None), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(report.to_dict(top=None)) + "\n"
 
 
 NETWORK_EDGES = 40  # the busiest pairs drawn in the hand-off network
