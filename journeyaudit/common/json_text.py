@@ -52,6 +52,14 @@ def _scalar(value) -> str:
     raise _Other
 
 
+def _item(item, parts: list[str], newline: str) -> None:
+    kind = type(item)
+    if kind is dict or kind is list or kind is tuple:
+        _encode(item, parts, newline)
+    else:
+        parts.append(_scalar(item))
+
+
 def _encode(value, parts: list[str], newline: str) -> None:
     kind = type(value)
     if kind is dict:
@@ -67,11 +75,7 @@ def _encode(value, parts: list[str], newline: str) -> None:
             parts.append(separator)
             parts.append(encode_basestring(key))
             parts.append(": ")
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list or item_kind is tuple:
-                _encode(item, parts, inner)
-            else:
-                parts.append(_scalar(item))
+            _item(item, parts, inner)
             separator = "," + inner
         parts.append(newline)
         parts.append("}")
@@ -84,11 +88,7 @@ def _encode(value, parts: list[str], newline: str) -> None:
         separator = inner
         for item in value:
             parts.append(separator)
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list or item_kind is tuple:
-                _encode(item, parts, inner)
-            else:
-                parts.append(_scalar(item))
+            _item(item, parts, inner)
             separator = "," + inner
         parts.append(newline)
         parts.append("]")
