@@ -25,6 +25,7 @@ from collections import Counter
 from journeyaudit.eventlog.cases import EventLogError
 from journeyaudit.eventlog.columnar_load import Scan
 from journeyaudit.eventlog.columnar_session import QueryProgress, Session
+from journeyaudit.eventlog.csv_pieces import cut_points, pieces_read
 from journeyaudit.eventlog.handoffs import VARIANTS, CaseHandoffs, HandoffReport, Variant
 
 # key: the case (id or number); first: its first file position; seq: file position; ts: POSIX seconds; d: department
@@ -262,12 +263,37 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
     """A CSV or Parquet log's report straight from the scan: one GROUP BY case, nothing else loaded."""
     builder = scan.builder
 
-    def source(department: str) -> str:
-        # file order: the scan's row number (DuckDB keeps the file's order: preserve_insertion_order)
-        return (
-            f"SELECT {scan.column('case_raw')} AS key, row_number() OVER () AS seq, {scan.column('ts')} AS ts, "
-            f"{scan.column(department)} AS d FROM {scan.scan}"
-        )
+    starts = None
+    if scan.fmt == "csv":
+        starts = cut_points(scan.source, int(session.scalar("SELECT current_setting('threads')")))
+    label = f"reading {os.path.basename(scan.path)}"
+
+    def pass_over_rows(department: str, statement) -> None:
+        """Run `statement(rows)`, `rows` the SQL of (key, seq, ts, d): the file's pieces side by side when it has
+        some, else one scan (also when DuckDB refused a piece: the one scan's error names the file and line)."""
+
+        def one_scan(source: str, header: bool, base: str) -> str:
+            # file order: the scan's row number (DuckDB keeps the file's order: preserve_insertion_order)
+            return (
+                f"SELECT {scan.column('case_raw')} AS key, {base} + {scan.row_number} AS seq, "
+                f"{scan.column('ts')} AS ts, {scan.column(department)} AS d FROM {scan.scan_of(source, header)}"
+            )
+
+        for cuts in ([starts, None] if starts is not None else [None]):
+            while True:
+                try:
+                    with pieces_read(scan.source, cuts, session.folder, one_scan) as (rows, feed), \
+                            QueryProgress(session, label, feed.fraction if feed is not None else None):
+                        # not session.execute: a statement run again must get its pieces again
+                        session.connection.execute(statement(rows))
+                    return
+                except session.duckdb_error as error:
+                    if session.needs_python(error):
+                        session.enable_python_stamp()
+                        continue
+                    if cuts is None:
+                        raise
+                    break
 
     names: dict[int, str] | None = None
 
@@ -275,22 +301,22 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
         nonlocal names
         names = None
         try:
-            with QueryProgress(session, f"reading {os.path.basename(scan.path)}"):
-                if builder.case_level:
-                    session.execute(case_level_paths_sql(source(department)))
-                    return int(session.scalar("SELECT coalesce(sum(missing_ts), 0) FROM case_paths"))
-                session.execute(packed_paths_sql(source(department)))
-                packed, missing = session.execute(
-                    "SELECT coalesce(bool_and(packed_ok), true), coalesce(sum(missing_ts), 0) FROM case_paths"
-                ).fetchone()
-                if packed and not missing:
-                    # the departments' names: a second scan of that column alone, its distinct values cleaned
+            if builder.case_level:
+                pass_over_rows(department, case_level_paths_sql)
+                return int(session.scalar("SELECT coalesce(sum(missing_ts), 0) FROM case_paths"))
+            pass_over_rows(department, packed_paths_sql)
+            packed, missing = session.execute(
+                "SELECT coalesce(bool_and(packed_ok), true), coalesce(sum(missing_ts), 0) FROM case_paths"
+            ).fetchone()
+            if packed and not missing:
+                # the departments' names: a second scan of that column alone, its distinct values cleaned
+                with QueryProgress(session, label):
                     names = department_codes(session, f"SELECT {scan.picked[department]} FROM {scan.scan}")
-                if names is None:
-                    # events without a timestamp (their order key is the one before them), a timestamp too far
-                    # from 1970 or two departments with one code: the lists of (time, position, name)
-                    session.execute(case_paths_sql(source(department), forward_fill=bool(missing)))
-                return int(missing)
+            if names is None:
+                # events without a timestamp (their order key is the one before them), a timestamp too far
+                # from 1970 or two departments with one code: the lists of (time, position, name)
+                pass_over_rows(department, lambda rows: case_paths_sql(rows, forward_fill=bool(missing)))
+            return int(missing)
         except session.duckdb_error as exc:
             raise EventLogError(f"{scan.path}: {scan.failure}: {str(exc).splitlines()[0]}") from None
 

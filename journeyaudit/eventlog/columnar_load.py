@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections.abc import Callable
 
 from journeyaudit.eventlog.cases import (
     CASE_PREFIX,
@@ -189,12 +190,18 @@ def _plain_copy(session: Session, path: str, stream) -> str:
 
 
 class Scan:
-    """A CSV or Parquet log as a DuckDB scan: the cleaned column of each role, before anything is loaded."""
+    """A CSV or Parquet log as a DuckDB scan: the cleaned column of each role, before anything is loaded.
 
-    def __init__(self, path: str, fmt: str, builder: CaseBuilder, scan: str, picked: dict[str, str], typed_time: bool,
-                 header: list[str], failure: str):
-        self.path, self.fmt, self.builder, self.scan, self.picked = path, fmt, builder, scan, picked
-        self.typed_time, self.header, self.failure = typed_time, header, failure
+    `scan` reads the whole file; `scan_of(source, header)` reads another file (a piece of it, csv_pieces.py)
+    with the same options; `source` is what `scan` reads (a plain file: the link, or the gzip's copy).
+    """
+
+    def __init__(self, path: str, fmt: str, builder: CaseBuilder, scan_of: Callable[[str, bool], str], source: str,
+                 picked: dict[str, str], typed_time: bool, header: list[str], failure: str):
+        self.path, self.fmt, self.builder, self.scan_of, self.source = path, fmt, builder, scan_of, source
+        self.scan = scan_of(source, True)
+        self.picked, self.typed_time, self.header, self.failure = picked, typed_time, header, failure
+        self.row_number = "row_number() OVER ()"  # a row's position in the file, from 1
 
     def column(self, role: str) -> str:
         """The role's value as the reference reads it: text through clean(), a timestamp through stamp()."""
@@ -232,13 +239,16 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
             raw.close()
     # every column as text, by position: the header was read above, as the reference reader reads it
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-    scan = (
-        f"read_csv({_literal(source)}, delim = {_literal(delimiter)}, quote = '\"', escape = '\"', header = true, "
-        f"auto_detect = false, columns = {{{columns}}}, null_padding = true, strict_mode = false, "
-        # the scan buffer must hold a whole line, but no more: DuckDB's default is 16 lines' worth
-        f"max_line_size = {int(options.max_value_bytes)}, buffer_size = {int(options.max_value_bytes) + (1 << 20)}, "
-        "encoding = 'utf-8')"
-    )
+
+    def scan_of(file: str, with_header: bool) -> str:
+        return (
+            f"read_csv({_literal(file)}, delim = {_literal(delimiter)}, quote = '\"', escape = '\"', "
+            f"header = {'true' if with_header else 'false'}, "
+            f"auto_detect = false, columns = {{{columns}}}, null_padding = true, strict_mode = false, "
+            # the scan buffer must hold a whole line, but no more: DuckDB's default is 16 lines' worth
+            f"max_line_size = {int(options.max_value_bytes)}, buffer_size = {int(options.max_value_bytes) + (1 << 20)}, "
+            "encoding = 'utf-8')"
+        )
 
     def cell(index: int | None) -> str:
         return "NULL" if index is None else f"c{index}"
@@ -251,12 +261,13 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    return Scan(path, "csv", builder, scan, picked, False, header, "bad CSV")
+    return Scan(path, "csv", builder, scan_of, source, picked, False, header, "bad CSV")
 
 
 def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
     builder = CaseBuilder(path, "parquet", options)
-    scan = f"read_parquet({_literal(_scanned_name(session, path, 'input.parquet'))})"
+    source = _scanned_name(session, path, "input.parquet")
+    scan = f"read_parquet({_literal(source)})"
     try:
         schema = session.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     except session.duckdb_error as exc:
@@ -279,7 +290,16 @@ def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    return Scan(path, "parquet", builder, scan, picked, typed_time, header, "cannot read the Parquet file")
+    numbered = "file_row_number" not in types  # else that name is the log's own column
+
+    def scan_of(file: str, with_header: bool) -> str:
+        # Parquet numbers its rows itself, in parallel (a CSV scan's row_number() runs on one thread)
+        return f"read_parquet({_literal(file)}{', file_row_number = true' if numbered else ''})"
+
+    found = Scan(path, "parquet", builder, scan_of, source, picked, typed_time, header, "cannot read the Parquet file")
+    if numbered:
+        found.row_number = "file_row_number + 1"
+    return found
 
 
 def load_scan(session: Session, scan: Scan) -> Loaded:

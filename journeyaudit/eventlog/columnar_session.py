@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 
 from journeyaudit.eventlog.cases import EventLogError, ReadOptions, parse_timestamp
 
@@ -123,10 +124,14 @@ class Session:
         try:
             return connection.execute(sql, parameters or [])
         except self.duckdb_error as error:
-            if self.python_stamp or NEEDS_PYTHON not in str(error):
+            if not self.needs_python(error):
                 raise
         self.enable_python_stamp()
         return connection.execute(sql, parameters or [])
+
+    def needs_python(self, error: Exception) -> bool:
+        """Whether a statement stopped at a timestamp only Python reads (run it again after enable_python_stamp)."""
+        return not self.python_stamp and NEEDS_PYTHON in str(error)
 
     def enable_python_stamp(self) -> None:
         import duckdb.func
@@ -195,8 +200,9 @@ class Progress:
 class QueryProgress:
     """While DuckDB runs a long statement, its percentage on stderr (DuckDB's own bar writes to stdout)."""
 
-    def __init__(self, session: Session, label: str):
+    def __init__(self, session: Session, label: str, fraction: Callable[[], float] | None = None):
         self.session = session
+        self.fraction = fraction  # the share read, when DuckDB cannot tell (it reads pipes: csv_pieces.py)
         self.progress = Progress(label)
         self.stop = threading.Event()
         self.thread: threading.Thread | None = None
@@ -210,7 +216,7 @@ class QueryProgress:
     def _poll(self) -> None:
         while not self.stop.wait(0.5):
             try:
-                percent = self.session.connection.query_progress()
+                percent = self.session.connection.query_progress() if self.fraction is None else 100 * self.fraction()
             except Exception:  # the statement ended between two polls
                 continue
             if percent is not None and percent >= 0:
