@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from typing import NamedTuple
 
-from journeyaudit.eventlog.cases import EventLogError
-from journeyaudit.eventlog.columnar_load import Scan
-from journeyaudit.eventlog.columnar_session import QueryProgress, Session
+from journeyaudit.eventlog.columnar_load import Scan, scan_error
+from journeyaudit.eventlog.columnar_session import QueryProgress, Session, needs_python
 from journeyaudit.eventlog.csv_pieces import cut_points, pieces_read
 from journeyaudit.eventlog.handoffs import VARIANTS, CaseHandoffs, HandoffReport, Variant
 
@@ -127,14 +127,20 @@ def packed_paths_sql(source: str) -> str:
     """
 
 
-def department_codes(session: Session, values_sql: str) -> dict[int, str] | None:
-    """code -> department of the departments `values_sql` yields (one column of raw values), None if two share one."""
+class DepartmentValues(NamedTuple):
+    names: dict[int, str] | None  # code -> department; None when two departments share a code
+    clean: bool  # every value is already as clean() leaves it: the pass may skip clean() on each row
+
+
+def department_codes(session: Session, values_sql: str) -> DepartmentValues:
+    """The departments `values_sql` yields (one column of raw values): their codes (`hash(d) >> 24`) and names."""
     rows = session.execute(
-        f"SELECT hash(d) >> 24, d FROM (SELECT DISTINCT clean(v) AS d FROM (SELECT DISTINCT v FROM ({values_sql}) t(v))) "
-        "WHERE d IS NOT NULL"
+        f"SELECT v, clean(v), hash(clean(v)) >> 24 FROM (SELECT DISTINCT v FROM ({values_sql}) t(v)) WHERE v IS NOT NULL"
     ).fetchall()
-    names = {int(code): name for code, name in rows}
-    return names if len(names) == len(rows) else None
+    names = {int(code): name for _, name, code in rows if name is not None}
+    departments = {name for _, name, _ in rows if name is not None}
+    return DepartmentValues(names if len(names) == len(departments) else None,
+                            all(raw == name for raw, name, _ in rows))
 
 
 def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, worst: int,
@@ -268,32 +274,52 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
         starts = cut_points(scan.source, int(session.scalar("SELECT current_setting('threads')")))
     label = f"reading {os.path.basename(scan.path)}"
 
-    def pass_over_rows(department: str, statement) -> None:
+    # the case id is grouped as it is written and cleaned once per case after the pass (settle_case_ids); only
+    # when two ids written apart are one case once cleaned (` c1` and `c1`) does every row go through clean()
+    case_sql = {"key": scan.picked["case_raw"]}
+
+    def pass_over_rows(department_sql: str, statement) -> None:
         """Run `statement(rows)`, `rows` the SQL of (key, seq, ts, d): the file's pieces side by side when it has
         some, else one scan (also when DuckDB refused a piece: the one scan's error names the file and line)."""
 
         def one_scan(source: str, header: bool, base: str) -> str:
             # file order: the scan's row number (DuckDB keeps the file's order: preserve_insertion_order)
             return (
-                f"SELECT {scan.column('case_raw')} AS key, {base} + {scan.row_number} AS seq, "
-                f"{scan.column('ts')} AS ts, {scan.column(department)} AS d FROM {scan.scan_of(source, header)}"
+                f"SELECT {case_sql['key']} AS key, {base} + {scan.row_number} AS seq, "
+                f"{scan.column('ts')} AS ts, {department_sql} AS d FROM {scan.scan_of(source, header)}"
             )
 
         for cuts in ([starts, None] if starts is not None else [None]):
+            python_retried = False
             while True:
                 try:
                     with pieces_read(scan.source, cuts, session.folder, one_scan) as (rows, feed), \
                             QueryProgress(session, label, feed.fraction if feed is not None else None):
                         # not session.execute: a statement run again must get its pieces again
                         session.connection.execute(statement(rows))
-                    return
+                    if settle_case_ids():
+                        return
+                    case_sql["key"] = scan.column("case_raw")
+                    continue
                 except session.duckdb_error as error:
-                    if session.needs_python(error):
+                    if needs_python(error) and not python_retried:
                         session.enable_python_stamp()
+                        python_retried = True
                         continue
                     if cuts is None:
                         raise
                     break
+
+    def settle_case_ids() -> bool:
+        """The cases' ids through clean(); False when two of them become one (the pass must clean every row)."""
+        if case_sql["key"] == scan.column("case_raw"):
+            return True
+        if not session.scalar("SELECT count(*) FROM case_paths WHERE key IS DISTINCT FROM clean(key)"):
+            return True
+        if session.scalar("SELECT count(DISTINCT clean(key)) <> count(clean(key)) FROM case_paths"):
+            return False
+        session.execute("UPDATE case_paths SET key = clean(key)")  # an id that cleans to nothing: rows without a case
+        return True
 
     names: dict[int, str] | None = None
 
@@ -302,23 +328,32 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
         names = None
         try:
             if builder.case_level:
-                pass_over_rows(department, case_level_paths_sql)
+                pass_over_rows(scan.column(department), case_level_paths_sql)
                 return int(session.scalar("SELECT coalesce(sum(missing_ts), 0) FROM case_paths"))
-            pass_over_rows(department, packed_paths_sql)
-            packed, missing = session.execute(
-                "SELECT coalesce(bool_and(packed_ok), true), coalesce(sum(missing_ts), 0) FROM case_paths"
-            ).fetchone()
-            if packed and not missing:
-                # the departments' names: a second scan of that column alone, its distinct values cleaned
-                with QueryProgress(session, label):
-                    names = department_codes(session, f"SELECT {scan.picked[department]} FROM {scan.scan}")
-            if names is None:
-                # events without a timestamp (their order key is the one before them), a timestamp too far
-                # from 1970 or two departments with one code: the lists of (time, position, name)
-                pass_over_rows(department, lambda rows: case_paths_sql(rows, forward_fill=bool(missing)))
+            # the departments first, a scan of that column alone: their codes and names, and whether the
+            # values need cleaning at all
+            with QueryProgress(session, label):
+                values = department_codes(session, f"SELECT {scan.picked[department]} FROM {scan.scan}")
+            department_sql = scan.picked[department] if values.clean else scan.column(department)
+            missing = 0
+            if values.names is not None:
+                pass_over_rows(department_sql, packed_paths_sql)
+                packed, missing = session.execute(
+                    "SELECT coalesce(bool_and(packed_ok), true), coalesce(sum(missing_ts), 0) FROM case_paths"
+                ).fetchone()
+                if packed and not missing:
+                    names = values.names
+                    return 0
+            # events without a timestamp (their order key is the one before them), a timestamp too far from
+            # 1970 or two departments with one code: the lists of (time, position, name)
+            pass_over_rows(department_sql, lambda rows: case_paths_sql(rows, forward_fill=bool(missing)))
+            if values.names is None:
+                missing = session.scalar("SELECT coalesce(sum(missing_ts), 0) FROM case_paths")
+                if missing:
+                    pass_over_rows(department_sql, lambda rows: case_paths_sql(rows, forward_fill=True))
             return int(missing)
         except session.duckdb_error as exc:
-            raise EventLogError(f"{scan.path}: {scan.failure}: {str(exc).splitlines()[0]}") from None
+            raise scan_error(session, scan, exc) from None
 
     missing_timestamps = build("department")
     with_values = "SELECT coalesce(sum(list_sum(runs)), 0) FROM case_paths WHERE key IS NOT NULL"

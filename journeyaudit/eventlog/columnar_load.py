@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ from journeyaudit.eventlog.cases import (
 )
 from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session
 from journeyaudit.eventlog.csv_log import choose_columns, read_header
+from journeyaudit.eventlog.csv_pieces import has_quote
 from journeyaudit.eventlog.reader import gzip_errors, open_binary
 from journeyaudit.eventlog.xes import parse_xes
 from journeyaudit.eventlog.xes_scan import NotRecognised, XesScan
@@ -239,6 +241,9 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
             raw.close()
     # every column as text, by position: the header was read above, as the reference reader reads it
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    # DuckDB's parallel scanner refuses a quoted line break with null_padding: a file with quotes is read on one
+    # thread (the pass numbers its rows on one thread anyway)
+    parallel = "false" if has_quote(source) else "true"
 
     def scan_of(file: str, with_header: bool) -> str:
         return (
@@ -247,7 +252,7 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
             f"auto_detect = false, columns = {{{columns}}}, null_padding = true, strict_mode = false, "
             # the scan buffer must hold a whole line, but no more: DuckDB's default is 16 lines' worth
             f"max_line_size = {int(options.max_value_bytes)}, buffer_size = {int(options.max_value_bytes) + (1 << 20)}, "
-            "encoding = 'utf-8')"
+            f"encoding = 'utf-8', parallel = {parallel})"
         )
 
     def cell(index: int | None) -> str:
@@ -302,11 +307,44 @@ def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
     return found
 
 
+def scan_error(session: Session, scan: Scan, exc: Exception) -> EventLogError:
+    """DuckDB's refusal of a scan as the reference reader words it, where it can tell."""
+    text = str(exc)
+    if "Out of Memory" in text:
+        return EventLogError(
+            f"{scan.path}: out of memory within --memory-limit {session.memory_limit_mb} MiB: raise it (a CSV scan "
+            f"buffer alone holds a line of up to --max-value-size, {session.options.max_value_bytes >> 20} MiB)"
+        )
+    line = re.search(r"CSV Error on Line: ([0-9]+)", text)
+    if line and "Invalid unicode" in text:
+        number = int(line.group(1))
+        byte = _first_bad_byte(scan.source, number)
+        detail = f" (byte 0x{byte:02x})" if byte is not None else ""
+        return EventLogError(f"{where(scan.path, number)}: not UTF-8 text{detail}: is it really a CSV event log?")
+    return EventLogError(f"{scan.path}: {scan.failure}: {text.splitlines()[0]}")
+
+
+def _first_bad_byte(path: str, number: int) -> int | None:
+    """The first byte of line `number` that is not UTF-8 (an error's detail: the file is read up to that line)."""
+    try:
+        with open(path, "rb") as handle:
+            for count, line in enumerate(handle, start=1):
+                if count == number:
+                    try:
+                        line.decode("utf-8")
+                    except UnicodeDecodeError as error:
+                        return line[error.start]
+                    return None
+    except OSError:
+        return None
+    return None
+
+
 def load_scan(session: Session, scan: Scan) -> Loaded:
     try:
         _load_rows(session, scan)
     except session.duckdb_error as exc:
-        raise EventLogError(f"{scan.path}: {scan.failure}: {str(exc).splitlines()[0]}") from None
+        raise scan_error(session, scan, exc) from None
     loaded = Loaded(scan.builder, *scan.keys())
     loaded.rows_without_case = session.scalar("SELECT count(*) FROM rows WHERE case_id IS NULL")
     return loaded

@@ -50,6 +50,11 @@ _USUAL_STAMP = (
 NEEDS_PYTHON = "journeyaudit: a timestamp only Python reads"
 
 
+def needs_python(error: Exception) -> bool:
+    """Whether a statement stopped at a timestamp only Python reads: run it again after enable_python_stamp()."""
+    return NEEDS_PYTHON in str(error)
+
+
 def stamp_macro(other: str) -> str:
     """stamp(s) in SQL, `other` for the forms SQL leaves to Python."""
     return (
@@ -111,6 +116,7 @@ class Session:
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
+        self.memory_limit_mb = memory_limit_mb
         self.duckdb_error = duckdb.Error
         self.options = ReadOptions()  # how the log in this session is read
         self.python_stamp = False
@@ -124,14 +130,11 @@ class Session:
         try:
             return connection.execute(sql, parameters or [])
         except self.duckdb_error as error:
-            if not self.needs_python(error):
+            if not needs_python(error):
                 raise
+        # once: the statement may have been bound before another thread registered the function
         self.enable_python_stamp()
         return connection.execute(sql, parameters or [])
-
-    def needs_python(self, error: Exception) -> bool:
-        """Whether a statement stopped at a timestamp only Python reads (run it again after enable_python_stamp)."""
-        return not self.python_stamp and NEEDS_PYTHON in str(error)
 
     def enable_python_stamp(self) -> None:
         import duckdb.func

@@ -362,7 +362,10 @@ def insert_traces(session: Session, cursor, parts: list[str], trace_base: int, r
     def reversed_texts(element: str) -> str:
         texts = f"string_split({element}, '\"')"
         if referenced:
-            texts = f"list_transform({texts}, lambda v: xml_value(v))"
+            # Python only for the texts it changes: a key or value (markup holds a `<`) with a reference, a tab or
+            # a line break
+            texts = (f"list_transform({texts}, lambda v: CASE WHEN NOT contains(v, '<') AND regexp_matches(v, "
+                     "'[&\t\n\r]') THEN xml_value(v) ELSE v END)")
         return f"list_reverse({texts})"
 
     # the traces' texts go in as a parameter, not a table: DuckDB reads them once, from Python's strings

@@ -93,7 +93,7 @@ def test_pieces_equal_the_reference(tmp_path_factory, pieces, rows, line_end, la
 def test_a_refused_piece_gives_the_message_of_the_one_scan(tmp_path, pieces, monkeypatch):
     path = tmp_path / "log.csv"
     body = "".join(f"c{n % 9},a,2024-01-01T10:00:{n % 60:02d},D{n % 4},r\n" for n in range(300))
-    path.write_bytes((HEADER + "\n" + body).encode() + b"c1,a,2024-01-01T11:00:00,\xff\xfe,r\n" + body.encode())
+    path.write_bytes((HEADER + "\n" + body).encode() + b"c1,a,2024-01-01T11:00:00\xff\xfe,D1,r\n" + body.encode())
     split = outcome(handoffs_command, path, "--format", "json")
     assert [cuts is not None for cuts in pieces] == [True, False]  # the pieces, then the one scan
     monkeypatch.setattr(columnar_handoffs, "cut_points", lambda path, threads: None)
@@ -109,3 +109,31 @@ def test_a_timestamp_only_python_reads_in_the_last_piece_reads_the_pieces_again(
     duckdb_report, reference = engines(path)
     assert duckdb_report == reference and duckdb_report[0] == 0
     assert len(pieces) == 2 and all(cuts is not None for cuts in pieces)  # stopped at it, then read again with Python's
+
+
+def test_a_quoted_line_break_reads_as_the_reference_reads_it(tmp_path):
+    """DuckDB's parallel CSV scanner refuses a quoted line break with null_padding: a file with quotes is read on
+    one thread."""
+    path = tmp_path / "log.csv"
+    path.write_text('case:concept:name,concept:name,time:timestamp,org:group\nC1,A,2024-01-01T10:00:00,X\n'
+                    'C1,B,2024-01-01T11:00:00,"multi\nline"\nC1,C,2024-01-01T12:00:00,X\n', encoding="utf-8")
+    duckdb_report, reference = engines(path)
+    assert duckdb_report == reference and duckdb_report[0] == 0 and '"to": "multi\\nline"' in duckdb_report[1]
+
+
+def test_a_byte_that_is_not_utf8_far_down_is_located_as_the_reference_locates_it(tmp_path):
+    path = tmp_path / "log.csv"
+    rows = "".join(f"C{n},A,2024-01-01T10:00:00,X\n" for n in range(50_000))
+    path.write_bytes(f"{HEADER}\n{rows}".encode() + "C1,B,2024-01-01T11:00:00,Saées\n".encode("latin-1"))
+    duckdb_report, reference = engines(path)
+    assert duckdb_report == reference
+    assert duckdb_report[0] == 2 and f"{path}:50002: not UTF-8 text (byte 0xe9)" in duckdb_report[1]
+
+
+def test_too_little_memory_says_which_option_to_change(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + "\n" + "".join(f"c{n % 5000},a,2024-01-01T10:{n % 60:02d}:00,D{n % 7},r\n"
+                                             for n in range(400_000)), encoding="utf-8")
+    code, output = outcome(handoffs_command, path, "--memory-limit", "50")
+    assert code == 2 and "out of memory within --memory-limit 50 MiB: raise it" in output and "Traceback" not in output
+    assert outcome(handoffs_command, path, "--format", "json")[0] == 0  # the default limit holds it
