@@ -22,7 +22,6 @@ DuckDB refuses, so its error message names the file and line as before.
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -38,29 +37,40 @@ def cut_points(path: str, pieces: int) -> list[int] | None:
         return None
     size = os.path.getsize(path)
     pieces = min(pieces, size // MIN_PIECE_BYTES, 1 << (35 - PIECE_SHIFT))
-    if pieces < 2:
+    if pieces < 2 or has_quote(path):
         return None
-    if has_quote(path):
-        return None
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        header_end = data.find(b"\n")
-        if header_end < 0:
+    with open(path, "rb") as handle:
+        header_end = _line_end(handle.fileno(), 0)
+        if header_end is None:
             return None
         starts = [0]
         for index in range(1, pieces):
-            line_end = data.find(b"\n", max(size * index // pieces, header_end + 1, starts[-1] + 1))
-            if line_end < 0 or line_end + 1 >= size:
+            line_end = _line_end(handle.fileno(), max(size * index // pieces, header_end + 1, starts[-1] + 1))
+            if line_end is None or line_end + 1 >= size:
                 break
             starts.append(line_end + 1)
     return starts if len(starts) > 1 else None
 
 
+def _line_end(descriptor: int, offset: int) -> int | None:
+    """The offset of the first line feed at or after `offset`, None when there is none."""
+    while block := os.pread(descriptor, _SEND_BYTES, offset):
+        found = block.find(b"\n")
+        if found >= 0:
+            return offset + found
+        offset += len(block)
+    return None
+
+
 def has_quote(path: str) -> bool:
-    """Whether the file holds a quote character anywhere (a search at memory speed, the file mapped)."""
-    if os.path.getsize(path) == 0:
-        return False
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find(b'"') >= 0
+    """Whether the file holds a quote character anywhere (read a block at a time: a mapped file would count its
+    whole size in the process's peak memory)."""
+    block = bytearray(_SEND_BYTES)
+    with open(path, "rb", buffering=0) as handle:
+        while count := handle.readinto(block):
+            if block.find(b'"', 0, count) >= 0:
+                return True
+    return False
 
 
 class PieceFeed:
