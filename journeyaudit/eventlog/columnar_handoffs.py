@@ -271,7 +271,7 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
 
     starts = None
     if scan.fmt == "csv":
-        starts = cut_points(scan.source, int(session.scalar("SELECT current_setting('threads')")))
+        starts = cut_points(scan.source, int(session.scalar("SELECT current_setting('threads')")), scan.quoted)
     label = f"reading {os.path.basename(scan.path)}"
 
     # the case id is grouped as it is written and cleaned once per case after the pass (settle_case_ids); only

@@ -204,6 +204,7 @@ class Scan:
         self.scan = scan_of(source, True)
         self.picked, self.typed_time, self.header, self.failure = picked, typed_time, header, failure
         self.row_number = "row_number() OVER ()"  # a row's position in the file, from 1
+        self.quoted = False  # a CSV with a quote character somewhere
 
     def column(self, role: str) -> str:
         """The role's value as the reference reads it: text through clean(), a timestamp through stamp()."""
@@ -243,7 +244,8 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     # DuckDB's parallel scanner refuses a quoted line break with null_padding: a file with quotes is read on one
     # thread (the pass numbers its rows on one thread anyway)
-    parallel = "false" if has_quote(source) else "true"
+    quoted = has_quote(source)
+    parallel = "false" if quoted else "true"
 
     def scan_of(file: str, with_header: bool) -> str:
         return (
@@ -266,7 +268,9 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    return Scan(path, "csv", builder, scan_of, source, picked, False, header, "bad CSV")
+    found = Scan(path, "csv", builder, scan_of, source, picked, False, header, "bad CSV")
+    found.quoted = quoted
+    return found
 
 
 def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:

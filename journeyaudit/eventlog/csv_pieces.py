@@ -31,13 +31,15 @@ MIN_PIECE_BYTES = 8 << 20  # below this the pipes cost more than the second core
 _SEND_BYTES = 1 << 22
 
 
-def cut_points(path: str, pieces: int) -> list[int] | None:
-    """Byte offsets where the pieces start (the first is 0), or None when the file is read as one scan."""
+def cut_points(path: str, pieces: int, quoted: bool | None = None) -> list[int] | None:
+    """Byte offsets where the pieces start (the first is 0), or None when the file is read as one scan.
+
+    quoted: whether the file holds a quote character, when the caller knows (has_quote)."""
     if pieces < 2 or not hasattr(os, "mkfifo"):
         return None
     size = os.path.getsize(path)
     pieces = min(pieces, size // MIN_PIECE_BYTES, 1 << (35 - PIECE_SHIFT))
-    if pieces < 2 or has_quote(path):
+    if pieces < 2 or (has_quote(path) if quoted is None else quoted):
         return None
     with open(path, "rb") as handle:
         header_end = _line_end(handle.fileno(), 0)

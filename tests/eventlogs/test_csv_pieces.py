@@ -27,7 +27,8 @@ def pieces(monkeypatch):
         return original_read(path, starts, folder, one_piece)
 
     monkeypatch.setattr(columnar_handoffs, "pieces_read", recorded)
-    monkeypatch.setattr(columnar_handoffs, "cut_points", lambda path, threads: csv_pieces.cut_points(path, 3))
+    monkeypatch.setattr(columnar_handoffs, "cut_points",
+                        lambda path, threads, quoted: csv_pieces.cut_points(path, 3, quoted))
     return seen
 
 
@@ -96,7 +97,7 @@ def test_a_refused_piece_gives_the_message_of_the_one_scan(tmp_path, pieces, mon
     path.write_bytes((HEADER + "\n" + body).encode() + b"c1,a,2024-01-01T11:00:00\xff\xfe,D1,r\n" + body.encode())
     split = outcome(handoffs_command, path, "--format", "json")
     assert [cuts is not None for cuts in pieces] == [True, False]  # the pieces, then the one scan
-    monkeypatch.setattr(columnar_handoffs, "cut_points", lambda path, threads: None)
+    monkeypatch.setattr(columnar_handoffs, "cut_points", lambda path, threads, quoted: None)
     assert split == outcome(handoffs_command, path, "--format", "json")
     assert split[0] == 2 and str(path) in split[1] and "piece-" not in split[1]
     assert not [t for t in threading.enumerate() if t.name.startswith("journeyaudit-piece")]  # no feeder left waiting
