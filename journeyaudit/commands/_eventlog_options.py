@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 
 import click
 
@@ -78,6 +79,15 @@ def fail(message: str) -> None:
     raise SystemExit(EXIT_USAGE)
 
 
+def engine_failure(log: str | None, error: Exception, memory_limit: int | None) -> str:
+    """A DuckDB error as one line naming the log."""
+    text = str(error)
+    if "Out of Memory" in text:
+        return (f"{log}: out of memory within --memory-limit {memory_limit} MiB: raise it (DuckDB spills the rest "
+                "to --temp-dir, which needs room too)")
+    return f"{log}: the columnar engine failed: {text.splitlines()[0] if text else type(error).__name__}"
+
+
 def one_line_errors(function):
     """Bad input becomes one line on stderr and exit 2, never a traceback."""
 
@@ -89,6 +99,12 @@ def one_line_errors(function):
             fail(str(error))
         except MemoryError:
             fail("out of memory reading the log")
+        except Exception as error:
+            duckdb = sys.modules.get("duckdb")
+            if duckdb is None or not isinstance(error, duckdb.Error):
+                raise
+            # the columnar engine refused something the readers did not word: still one line, never a traceback
+            fail(engine_failure(kwargs.get("log"), error, kwargs.get("memory_limit")))
 
     return wrapper
 

@@ -143,6 +143,21 @@ def department_codes(session: Session, values_sql: str) -> DepartmentValues:
                             all(raw == name for raw, name, _ in rows))
 
 
+def lower_medians_sql(counts: str, keys: list[str]) -> str:
+    """(keys, median): the lower median of each group (handoffs.lower_median), its NULL values left out.
+
+    `counts` yields (keys, v, c): each distinct value `v` of a group and how many times it occurs. The median is
+    the smallest value whose running count reaches the middle position: memory grows with the distinct values, not
+    with the rows (quantile_disc held every value and ran out of memory at 10^8 events).
+    """
+    group = ", ".join(keys)
+    return (
+        f"SELECT {group}, min(v) AS median FROM (SELECT {group}, v, sum(c) OVER (PARTITION BY {group} ORDER BY v "
+        f"ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto, sum(c) OVER (PARTITION BY {group}) AS n "
+        f"FROM ({counts}) WHERE v IS NOT NULL) WHERE upto >= (n - 1) // 2 + 1 GROUP BY ALL"
+    )
+
+
 def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, worst: int,
                            variants: int = VARIANTS, names: dict[int, str] | None = None) -> HandoffReport:
     """The report from case_paths.
@@ -158,10 +173,14 @@ def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, 
 
     matrix: Counter = Counter()
     gaps = {}
-    # quantile_disc(…, 0.5) is the lower median, as handoffs.lower_median
+    # each pair's gaps as counts of distinct values: their size grows with the distinct gaps, not the hand-offs
+    session.execute(
+        "CREATE OR REPLACE TEMP TABLE gap_counts AS SELECT a, b, g, count(*) AS c FROM (SELECT unnest(path[:-2]) AS a, "
+        "unnest(path[2:]) AS b, unnest(gaps) AS g FROM case_paths) GROUP BY ALL"
+    )
     for a, b, count, gap in session.execute(
-        "SELECT a, b, count(*), quantile_disc(g, 0.5) FROM (SELECT unnest(path[:-2]) AS a, unnest(path[2:]) AS b, "
-        "unnest(gaps) AS g FROM case_paths) GROUP BY ALL"
+        f"SELECT n.a, n.b, n.count, m.median FROM (SELECT a, b, sum(c) AS count FROM gap_counts GROUP BY ALL) n "
+        f"LEFT JOIN ({lower_medians_sql('SELECT a, b, g AS v, c FROM gap_counts', ['a', 'b'])}) m USING (a, b)"
     ).fetchall():
         matrix[named(a), named(b)] = count
         if gap is not None:
@@ -179,10 +198,11 @@ def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, 
         f"CREATE OR REPLACE TEMP TABLE top_paths AS SELECT path, cases, first, count(*) OVER () AS distinct_paths "
         f"FROM ({by_path} GROUP BY path) ORDER BY cases DESC, first LIMIT {int(variants) + 1}"
     )
+    throughputs = ("SELECT path, throughput AS v, count(*) AS c FROM (SELECT p.path, p.throughput FROM case_paths p "
+                   "SEMI JOIN top_paths USING (path)) GROUP BY ALL")
     variant_rows = session.execute(
-        "SELECT t.path, t.cases, m.median, t.first, t.distinct_paths FROM top_paths t JOIN (SELECT p.path, "
-        "quantile_disc(p.throughput, 0.5) AS median FROM case_paths p SEMI JOIN top_paths USING (path) GROUP BY p.path) m "
-        "USING (path) ORDER BY t.cases DESC, t.first"
+        f"SELECT t.path, t.cases, m.median, t.first, t.distinct_paths FROM top_paths t LEFT JOIN "
+        f"({lower_medians_sql(throughputs, ['path'])}) m USING (path) ORDER BY t.cases DESC, t.first"
     ).fetchall()
     variant_count = variant_rows[0][4] if variant_rows else 0
     variant_rows = [(named_path(path), count, median, first) for path, count, median, first, _ in variant_rows]

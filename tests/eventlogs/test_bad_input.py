@@ -125,3 +125,27 @@ def test_empty_file(command, tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("")
     assert_one_line_error(invoke(command, path), str(path), "empty")
+
+
+@pytest.mark.parametrize("failure", ["out of memory", "other"])
+def test_a_columnar_engine_failure_after_the_read_is_one_line(tmp_path, monkeypatch, failure):
+    """DuckDB can refuse a statement of the report itself (at 10^8 events a median ran out of memory): the
+    command still ends with one line and exit 2, never a traceback."""
+    import duckdb
+
+    from journeyaudit.eventlog import columnar_handoffs
+
+    def refuse(*args, **kwargs):
+        if failure == "out of memory":
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB\n\nmore")
+        raise duckdb.InvalidInputException("Invalid Input Error: something\nmore lines")
+
+    monkeypatch.setattr(columnar_handoffs, "report_from_case_paths", refuse)
+    path = tmp_path / "log.csv"
+    path.write_text("case:concept:name,concept:name,time:timestamp,org:group\nc1,a,2024-01-01T10:00:00,A\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(handoffs_command, [str(path), "--memory-limit", "120"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and str(path) in result.stderr
+    expected = "out of memory within --memory-limit 120 MiB: raise it" if failure == "out of memory" else "something"
+    assert expected in result.stderr
