@@ -229,14 +229,15 @@ class _TokenGuard:
 
 
 def _parse_etree(path: str, stream, start, end, max_value_bytes: int) -> None:
-    from xml.etree.ElementTree import ParseError
+    from xml.etree.ElementTree import ParseError, TreeBuilder
 
     import defusedxml.ElementTree as DET
 
+    parser = DET.DefusedXMLParser(target=TreeBuilder())  # ours, so a refusal can say where it stopped
     try:
         root = None
         guarded = _TokenGuard(path, stream, max_value_bytes)
-        for kind, element in DET.iterparse(guarded, events=("start", "end")):
+        for kind, element in DET.iterparse(guarded, events=("start", "end"), parser=parser):
             guarded.since_element = 0
             tag = element.tag.rpartition("}")[2]
             if kind == "start":
@@ -255,6 +256,9 @@ def _parse_etree(path: str, stream, start, end, max_value_bytes: int) -> None:
         message = str(exc).split(":")[0]
         raise EventLogError(f"{where(path, line, None if column is None else column + 1)}: not well-formed XML: {message}") from None
     except (EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden) as exc:
-        raise EventLogError(f"{path}: {_forbidden_text(exc)}") from None
+        expat = parser.parser
+        raise EventLogError(
+            f"{where(path, expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)}: {_forbidden_text(exc)}"
+        ) from None
     except (LookupError, UnicodeDecodeError) as exc:
         raise EventLogError(f"{where(path, 1)}: {_encoding_text(exc)}") from None

@@ -88,7 +88,9 @@ def test_malformed_xml_names_line_and_column(command, tmp_path, engine):
 def test_entity_attacks_are_refused(command, tmp_path, engine, document):
     path = tmp_path / "attack.xes"
     path.write_text(document)
-    assert_one_line_error(invoke(command, path, "--engine", engine), str(path), "entity")
+    # located where the declaration is (line 3, or line 2 for the one-line DOCTYPE), whichever XML parser
+    location = f"{path}:3:" if document is BILLION_LAUGHS else f"{path}:2:"
+    assert_one_line_error(invoke(command, path, "--engine", engine), location, "entity")
 
 
 def test_xml_that_is_not_xes(command, tmp_path):
