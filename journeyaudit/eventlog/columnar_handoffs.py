@@ -329,6 +329,10 @@ def handoffs_in_one_pass(session: Session, scan: Scan, worst: int) -> HandoffRep
                     if cuts is None:
                         raise
                     break
+                except OSError:  # no named pipes in the session's folder (a file system without them)
+                    if cuts is None:
+                        raise
+                    break
 
     def settle_case_ids() -> bool:
         """The cases' ids through clean(); False when two of them become one (the pass must clean every row)."""

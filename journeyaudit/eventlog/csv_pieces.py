@@ -94,14 +94,18 @@ class PieceFeed:
         return sum(self.sent) / max(self.total, 1)
 
     def __enter__(self) -> PieceFeed:
-        for number, (start, end) in enumerate(self.ranges):
-            pipe = os.path.join(self.folder, f"piece-{number}-{id(self)}.csv")
-            os.mkfifo(pipe, 0o600)
-            self.pipes.append(pipe)
-            thread = threading.Thread(target=self._feed, args=(number, pipe, start, end), daemon=True,
-                                      name=f"journeyaudit-piece-{number}")
-            thread.start()
-            self.threads.append(thread)
+        try:
+            for number, (start, end) in enumerate(self.ranges):
+                pipe = os.path.join(self.folder, f"piece-{number}-{id(self)}.csv")
+                os.mkfifo(pipe, 0o600)
+                self.pipes.append(pipe)
+                thread = threading.Thread(target=self._feed, args=(number, pipe, start, end), daemon=True,
+                                          name=f"journeyaudit-piece-{number}")
+                thread.start()
+                self.threads.append(thread)
+        except BaseException:
+            self.__exit__()  # the pipes made so far, and their feeders waiting for a reader
+            raise
         return self
 
     def _feed(self, number: int, pipe: str, start: int, end: int) -> None:

@@ -138,3 +138,23 @@ def test_too_little_memory_says_which_option_to_change(tmp_path):
     code, output = outcome(handoffs_command, path, "--memory-limit", "50")
     assert code == 2 and "out of memory within --memory-limit 50 MiB: raise it" in output and "Traceback" not in output
     assert outcome(handoffs_command, path, "--format", "json")[0] == 0  # the default limit holds it
+
+
+def test_a_folder_without_named_pipes_reads_the_one_scan(tmp_path, pieces, monkeypatch):
+    made = []
+    real_mkfifo = csv_pieces.os.mkfifo
+
+    def refuse_the_second(path, mode=0o666):
+        if made:
+            raise PermissionError(1, "Operation not permitted", path)
+        made.append(path)
+        real_mkfifo(path, mode)
+
+    monkeypatch.setattr(csv_pieces.os, "mkfifo", refuse_the_second)
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + "\n" + "".join(f"c{n % 9},a,2024-01-01T10:00:{n % 60:02d},D{n % 4},r\n" for n in range(300)),
+                    encoding="utf-8")
+    duckdb_report, reference = engines(path)
+    assert duckdb_report == reference and duckdb_report[0] == 0
+    assert [cuts is not None for cuts in pieces] == [True, False]  # tried the pieces, then read the one scan
+    assert not [t for t in threading.enumerate() if t.name.startswith("journeyaudit-piece")]  # the first feeder ended
