@@ -83,6 +83,8 @@ def engine_failure(log: str | None, error: Exception, memory_limit: int | None) 
     """A DuckDB error as one line naming the log."""
     text = str(error)
     if "Out of Memory" in text:
+        if memory_limit is None:  # a command without the option (conform): DuckDB's default limit
+            return f"{log}: out of memory in the columnar engine: free memory, or read a smaller extract of the log"
         return (f"{log}: out of memory within --memory-limit {memory_limit} MiB: raise it (DuckDB spills the rest "
                 "to --temp-dir, which needs room too)")
     return f"{log}: the columnar engine failed: {text.splitlines()[0] if text else type(error).__name__}"

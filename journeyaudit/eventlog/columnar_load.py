@@ -299,7 +299,7 @@ def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
         "department": cell(chosen.department),
         "fallback": cell(chosen.fallback),
     }
-    numbered = "file_row_number" not in types  # else that name is the log's own column
+    numbered = "file_row_number" not in {name.lower() for name in types}  # else the log's own column (any case)
 
     def scan_of(file: str, with_header: bool) -> str:
         # Parquet numbers its rows itself, in parallel (a CSV scan's row_number() runs on one thread)

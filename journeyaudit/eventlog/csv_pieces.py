@@ -27,6 +27,9 @@ import threading
 from collections.abc import Callable, Iterator
 
 PIECE_SHIFT = 30  # a row's position: piece << 30 | row number in the piece (10^9 rows a piece)
+MAX_PIECES = 1 << (35 - PIECE_SHIFT)  # positions stay under 2^35, what the packed pass holds
+# a row takes a byte or more (its line end), so a piece of at most 2^30 bytes holds at most 2^30 rows
+MAX_PIECE_BYTES = 1 << PIECE_SHIFT
 MIN_PIECE_BYTES = 8 << 20  # below this the pipes cost more than the second core gives
 _SEND_BYTES = 1 << 22
 
@@ -38,8 +41,9 @@ def cut_points(path: str, pieces: int, quoted: bool | None = None) -> list[int] 
     if pieces < 2 or not hasattr(os, "mkfifo"):
         return None
     size = os.path.getsize(path)
-    pieces = min(pieces, size // MIN_PIECE_BYTES, 1 << (35 - PIECE_SHIFT))
-    if pieces < 2 or (has_quote(path) if quoted is None else quoted):
+    # as many pieces as threads, more when a piece would hold more rows than its part of a position numbers
+    pieces = min(max(pieces, -(-size // MAX_PIECE_BYTES)), size // MIN_PIECE_BYTES)
+    if pieces < 2 or pieces > MAX_PIECES or (has_quote(path) if quoted is None else quoted):
         return None
     with open(path, "rb") as handle:
         header_end = _line_end(handle.fileno(), 0)
@@ -84,6 +88,7 @@ class PieceFeed:
         self.pipes: list[str] = []
         self.threads: list[threading.Thread] = []
         self.sent = [0] * len(self.ranges)
+        self.stop = threading.Event()  # set when DuckDB is done: a feeder still going stops
 
     @property
     def total(self) -> int:
@@ -111,10 +116,10 @@ class PieceFeed:
     def _feed(self, number: int, pipe: str, start: int, end: int) -> None:
         try:
             with open(self.path, "rb") as source:
-                out = os.open(pipe, os.O_WRONLY)  # waits for DuckDB to open the pipe
+                out = os.open(pipe, os.O_WRONLY)  # waits for DuckDB (or __exit__) to open the pipe
                 try:
                     offset = start
-                    while offset < end:
+                    while offset < end and not self.stop.is_set():
                         sent = _send(out, source.fileno(), offset, min(end - offset, _SEND_BYTES))
                         if sent <= 0:
                             break
@@ -126,13 +131,23 @@ class PieceFeed:
             pass
 
     def __exit__(self, *exc) -> None:
+        self.stop.set()
         for pipe, thread in zip(self.pipes, self.threads):
             if thread.is_alive():
-                # DuckDB never opened this pipe, or left it: open and close the other end so the feeder's
-                # open() returns and its next write fails
+                # DuckDB never opened this pipe, or left it: hold its other end open and drain it until the feeder
+                # has seen the stop (its open() returns whenever it gets there; a write in progress completes)
                 with contextlib.suppress(OSError):
-                    os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
-            thread.join(timeout=5)
+                    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+                    try:
+                        while thread.is_alive():
+                            try:
+                                if not os.read(reader, 1 << 20):
+                                    thread.join(0.001)
+                            except BlockingIOError:
+                                thread.join(0.001)
+                    finally:
+                        os.close(reader)
+            thread.join(timeout=10)  # a last guard: the feeders are daemons
         for pipe in self.pipes:
             with contextlib.suppress(OSError):
                 os.unlink(pipe)

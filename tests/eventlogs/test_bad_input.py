@@ -151,3 +151,13 @@ def test_a_columnar_engine_failure_after_the_read_is_one_line(tmp_path, monkeypa
     assert len(result.stderr.strip().splitlines()) == 1 and str(path) in result.stderr
     expected = "out of memory within --memory-limit 120 MiB: raise it" if failure == "out of memory" else "something"
     assert expected in result.stderr
+
+
+def test_out_of_memory_names_the_option_only_where_the_command_has_it():
+    import duckdb
+
+    from journeyaudit.commands._eventlog_options import engine_failure
+
+    error = duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+    assert engine_failure("log.csv", error, 400).startswith("log.csv: out of memory within --memory-limit 400 MiB")
+    assert "--memory-limit" not in engine_failure("log.csv", error, None)  # conform has no --memory-limit

@@ -96,15 +96,17 @@ def test_case_attribute_department_and_lifecycle_equal_the_reference():
     assert run(discover_command, receipt, "--lifecycle") == run(discover_command, receipt, "--lifecycle", "--engine", "expat")
 
 
-@pytest.mark.parametrize("typed_time", [False, True], ids=["text-timestamps", "typed-timestamps"])
-def test_parquet_and_csv_of_the_same_log_agree(tmp_path, typed_time):
+@pytest.mark.parametrize(("typed_time", "extra"), [(False, ""), (True, ""), (False, ', 7 AS "File_Row_Number"')],
+                         ids=["text-timestamps", "typed-timestamps", "own-file-row-number-column"])
+def test_parquet_and_csv_of_the_same_log_agree(tmp_path, typed_time, extra):
+    """Parquet numbers its rows itself (file_row_number), unless the log has a column of that name (any case)."""
     csv_path = real("receipt.csv")
     parquet = tmp_path / "receipt.parquet"
     # typed: as a data team exports it, the timestamp a TIMESTAMP WITH TIME ZONE column
     typed = ' REPLACE (CAST("time:timestamp" AS TIMESTAMPTZ) AS "time:timestamp")' if typed_time else ""
     connection = duckdb.connect()
     connection.execute(
-        f"COPY (SELECT *{typed} FROM read_csv('{csv_path}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)"
+        f"COPY (SELECT *{typed}{extra} FROM read_csv('{csv_path}', all_varchar = true)) TO '{parquet}' (FORMAT parquet)"
     )
     connection.close()
     import json

@@ -158,3 +158,19 @@ def test_a_folder_without_named_pipes_reads_the_one_scan(tmp_path, pieces, monke
     assert duckdb_report == reference and duckdb_report[0] == 0
     assert [cuts is not None for cuts in pieces] == [True, False]  # tried the pieces, then read the one scan
     assert not [t for t in threading.enumerate() if t.name.startswith("journeyaudit-piece")]  # the first feeder ended
+
+
+def test_no_piece_holds_more_rows_than_its_part_of_a_position_numbers(tmp_path, monkeypatch):
+    """Positions are piece << PIECE_SHIFT plus the row number in the piece: a file is cut into more pieces than
+    threads when one would hold more rows (scaled down here: 3 bits of row number, pieces of 8 bytes)."""
+    monkeypatch.setattr(csv_pieces, "MIN_PIECE_BYTES", 1)
+    monkeypatch.setattr(csv_pieces, "PIECE_SHIFT", 3)
+    monkeypatch.setattr(csv_pieces, "MAX_PIECE_BYTES", 1 << 3)
+    monkeypatch.setattr(csv_pieces, "MAX_PIECES", 1 << 20)
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + "\n" + "".join(f"c{n % 4},a,2024-01-01T10:00:0{n % 3},D{n % 5},r\n" for n in range(60)),
+                    encoding="utf-8")
+    starts = csv_pieces.cut_points(str(path), 2)
+    assert starts is not None and len(starts) > 2  # more pieces than the two threads asked for
+    duckdb_report, reference = engines(path)
+    assert duckdb_report == reference and duckdb_report[0] == 0
