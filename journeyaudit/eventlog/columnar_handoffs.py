@@ -158,6 +158,30 @@ def lower_medians_sql(counts: str, keys: list[str]) -> str:
     )
 
 
+def medians_fit_in_memory(session: Session, values: int) -> bool:
+    """Whether quantile_disc, which holds every value of a group, may hold `values` within half the memory limit."""
+    return values * 16 < session.memory_limit_mb << 19
+
+
+def _pairs_with_median_gaps(session: Session) -> list[tuple]:
+    """(from, to, hand-offs, lower median gap) of every pair: quantile_disc when the gaps fit in memory (the faster),
+    else counts of each pair's distinct gaps, whose size grows with the distinct gaps, not the hand-offs."""
+    pairs = "SELECT unnest(path[:-2]) AS a, unnest(path[2:]) AS b, unnest(gaps) AS g FROM case_paths"
+    handoffs = session.scalar("SELECT coalesce(sum(len(path) - 1), 0) FROM case_paths WHERE len(path) > 1")
+    if medians_fit_in_memory(session, int(handoffs)):
+        try:
+            # quantile_disc(…, 0.5) is the lower median, as handoffs.lower_median
+            return session.execute(f"SELECT a, b, count(*), quantile_disc(g, 0.5) FROM ({pairs}) GROUP BY ALL").fetchall()
+        except session.duckdb_error as error:
+            if "Out of Memory" not in str(error):
+                raise
+    session.execute(f"CREATE OR REPLACE TEMP TABLE gap_counts AS SELECT a, b, g, count(*) AS c FROM ({pairs}) GROUP BY ALL")
+    return session.execute(
+        f"SELECT n.a, n.b, n.count, m.median FROM (SELECT a, b, sum(c) AS count FROM gap_counts GROUP BY ALL) n "
+        f"LEFT JOIN ({lower_medians_sql('SELECT a, b, g AS v, c FROM gap_counts', ['a', 'b'])}) m USING (a, b)"
+    ).fetchall()
+
+
 def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, worst: int,
                            variants: int = VARIANTS, names: dict[int, str] | None = None) -> HandoffReport:
     """The report from case_paths.
@@ -173,15 +197,7 @@ def report_from_case_paths(session: Session, cases_sql: str | None, base: dict, 
 
     matrix: Counter = Counter()
     gaps = {}
-    # each pair's gaps as counts of distinct values: their size grows with the distinct gaps, not the hand-offs
-    session.execute(
-        "CREATE OR REPLACE TEMP TABLE gap_counts AS SELECT a, b, g, count(*) AS c FROM (SELECT unnest(path[:-2]) AS a, "
-        "unnest(path[2:]) AS b, unnest(gaps) AS g FROM case_paths) GROUP BY ALL"
-    )
-    for a, b, count, gap in session.execute(
-        f"SELECT n.a, n.b, n.count, m.median FROM (SELECT a, b, sum(c) AS count FROM gap_counts GROUP BY ALL) n "
-        f"LEFT JOIN ({lower_medians_sql('SELECT a, b, g AS v, c FROM gap_counts', ['a', 'b'])}) m USING (a, b)"
-    ).fetchall():
+    for a, b, count, gap in _pairs_with_median_gaps(session):
         matrix[named(a), named(b)] = count
         if gap is not None:
             gaps[named(a), named(b)] = gap

@@ -443,3 +443,17 @@ def test_a_statement_bound_before_another_thread_registered_python_timestamps_ru
         long_cursor.close()
         quick_cursor.close()
         session.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cases=timed_log)
+def test_median_gaps_from_counts_of_distinct_values_equal_the_reference(tmp_path_factory, monkeypatch, cases):
+    """Past what quantile_disc may hold in memory (10^8 events), each pair's median gap comes from the counts of
+    its distinct gaps: the same lower median."""
+    from journeyaudit.eventlog import columnar_handoffs
+
+    monkeypatch.setattr(columnar_handoffs, "medians_fit_in_memory", lambda session, values: False)
+    path = tmp_path_factory.mktemp("csv") / "log.csv"
+    path.write_text(csv_text(cases, ",", True), encoding="utf-8")
+    args = ("--format", "json", "--top", "3")
+    assert outcome(handoffs_command, path, *args) == outcome(handoffs_command, path, *args, "--engine", "expat")
