@@ -9,6 +9,23 @@ from journeyaudit.common.durations import duration_against, figure_against, form
 from journeyaudit.rules._common import duration, number
 from journeyaudit.rules.base import FixDoc, JourneyRule, RawFinding
 
+FAILING_KEPT_PROMISE = """\
+journeyaudit: 1
+title: Ask about an invoice
+promise:
+  duration: 30m
+departments:
+  service: {title: Customer service}
+steps:
+  call:
+    title: Call customer service
+    department: service
+    channel: phone
+    wait: 25m
+    duration: 10m
+    end: success
+"""  # keep-promise's failing example: a wait too long for the promise
+
 
 class BrokenPromise(JourneyRule):
     id = "broken-promise"
@@ -100,38 +117,8 @@ steps:
                 "Each of them is safe on its own and no two change the same thing; the "
                 "combination is audited as a whole, not added up."
             ),
-            failing="""\
-journeyaudit: 1
-title: Ask about an invoice
-promise:
-  duration: 30m
-departments:
-  service: {title: Customer service}
-steps:
-  call:
-    title: Call customer service
-    department: service
-    channel: phone
-    wait: 25m
-    duration: 10m
-    end: success
-""",
-            passing="""\
-journeyaudit: 1
-title: Ask about an invoice
-promise:
-  duration: 30m
-departments:
-  service: {title: Customer service}
-steps:
-  call:
-    title: Call customer service
-    department: service
-    channel: phone
-    wait: 5m
-    duration: 10m
-    end: success
-""",
+            failing=FAILING_KEPT_PROMISE,
+            passing=FAILING_KEPT_PROMISE.replace("    wait: 25m\n", "    wait: 5m\n"),
         ),
         FixDoc(
             kind="match-promise",
