@@ -18,7 +18,7 @@ from journeyaudit.eventlog.cases import (
     EventLogError,
     ReadOptions,
 )
-from journeyaudit.eventlog.columnar_session import DEFAULT_MEMORY_LIMIT_MB
+from journeyaudit.eventlog.columnar_session import DEFAULT_MEMORY_LIMIT_MB, out_of_memory
 from journeyaudit.eventlog.engines import DEFAULT_ENGINE, ENGINES
 
 
@@ -82,7 +82,7 @@ def fail(message: str) -> None:
 def engine_failure(log: str | None, error: Exception, memory_limit: int | None) -> str:
     """A DuckDB error as one line naming the log."""
     text = str(error)
-    if "Out of Memory" in text:
+    if out_of_memory(error):
         if memory_limit is None:  # a command without the option (conform): DuckDB's default limit
             return f"{log}: out of memory in the columnar engine: free memory, or read a smaller extract of the log"
         return (f"{log}: out of memory within --memory-limit {memory_limit} MiB: raise it (DuckDB spills the rest "

@@ -24,7 +24,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from journeyaudit.eventlog.columnar_load import Scan, scan_error
-from journeyaudit.eventlog.columnar_session import QueryProgress, Session, needs_python
+from journeyaudit.eventlog.columnar_session import QueryProgress, Session, needs_python, out_of_memory
 from journeyaudit.eventlog.csv_pieces import cut_points, pieces_read
 from journeyaudit.eventlog.handoffs import VARIANTS, CaseHandoffs, HandoffReport, Variant
 
@@ -173,7 +173,7 @@ def _pairs_with_median_gaps(session: Session) -> list[tuple]:
             # quantile_disc(…, 0.5) is the lower median, as handoffs.lower_median
             return session.execute(f"SELECT a, b, count(*), quantile_disc(g, 0.5) FROM ({pairs}) GROUP BY ALL").fetchall()
         except session.duckdb_error as error:
-            if "Out of Memory" not in str(error):
+            if not out_of_memory(error):
                 raise
     session.execute(f"CREATE OR REPLACE TEMP TABLE gap_counts AS SELECT a, b, g, count(*) AS c FROM ({pairs}) GROUP BY ALL")
     return session.execute(

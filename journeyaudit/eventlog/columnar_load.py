@@ -28,7 +28,7 @@ from journeyaudit.eventlog.cases import (
     ReadOptions,
     where,
 )
-from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session
+from journeyaudit.eventlog.columnar_session import Progress, QueryProgress, Session, out_of_memory
 from journeyaudit.eventlog.csv_log import choose_columns, read_header
 from journeyaudit.eventlog.csv_pieces import has_quote
 from journeyaudit.eventlog.reader import gzip_errors, open_binary
@@ -314,7 +314,7 @@ def scan_parquet(session: Session, path: str, options: ReadOptions) -> Scan:
 def scan_error(session: Session, scan: Scan, exc: Exception) -> EventLogError:
     """DuckDB's refusal of a scan as the reference reader words it, where it can tell."""
     text = str(exc)
-    if "Out of Memory" in text:
+    if out_of_memory(exc):
         return EventLogError(
             f"{scan.path}: out of memory within --memory-limit {session.memory_limit_mb} MiB: raise it (a CSV scan "
             f"buffer alone holds a line of up to --max-value-size, {session.options.max_value_bytes >> 20} MiB)"

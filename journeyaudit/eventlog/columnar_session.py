@@ -50,6 +50,12 @@ _USUAL_STAMP = (
 NEEDS_PYTHON = "journeyaudit: a timestamp only Python reads"
 
 
+def out_of_memory(error: Exception) -> bool:
+    """Whether DuckDB stopped because it reached its memory limit (its own exception, or a scan's error quoting it)."""
+    duckdb = sys.modules.get("duckdb")
+    return (duckdb is not None and isinstance(error, duckdb.OutOfMemoryException)) or "Out of Memory" in str(error)
+
+
 def needs_python(error: Exception) -> bool:
     """Whether a statement stopped at a timestamp only Python reads: run it again after enable_python_stamp()."""
     return NEEDS_PYTHON in str(error)

@@ -22,6 +22,7 @@ DuckDB refuses, so its error message names the file and line as before.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -158,7 +159,7 @@ def _send(out: int, source: int, offset: int, count: int) -> int:
         try:
             return os.sendfile(out, source, offset, count)
         except OSError as error:
-            if error.errno not in (22, 95):  # EINVAL, EOPNOTSUPP: this system sends files to sockets only
+            if error.errno not in (errno.EINVAL, errno.EOPNOTSUPP):  # this system sends files to sockets only
                 raise
     return os.write(out, os.pread(source, count, offset))
 
