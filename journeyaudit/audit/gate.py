@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from journeyaudit.audit.budgets import BudgetCheck
     from journeyaudit.loading.config import Config
 
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 DEFAULT_FAIL_ON = "error"
 
 

@@ -7,12 +7,11 @@ from typing import NoReturn
 
 import click
 
-from journeyaudit.audit.gate import FAIL_ON_CHOICES
 from journeyaudit.common.bounded_read import MAX_MIB
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.common.text import no_journey_files, printable
 from journeyaudit.loading import MAX_FILE_BYTES
-from journeyaudit.model.findings import Problem
+from journeyaudit.model.findings import FAIL_ON_CHOICES, Problem
 
 # Options several commands share, defined once so their names, defaults and help agree.
 # readable=False: a file that cannot be read is the loader's `FILE:1:1: cannot read the file`

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from journeyaudit.audit.gate import FAIL_ON_CHOICES
 from journeyaudit.commands._common import (
     COLOR_OPTION,
     MAX_FILE_SIZE_OPTION,
@@ -18,6 +17,7 @@ from journeyaudit.commands._common import (
 )
 from journeyaudit.common.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from journeyaudit.common.text import no_journey_files, printable
+from journeyaudit.model.findings import FAIL_ON_CHOICES
 from journeyaudit.reports import diff_formats
 
 

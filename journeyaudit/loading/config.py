@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.common.text import did_you_mean, display_path, line_column, nesting_past
-from journeyaudit.model.findings import SEVERITIES, Problem
+from journeyaudit.model.findings import FAIL_ON_CHOICES, SEVERITIES, Problem
 
 if TYPE_CHECKING:  # the rules stage sits below loading: imported where options are resolved
     from journeyaudit.rules.base import Rule
 
 CONFIG_NAMES = ("journeyaudit.toml", "pyproject.toml")
-LEVELS = SEVERITIES  # error, warning, info
 RULE_SEVERITIES = (*SEVERITIES, "off")
 TOP_KEYS = ("fail-on", "rules", "budgets", "exclude", "evidence")
 EVIDENCE_KEYS = ("log", "map")
@@ -248,8 +247,8 @@ def parse_config(section: dict, rules: dict[str, Rule], shown: str = "<config>",
         if key not in TOP_KEYS:
             problem(key, f"unknown setting '{key}'{did_you_mean(key, TOP_KEYS)} (settings: {', '.join(TOP_KEYS)})")
     fail_on = section.get("fail-on", "error")
-    if fail_on not in LEVELS:
-        problem("fail-on", f"fail-on must be one of {', '.join(LEVELS)}, not {fail_on!r}")
+    if fail_on not in FAIL_ON_CHOICES:
+        problem("fail-on", f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
     else:
         config.fail_on = fail_on
     budgets = section.get("budgets", {})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from journeyaudit.common.text import YAML_SUFFIXES, display_path
 from journeyaudit.loading import journey_id_from_path, load_bytes
+from journeyaudit.loading.discovery import MAP_SUFFIXES
 from journeyaudit.model.findings import Problem
 
 
@@ -107,6 +108,8 @@ def files_at_ref(ref: str, paths, exclude=None, max_bytes: int | None = None) ->
                 continue
             if any(part.startswith(".") for part in Path(name).parts):
                 continue  # hidden folders are skipped, as in the working tree
+            if name.endswith(MAP_SUFFIXES) and name != spec:
+                continue  # an evidence map in a folder is not a journey, as in the working tree
             if exclude is not None and exclude(root / name):
                 continue  # as the configuration's exclude does in the working tree
             found.setdefault(name, display_path(root / name))

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 SEVERITIES = ("error", "warning", "info")  # most severe first
+FAIL_ON_CHOICES = (*SEVERITIES, "never")  # the lowest severity that fails a run; never: nothing does
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 

@@ -69,6 +69,15 @@ def test_config_flag_names_the_file_and_cli_fail_on_overrides_it(project, tmp_pa
     assert result.exit_code == 0  # no error left, and the command line said error
 
 
+def test_fail_on_never_in_the_config_fails_nothing_as_on_the_command_line(project):
+    (project / "journeyaudit.toml").write_text('fail-on = "never"\n')
+    result, found = findings(project)
+    assert any(f["severity"] == "error" for f in found)
+    assert result.exit_code == 0
+    (project / "journeyaudit.toml").write_text('fail-on = "error"\n')
+    assert findings(project)[0].exit_code == 1
+
+
 @pytest.mark.parametrize(
     "content,line,column,words",
     [

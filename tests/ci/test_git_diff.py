@@ -107,3 +107,15 @@ def test_three_dots_without_a_common_ancestor_or_with_an_unknown_ref_exit_2(repo
     git(repo, "commit", "-q", "-m", "no common history")
     result = run_cli("diff", "--base-ref", "main...", "journeys", cwd=repo)
     assert result.returncode == 2 and "no common ancestor" in result.stderr
+
+
+def test_an_evidence_map_in_the_folder_is_no_journey_on_either_side(repo):
+    write(repo, "journeys/evidence/address.map.yaml", "journeyaudit-map: 1\njourney: address\nactivities: {}\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "a map")
+    result = run_cli("diff", "--base-ref", "HEAD", "journeys/", "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "address.map.yaml" not in result.stderr + result.stdout
+    import json
+
+    assert [j["id"] for j in json.loads(result.stdout)["journeys"]] == ["address"]
