@@ -144,9 +144,27 @@ def stated_channels(journey: Journey) -> frozenset[str]:
     return frozenset(stated)
 
 
+# below this a figure is the arithmetic's noise, not a chance or a time: 0 (or, for a share, 1)
+NOISE = 1e-9
+
+
 def tidy(value: float) -> float:
-    """Round to 3 decimals; -0.0 becomes 0.0 so the JSON never shows a signed zero."""
-    rounded = round(float(value), 3)
+    """Round to 3 decimals; -0.0 becomes 0.0 so the JSON never shows a signed zero.
+
+    A figure that 3 decimals would turn into 0, or a value between 0 and 1 they would turn into 1,
+    keeps 3 significant digits of itself (of its distance to 1): a success rate of 0.0004 is no 0,
+    and 0.9996 is no 1.
+    """
+    value = float(value)
+    rounded = round(value, 3)
+    if rounded == 0:
+        if abs(value) < NOISE:
+            return 0.0
+        rounded = round(value, 2 - math.floor(math.log10(abs(value))))
+    elif rounded == 1 and 0 < value < 1:
+        if 1 - value < NOISE:
+            return 1.0
+        rounded = round(value, 2 - math.floor(math.log10(1 - value)))
     return 0.0 if rounded == 0 else rounded
 
 

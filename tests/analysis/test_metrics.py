@@ -91,7 +91,8 @@ def test_figures_are_rounded_to_3_decimals_and_json_stable():
     for value in a.metrics.values():
         if isinstance(value, float):
             assert value == round(value, 3)
-    assert tidy(-0.0) == 0.0 and str(tidy(-0.0004)) == "0.0"
+    assert str(tidy(-0.0)) == "0.0" and str(tidy(-1e-12)) == "0.0"  # no signed zero, no rounding noise
+    assert tidy(-0.0004) == -0.0004  # a real change that 3 decimals would hide
 
 
 def test_value_added_ratio_is_one_when_no_time_is_spent():

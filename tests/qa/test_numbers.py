@@ -60,3 +60,15 @@ def test_a_quoted_format_version_is_not_called_unsupported(tmp_path, version):
     assert result.exit_code == 2
     assert "j.yaml:1:15: the format version is the number 1, not the text '1'" in result.output
     assert "unsupported" not in result.output
+
+
+def test_a_rare_success_never_reads_as_none_in_the_terminal_or_the_json(tmp_path):
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p="0.9996"))  # 4 customers in 10,000 succeed
+    terminal = CliRunner().invoke(main, ["audit", str(path)])
+    assert "success <0.1%" in terminal.output and "success 0%" not in terminal.output
+    metrics = json.loads(CliRunner().invoke(main, ["audit", str(path), "--format", "json"]).stdout)["journeys"][0]["metrics"]
+    assert metrics["success_rate"] == pytest.approx(0.0004) and metrics["success_rate"] > 0
+    assert metrics["failure_rate"] == pytest.approx(0.9996) and metrics["failure_rate"] < 1
+    # 3 decimals everywhere else: a figure that rounds to something else than 0 or 1 is not lengthened
+    assert metrics["expected_steps"] == 2.0
