@@ -158,10 +158,10 @@ def write_output(text: str, output: str | None, inputs=()) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    from journeyaudit.common.safe_write import UnsafeOutput, write_file
+    from journeyaudit.common.safe_write import REGENERATED, UnsafeOutput, write_file
 
     try:
-        write_file(output, text, inputs=inputs, overwrite=True)
+        write_file(output, text, inputs=inputs, overwrite=REGENERATED)
     except UnsafeOutput as refused:
         click.echo(str(refused), err=True)
         raise SystemExit(EXIT_USAGE) from None

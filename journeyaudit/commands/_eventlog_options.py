@@ -79,6 +79,12 @@ def fail(message: str) -> None:
     raise SystemExit(EXIT_USAGE)
 
 
+def refuse_output(refused: Exception) -> None:
+    """An output the safe writer refused: `PATH: cannot write: why` as every command words it, exit 2."""
+    click.echo(str(refused), err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
 def engine_failure(log: str | None, error: Exception, memory_limit: int | None) -> str:
     """A DuckDB error as one line naming the log."""
     text = str(error)
@@ -111,14 +117,17 @@ def one_line_errors(function):
     return wrapper
 
 
-def write_text(text: str, output: str | None, *, inputs=(), overwrite: bool = True) -> None:
-    """Print, or write `output` through the safe writer (never over the log itself); exit 2 when refused."""
+def write_text(text: str, output: str | None, *, inputs=(), overwrite: bool | None = None) -> None:
+    """Print, or write `output` through the safe writer (never over the log itself); exit 2 when refused.
+
+    overwrite None: a regenerated output (handoffs), which replaces an earlier one but never a journey or a map;
+    else whether an existing file may be replaced (a draft: `--force`)."""
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    from journeyaudit.common.safe_write import UnsafeOutput, write_file
+    from journeyaudit.common.safe_write import REGENERATED, UnsafeOutput, write_file
 
     try:
-        write_file(output, text, inputs=inputs, overwrite=overwrite)
+        write_file(output, text, inputs=inputs, overwrite=REGENERATED if overwrite is None else overwrite)
     except UnsafeOutput as refused:
-        fail(str(refused))
+        refuse_output(refused)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from journeyaudit.commands._common import MAX_FILE_SIZE_OPTION, echo_problems
-from journeyaudit.commands._eventlog_options import fail, one_line_errors
+from journeyaudit.commands._eventlog_options import fail, one_line_errors, refuse_output
 from journeyaudit.common.exit_codes import EXIT_OK, EXIT_USAGE
 
 
@@ -52,7 +52,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
             if target:
                 check_file(target, inputs=inputs, overwrite=force)
     except UnsafeOutput as error:
-        fail(str(error))
+        refuse_output(error)
     if output and write_map and _same_path(output, write_map):
         fail(f"{output}: -o and --write-map name the same file")
 
@@ -99,7 +99,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
         else:
             click.echo(report, nl=False)
     except UnsafeOutput as error:
-        fail(str(error))
+        refuse_output(error)
     except EditError as error:
         fail(str(error))
     raise SystemExit(EXIT_OK)

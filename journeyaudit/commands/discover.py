@@ -10,6 +10,7 @@ from journeyaudit.commands._eventlog_options import (
     log_options,
     one_line_errors,
     read_options,
+    refuse_output,
     write_text,
 )
 
@@ -52,7 +53,7 @@ def command(log, output, case_key, activity_key, timestamp_key, department_key, 
         try:
             check_file(output, inputs=[log], overwrite=force)
         except UnsafeOutput as refused:
-            fail(str(refused))
+            refuse_output(refused)
     read = read_options(case_key, activity_key, timestamp_key, department_key, engine, lifecycle,
                         max_decompressed_size, max_value_size)
     event_log = open_log(log, read, engine_options(memory_limit, temp_dir))

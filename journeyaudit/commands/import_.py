@@ -66,6 +66,8 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
     names = [f"{j.name}.yaml" for j in journeys] if as_folder else [output.name]
     texts = [_journey_text(j, name) for j, name in zip(journeys, names)]
     try:
+        if as_folder and output.is_file() and output.samefile(model):  # `-o model.bpmn`: say why, not "not a folder"
+            raise UnsafeOutput(output, "it is one of the inputs of this command: write the output to another file")
         if as_folder:
             with OutputFolder(output, inputs=[model], overwrite=force) as folder:
                 folder.check(names)  # all or nothing: a refusal (a file kept, a link) before any file is written
@@ -76,7 +78,8 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
             click.echo(f"wrote {output}", err=True)
     except UnsafeOutput as refused:
         # an imported file is a draft the user enriches: never lose that work silently
-        _fail(str(refused))
+        click.echo(str(refused), err=True)  # `PATH: cannot write: why`, as every command words a refusal
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def _journey_text(imported: ImportedJourney, file_name: str) -> str:

@@ -62,8 +62,9 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Literal
 
-from journeyaudit.common.text import display_path, printable
+from journeyaudit.common.text import YAML_SUFFIXES, display_path, printable
 
 Content = str | bytes
 PathLike = str | os.PathLike
@@ -86,7 +87,16 @@ def is_own_page(existing: bytes) -> bool:
     return OWN_PAGE_MARK in existing[:4096]
 
 
-def write_file(path: PathLike, content: Content, *, inputs: Iterable[PathLike] = (), overwrite: bool = False) -> None:
+# `overwrite=REGENERATED`: an output written again on every run (`-o FILE` of audit, check, diff, handoffs, schema,
+# baseline) replaces an existing file, except one named like what journeyaudit reads (a journey, an evidence map, a
+# configuration): those outputs are never YAML or TOML, so such a name is a slip (`-o journeys/cancel.yaml`) that
+# would lose a hand-written file
+REGENERATED: Literal["regenerated"] = "regenerated"
+SOURCE_SUFFIXES = (*YAML_SUFFIXES, ".toml")
+Overwrite = bool | Literal["regenerated"]
+
+
+def write_file(path: PathLike, content: Content, *, inputs: Iterable[PathLike] = (), overwrite: Overwrite = False) -> None:
     """Write `content` to `path` (its folders created); raises UnsafeOutput."""
     target = os.fspath(path)
     if _STREAM_ALIAS.match(os.path.abspath(target)):
@@ -106,7 +116,7 @@ def write_file(path: PathLike, content: Content, *, inputs: Iterable[PathLike] =
         os.close(folder_fd)
 
 
-def check_file(path: PathLike, *, inputs: Iterable[PathLike] = (), overwrite: bool = False) -> None:
+def check_file(path: PathLike, *, inputs: Iterable[PathLike] = (), overwrite: Overwrite = False) -> None:
     """Raise the UnsafeOutput that write_file would raise before writing (nothing is created)."""
     target = os.fspath(path)
     if _STREAM_ALIAS.match(os.path.abspath(target)):
@@ -257,7 +267,7 @@ def _refuse_existing(
     shown: str,
     info: os.stat_result,
     inputs: frozenset[tuple[int, int]],
-    overwrite: bool,
+    overwrite: Overwrite,
     is_own: Callable[[bytes], bool] | None,
     read_head: Callable[[], bytes] | None,
     streams: bool,
@@ -277,6 +287,9 @@ def _refuse_existing(
         raise UnsafeOutput(shown, "it is not a regular file (a pipe, a device or a socket)")
     if (info.st_dev, info.st_ino) in inputs:
         raise UnsafeOutput(shown, "it is one of the inputs of this command: write the output to another file")
+    if overwrite == REGENERATED and shown.lower().endswith(SOURCE_SUFFIXES):
+        raise UnsafeOutput(shown, "it already exists and is named like a journey, a map or a configuration "
+                                  "(journeyaudit never writes one over it): choose another name, or remove it first")
     if overwrite:
         return
     if is_own is not None and read_head is not None and is_own(read_head()):
@@ -290,7 +303,7 @@ def _write_in(
     shown: str,
     content: Content | None,
     inputs: frozenset[tuple[int, int]],
-    overwrite: bool,
+    overwrite: Overwrite,
     is_own: Callable[[bytes], bool] | None,
     streams: bool,
 ) -> None:
