@@ -120,6 +120,12 @@ def _render(result, output_format: str, map_text: str | None, top: int) -> str:
 
 
 def _same_path(a: str, b: str) -> bool:
+    """Whether two names are one file: the same path, or two links (hard or symbolic) to one existing file."""
     import os
 
-    return os.path.abspath(a) == os.path.abspath(b)
+    if os.path.abspath(a) == os.path.abspath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet: two different names
+        return False

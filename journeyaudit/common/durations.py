@@ -85,9 +85,14 @@ def _shortest_number(value: float) -> str:
     return text
 
 
+# no step of a customer journey lasts a century; past it the figures built from a duration (microseconds,
+# sums over loops) would overflow
+MAX_DURATION_S = 100 * 365 * 86400.0
+
+
 def _finite(seconds: float, raw: str) -> float:
-    if not math.isfinite(seconds):
-        raise DurationError(f"duration '{brief(raw)}' is too large")
+    if not math.isfinite(seconds) or seconds > MAX_DURATION_S:
+        raise DurationError(f"duration '{brief(raw)}' is too large: at most 100 years (P36500D)")
     return seconds
 
 

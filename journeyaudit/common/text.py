@@ -22,8 +22,12 @@ _SURROGATES = {
 }
 # One line of output (terminal, CI annotation, message): a tab is the only control kept, and
 # the Unicode line and paragraph separators, line breaks to editors and log viewers, are escaped.
+# bidirectional overrides and isolates reorder what a terminal or a CI annotation shows ("Trojan Source"): a
+# one-line message shows them as escapes too
+_BIDI_CONTROLS = {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _CONTROL_ESCAPES = (
     {code: f"\\x{code:02x}" for code in _CONTROLS if code != 0x09} | _SURROGATES | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+    | _BIDI_CONTROLS
 )
 # Text that may span lines (HTML pages, diagram labels): line breaks are kept too.
 _CONTROL_ESCAPES_MULTILINE = {

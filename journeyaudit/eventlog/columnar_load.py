@@ -223,7 +223,7 @@ def scan_csv(session: Session, path: str, stream, options: ReadOptions, compress
     builder = CaseBuilder(path, "csv", options)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        delimiter, header, _ = read_header(path, text)
+        delimiter, header, _ = read_header(path, text, options.max_value_bytes)
     except UnicodeDecodeError as exc:  # in the header: its line within the block being decoded
         line = exc.object[: exc.start].count(b"\n") + 1
         raise EventLogError(

@@ -41,9 +41,18 @@ class CsvColumns:
     fallback: int | None  # org:resource, kept aside while the department is the default org:group
 
 
-def read_header(path: str, text) -> tuple[str, list[str], Any]:
-    """(delimiter, stripped column names, a reader positioned after the header) of a text stream."""
-    first = text.readline()
+def read_header(path: str, text, max_value_bytes: int) -> tuple[str, list[str], Any]:
+    """(delimiter, stripped column names, a reader positioned after the header) of a text stream.
+
+    The header line is read up to --max-value-size: a file of one endless line (a gzip of a gigabyte of one
+    character) is refused there, not read into memory."""
+    csv.field_size_limit(max(max_value_bytes, csv.field_size_limit()))
+    first = text.readline(max_value_bytes + 1)
+    if len(first) > max_value_bytes:
+        raise EventLogError(
+            f"{where(path, 1)}: the header line is longer than --max-value-size "
+            f"({max_value_bytes >> 20} MiB): is it really a CSV event log?"
+        )
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
     try:
@@ -90,16 +99,22 @@ def choose_columns(path: str, delimiter: str, header: list[str], options: ReadOp
             )
     else:
         department_col = column(builder.department_key, "--department-key", "department")
+    for used in (case_col, activity_col, timestamp_col, lifecycle_col, department_col, fallback_col):
+        if used is not None and header.count(header[used]) > 1:  # which one is meant? never guessed
+            positions = [str(i + 1) for i, name in enumerate(header) if name == header[used]]
+            raise EventLogError(
+                f"{where(path, 1)}: the column {header[used]!r} appears {len(positions)} times (columns "
+                f"{', '.join(positions)}): rename all but one"
+            )
     return CsvColumns(delimiter, header, case_col, activity_col, timestamp_col, lifecycle_col, department_col, fallback_col)
 
 
 def read_csv(path: str, stream, options: ReadOptions) -> EventLog:
     builder = CaseBuilder(path, "csv", options)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    csv.field_size_limit(max(options.max_value_bytes, csv.field_size_limit()))
     reader = None
     try:
-        delimiter, header, reader = read_header(path, text)
+        delimiter, header, reader = read_header(path, text, options.max_value_bytes)
         chosen = choose_columns(path, delimiter, header, options, builder)
         case_col, activity_col, timestamp_col = chosen.case, chosen.activity, chosen.timestamp
         lifecycle_col, department_col, fallback_col = chosen.lifecycle, chosen.department, chosen.fallback

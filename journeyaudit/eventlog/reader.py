@@ -10,6 +10,7 @@ import gc
 import gzip
 import io
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,6 +82,9 @@ def open_binary(path: str, max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSE
         raise EventLogError(f"{path}: is a directory, not an event log") from None
     except OSError as exc:
         raise EventLogError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):  # /dev/zero, a tape: endless or unseekable
+        raw.close()
+        raise EventLogError(f"{path}: not a regular file (a device): give the event log as a file")
     magic = raw.read(2)
     raw.seek(0)
     if magic == _GZIP_MAGIC:

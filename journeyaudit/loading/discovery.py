@@ -126,7 +126,9 @@ def find_journey_files(
     """Expand files and folders (recursively, `*.yaml`/`*.yml`) into a sorted, de-duplicated list.
 
     Hidden folders and `*.map.yaml` files (evidence maps) are skipped; symlinked folders are followed once (a
-    symlink loop is visited once, not forever). `exclude(path)`, when given,
+    symlink loop is visited once, not forever). A link that leads out of the folder being walked is not followed:
+    a pull request could otherwise make the audit read, and quote in its messages, any file of the machine (a CI
+    runner's credentials). A file named on the command line is read wherever it is. `exclude(path)`, when given,
     drops files (the configuration's `exclude` globs).
     """
     files: dict[str, Path] = {}
@@ -142,9 +144,10 @@ def find_journey_files(
                 shown = display_path(error.filename or path)
                 problems.append(Problem(shown, 1, 1, f"cannot read the folder: {error.strerror or error}", "not-found"))
 
+            root = os.path.realpath(path)
             for folder, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
                 real = os.path.realpath(folder)
-                if real in seen_dirs:
+                if real in seen_dirs or not _inside(real, root):
                     dirnames[:] = []
                     continue
                 seen_dirs.add(real)
@@ -153,7 +156,8 @@ def find_journey_files(
                     # `*.map.yaml` files are evidence maps (docs/evidence.md), not journeys
                     if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and not name.endswith(MAP_SUFFIXES):
                         candidate = Path(folder) / name
-                        files.setdefault(os.path.realpath(candidate), candidate)
+                        if _inside(real_file := os.path.realpath(candidate), root):
+                            files.setdefault(real_file, candidate)
         elif path.exists():
             problems.append(Problem(display_path(path), 1, 1, NOT_REGULAR, "not-found"))
         else:
@@ -161,6 +165,11 @@ def find_journey_files(
             problems.append(Problem(shown, 1, 1, "no such file or folder", "not-found"))
     ordered = sorted((p for p in files.values() if exclude is None or not exclude(p)), key=lambda p: display_path(p))
     return ordered, problems
+
+
+def _inside(real: str, root: str) -> bool:
+    """Whether the resolved path `real` is `root` or under it."""
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def load_paths(

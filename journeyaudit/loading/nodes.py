@@ -51,10 +51,10 @@ def kind_of(node: yaml.Node) -> str:
     if node.tag == TAG_NULL:
         return "nothing (null)"
     if node.tag in (TAG_INT, TAG_FLOAT):
-        return f"the number {node.value}"
+        return f"the number {brief(node.value)}"
     if node.tag == TAG_BOOL:
         return f"the boolean {node.value}"
-    return f"the text '{node.value}'"
+    return f"the text '{brief(node.value)}'"  # its start only: a message may end up in a report or a PR comment
 
 
 def _not_an_id(value: str) -> str:

@@ -103,6 +103,24 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+# block indicators in a row (`- - - a`, `? ? a`): each opens a level on one line, where neither brackets nor
+# indentation show it (libyaml's composer crashed the process at about 50,000 of them)
+_BLOCK_INDICATORS = re.compile(rb"(?:[-?:][ \t]+){2,}")
+
+
+def _block_run_past(data: bytes) -> int | None:
+    """Offset of the block indicator that opens level MAX_NESTING + 1 of a run, counting the line's indentation."""
+    for match in _BLOCK_INDICATORS.finditer(data):
+        line_start = data.rfind(b"\n", 0, match.start()) + 1
+        before = data[line_start:match.start()]
+        depth = len(before) if not before.strip() else 0  # indentation, when the run starts the line
+        for indicator in re.finditer(rb"[-?:]", match.group()):
+            depth += 1
+            if depth > MAX_NESTING:
+                return match.start() + indicator.start()
+    return None
+
+
 def nesting_too_deep(data: bytes) -> bool:
     """A cheap, conservative test for nesting that would crash libyaml's composer."""
     brackets = data.count(b"[") + data.count(b"{")
@@ -115,7 +133,9 @@ def nesting_too_deep(data: bytes) -> bool:
                 deepest = depth
                 if deepest > MAX_NESTING:
                     return True
-    return re.search(rb"^[ \t]{%d}" % MAX_NESTING, data, re.MULTILINE) is not None
+    if re.search(rb"^[ \t]{%d}" % MAX_NESTING, data, re.MULTILINE) is not None:
+        return True
+    return _block_run_past(data) is not None
 
 
 def nesting_location(data: bytes) -> tuple[int, int]:
@@ -130,6 +150,9 @@ def nesting_location(data: bytes) -> tuple[int, int]:
     indented = re.search(rb"^[ \t]{%d}" % MAX_NESTING, data, re.MULTILINE)
     if indented is not None and (offset is None or indented.start() + MAX_NESTING < offset):
         offset = indented.start() + MAX_NESTING
+    in_a_row = _block_run_past(data)
+    if in_a_row is not None and (offset is None or in_a_row < offset):
+        offset = in_a_row
     if offset is None:
         return 1, 1
     line_start = data.rfind(b"\n", 0, offset) + 1

@@ -161,3 +161,41 @@ def test_out_of_memory_names_the_option_only_where_the_command_has_it():
     error = duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
     assert engine_failure("log.csv", error, 400).startswith("log.csv: out of memory within --memory-limit 400 MiB")
     assert "--memory-limit" not in engine_failure("log.csv", error, None)  # conform has no --memory-limit
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat"])
+def test_a_device_is_refused_not_read_forever(command, engine):
+    assert_one_line_error(invoke(command, "/dev/zero", "--engine", engine), "/dev/zero: not a regular file (a device)")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat"])
+def test_a_header_line_longer_than_the_value_cap_is_refused_before_it_is_read_whole(command, tmp_path, engine):
+    # a gzip of one endless line (here 3 MiB of one character) is refused at --max-value-size, not held in memory
+    path = tmp_path / "one-line.csv.gz"
+    path.write_bytes(gzip.compress(b"a" * (3 << 20)))
+    assert_one_line_error(invoke(command, path, "--engine", engine, "--max-value-size", "1"),
+                          f"{path}:1: the header line is longer than --max-value-size (1 MiB)")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat"])
+def test_a_header_field_over_the_csv_module_default_limit_is_read_by_both_engines(tmp_path, engine):
+    # Python's csv module refuses fields over 128 KiB unless told: the columnar engine reads the header with it too
+    path = tmp_path / "long-header.csv"
+    path.write_text(f"case:concept:name,concept:name,time:timestamp,org:group,{'x' * 200_000}\n"
+                    "c1,a,2024-01-01T00:00:00,A,1\nc1,b,2024-01-01T01:00:00,B,2\n")
+    result = invoke(handoffs_command, path, "--engine", engine)
+    assert result.exit_code == 0, result.output
+    assert "hand-offs: 1" in result.output
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "expat"])
+def test_a_used_column_named_twice_is_refused_not_guessed(command, tmp_path, engine):
+    path = tmp_path / "twice.csv"
+    path.write_text("case:concept:name,concept:name,time:timestamp,org:group,org:group\n"
+                    "c1,a,2024-01-01T00:00:00,A,B\nc1,b,2024-01-01T01:00:00,B,B\n")
+    assert_one_line_error(invoke(command, path, "--engine", engine),
+                          f"{path}:1: the column 'org:group' appears 2 times (columns 4, 5): rename all but one")
+    # a repeated column the reader does not use is no problem
+    path.write_text("case:concept:name,concept:name,time:timestamp,org:group,note,note\n"
+                    "c1,a,2024-01-01T00:00:00,A,x,y\nc1,b,2024-01-01T01:00:00,B,x,y\n")
+    assert invoke(command, path, "--engine", engine).exit_code == 0

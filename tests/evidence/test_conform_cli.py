@@ -244,3 +244,12 @@ def test_the_shipped_journeys_folder_audits_with_its_maps_beside_it():
     ids = {journey["id"] for journey in json.loads(result.stdout)["journeys"]}
     assert {"permit-receipt", "it-incident"} <= ids
     assert (PROJECT / "journeys" / "evidence" / "it-incident.map.yaml").is_file()
+
+
+def test_the_report_and_the_map_through_two_links_to_one_file_are_refused_even_with_force(files):
+    (files / "report.txt").write_text("an earlier report\n")
+    os.link(files / "report.txt", files / "map.txt")
+    result = run(files, "-o", str(files / "report.txt"), "--write-map", str(files / "map.txt"), "--force")
+    assert result.exit_code == 2
+    assert "-o and --write-map name the same file" in result.output
+    assert (files / "report.txt").read_text() == "an earlier report\n"

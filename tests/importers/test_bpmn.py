@@ -991,3 +991,27 @@ def test_refused_entities_give_line_and_column(tmp_path: Path, data: bytes, line
     result = run_cli(str(path))
     assert result.exit_code == 2
     assert re.search(rf"attack\.bpmn:{line}:\d+: refused", result.output), result.output
+
+
+def _nested_sub_processes(depth: int) -> str:
+    opened = "".join(f'<subProcess id="sp{i}">' for i in range(depth))
+    return (
+        '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+        f'targetNamespace="x"><process id="p"><startEvent id="s"/>{opened}<task id="t" name="Deep task"/>'
+        f'{"</subProcess>" * depth}<endEvent id="e"/><sequenceFlow id="f1" sourceRef="s" targetRef="sp0"/>'
+        '<sequenceFlow id="f2" sourceRef="sp0" targetRef="e"/></process></definitions>'
+    )
+
+
+def test_flattening_sub_processes_nested_thousands_deep_is_a_message_not_a_recursion_error(tmp_path: Path):
+    deep = tmp_path / "deep.bpmn"
+    deep.write_text(_nested_sub_processes(3000))
+    result = CliRunner().invoke(import_group, ["bpmn", str(deep), "--flatten-subprocesses"])
+    assert result.exit_code == 2
+    assert "deep.bpmn: sub-processes nested deeper than 200 levels (at 'sp200'): import without --flatten-subprocesses" \
+        in result.output
+    assert "internal error" not in result.output
+    assert CliRunner().invoke(import_group, ["bpmn", str(deep)]).exit_code == 0  # one step, as without the flag
+    within = tmp_path / "within.bpmn"
+    within.write_text(_nested_sub_processes(150))
+    assert CliRunner().invoke(import_group, ["bpmn", str(within), "--flatten-subprocesses"]).exit_code == 0

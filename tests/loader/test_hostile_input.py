@@ -51,6 +51,31 @@ def test_deep_nesting_is_refused_before_it_can_crash_the_yaml_library(opening, c
     assert [p.code for p in result.problems] == ["too-deep"]
 
 
+@pytest.mark.parametrize("nesting", ["- " * 60_000 + "a", "? " * 60_000 + "a", " " * 600 + "- " * 600 + "a"],
+                         ids=["dashes", "question marks", "indentation and dashes"])
+def test_block_indicators_in_a_row_are_refused_before_they_crash_the_yaml_library(tmp_path, nesting):
+    # `- - - a` nests one level per dash on one line: neither brackets nor indentation show it, and libyaml's
+    # composer crashed the process (exit 139, nothing reported) at about 50,000; in a subprocess, so a crash fails
+    # this test and not the suite
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLES, PROJECT
+
+    (tmp_path / "deep.yaml").write_text(f"x-deep:\n  {nesting}\n")
+    result = subprocess.run([sys.executable, "-m", "journeyaudit", "validate", str(EXAMPLES / "loan-payoff.yaml"),
+                             str(tmp_path / "deep.yaml")], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    assert result.returncode == 2, result.stderr
+    assert "deep.yaml:2:" in result.stdout and "nests deeper than 1000 levels [too-deep]" in result.stdout
+    assert "2 files: 1 valid, 1 problem" in result.stdout + result.stderr  # the good file is still read
+
+
+def test_a_few_block_indicators_in_a_row_are_ordinary_yaml():
+    result = load_text(BASE + "x-list:\n  - - - a\n    - b\n", "fine.yaml")
+    assert "too-deep" not in [p.code for p in result.problems]
+
+
 def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text(BASE + "description: " + "x" * 3 * 1024 * 1024 + "\n")
@@ -93,3 +118,31 @@ def test_merge_keys_share_defaults_between_steps():
     journey = load_text(document, "merge.yaml").journey
     assert journey.steps["a"].wait_s == 300 and journey.steps["a"].channel == "phone"
     assert journey.steps["b"].wait_s == 60  # the explicit key wins over the merged default
+
+
+def test_links_out_of_the_walked_folder_are_not_followed(tmp_path):
+    # a committed `journeys/creds.yaml -> ../home/.git-credentials` made the audit quote the token in its SARIF
+    secrets = tmp_path / "home"
+    secrets.mkdir()
+    (secrets / ".git-credentials").write_text("https://bot:ghp_TOKEN@github.com\n")
+    (secrets / "other.yaml").write_text(BASE)
+    folder = tmp_path / "journeys"
+    (folder / "inside").mkdir(parents=True)
+    (folder / "inside" / "a.yaml").write_text(BASE)
+    os.symlink(secrets / ".git-credentials", folder / "creds.yaml")
+    os.symlink(secrets, folder / "home")
+    os.symlink(folder / "inside", folder / "alias")  # a link within the folder is still followed (once)
+    os.symlink(folder / "inside" / "a.yaml", folder / "b.yaml")
+    files, problems = find_journey_files([folder])
+    assert problems == []
+    # one journey (three names lead to it), and nothing from outside
+    assert [os.path.realpath(f) for f in files] == [os.path.realpath(folder / "inside" / "a.yaml")]
+    # named on the command line, a file is read wherever it is
+    named, _ = find_journey_files([secrets / "other.yaml"])
+    assert [f.name for f in named] == ["other.yaml"]
+
+
+def test_a_value_quoted_in_a_message_is_only_its_start():
+    result = load_text("x" * 5000 + "\n", "text.yaml")
+    message = result.problems[0].message
+    assert "found the text 'xxxx" in message and "(5,000 characters)" in message and len(message) < 300

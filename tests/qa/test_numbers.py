@@ -72,3 +72,16 @@ def test_a_rare_success_never_reads_as_none_in_the_terminal_or_the_json(tmp_path
     assert metrics["failure_rate"] == pytest.approx(0.9996) and metrics["failure_rate"] < 1
     # 3 decimals everywhere else: a figure that rounds to something else than 0 or 1 is not lengthened
     assert metrics["expected_steps"] == 2.0
+
+
+def test_a_duration_past_a_century_is_refused_where_it_is_written(tmp_path):
+    # 10^303 s passed the parser (a finite float) and ended the audit with an internal OverflowError
+    path = tmp_path / "j.yaml"
+    huge = "1" + "0" * 303 + "s"
+    path.write_text(JOURNEY.format(p="0.5").replace("    department: a\n", f"    department: a\n    wait: {huge}\n", 1))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "j.yaml:8:11: wait of step 's': duration '1000" in result.output
+    assert "is too large: at most 100 years (P36500D) [bad-duration]" in result.output
+    path.write_text(JOURNEY.format(p="0.5").replace("    department: a\n", "    department: a\n    wait: P36500D\n", 1))
+    assert CliRunner().invoke(main, ["audit", str(path), "--format", "json"]).exit_code in (0, 1)

@@ -259,3 +259,13 @@ def test_import_with_the_model_as_its_output_says_it_is_an_input(project):
     result = run("import", "bpmn", "model.bpmn", "-o", "model.bpmn", "--force")
     assert result.exit_code == 2
     assert result.output == "model.bpmn: cannot write: it is one of the inputs of this command: write the output to another file\n"
+
+
+def test_bidirectional_overrides_in_a_title_are_shown_as_escapes_in_the_terminal(project):
+    # U+202E and the isolates reorder what a terminal or a CI log shows (Trojan Source): escaped, as control characters
+    text = (project / "good.yaml").read_text(encoding="utf-8")
+    (project / "good.yaml").write_text(text.replace("title: ", "title: Pay \u202eoff\u2069 now ", 1), encoding="utf-8")
+    result = run("audit", "good.yaml", "--exit-zero")
+    assert result.exit_code == 0, result.output
+    assert "Pay \\u202eoff\\u2069 now" in result.output
+    assert "\u202e" not in result.output and "\u2069" not in result.output

@@ -426,7 +426,10 @@ def import_bpmn(path: Path | str, process: str | None = None, flatten: bool = Fa
     """One journey per process, or per group of pools that exchange messages."""
     path = Path(path)
     root = parse_xml(path)
-    model = _Model(root, flatten)
+    try:
+        model = _Model(root, flatten)
+    except BpmnImportError as refused:
+        raise BpmnImportError(f"{path}: {refused}") from None
     with_nodes = [pid for pid in model.processes if any(n.is_activity for n in model.nodes.values() if n.process == pid)]
     if not with_nodes:
         has_choreography = any(local_name(e.tag) == "choreography" for e in root)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from journeyaudit.importers.bpmn.reading import attr_by_local_name, clean_text, local_name
+from journeyaudit.importers.bpmn.reading import BpmnImportError, attr_by_local_name, clean_text, local_name
 
 ACTIVITY_TAGS = {
     "task",
@@ -38,6 +38,10 @@ HUMAN_TAGS = {"userTask", "manualTask"}
 PERFORMER_TAGS = {"potentialOwner", "humanPerformer", "performer"}
 
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+# how many sub-processes inside each other --flatten-subprocesses opens; no drawn model comes near
+MAX_FLATTENED_DEPTH = 200
 
 
 @dataclass
@@ -141,7 +145,12 @@ class _Model:
 
     # -- reading -------------------------------------------------------------
 
-    def _collect(self, container: Element, process_id: str, parent_sub: str | None) -> None:
+    def _collect(self, container: Element, process_id: str, parent_sub: str | None, depth: int = 0) -> None:
+        if depth > MAX_FLATTENED_DEPTH:  # one Python call per level: thousands would exhaust the interpreter's stack
+            raise BpmnImportError(
+                f"sub-processes nested deeper than {MAX_FLATTENED_DEPTH} levels (at {parent_sub!r}): "
+                "import without --flatten-subprocesses"
+            )
         for element in container:
             tag = local_name(element.tag)
             if tag in FLOW_NODE_TAGS:
@@ -183,7 +192,7 @@ class _Model:
                     # An empty (collapsed) sub-process has nothing to flatten: it stays a step.
                     if self.flatten and any(local_name(child.tag) in ACTIVITY_TAGS for child in element):
                         node.flattened = True
-                        self._collect(element, process_id, node_id)
+                        self._collect(element, process_id, node_id, depth + 1)
                         self._assign_lanes(element)
                     else:
                         self._mark_inner(element, node_id)
