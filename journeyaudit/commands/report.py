@@ -41,7 +41,7 @@ from journeyaudit.common.text import no_journey_files
 @click.option(
     "--full-diagram",
     is_flag=True,
-    help="Also draw every step of journeys over 300 steps (they get a department map by default).",
+    help="Also draw every step of journeys over 300 steps or 1,000 arrows (they get a department map by default).",
 )
 @click.option("--log", "log_path", type=click.Path(path_type=str, readable=False),
               help="Event log of the journey (one journey): the page gets a 'Designed vs actual' section (docs/evidence.md).")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
 from journeyaudit.analysis.breakdowns import is_handoff_edge
 from journeyaudit.common.durations import format_share, format_shares
@@ -46,11 +47,15 @@ def branch_labels(journey, analysis) -> dict[tuple[str, str], str]:
     """The chance of each branch as a percentage, the branches of a step adding up to 100 %."""
     labels: dict[tuple[str, str], str] = {}
     for step_id, step in journey.steps.items():
-        targets = list(dict.fromkeys(e.target for e in step.next if e.target in journey.steps))
+        # the written chances to each target, added up in file order (one pass: a step may lead to hundreds)
+        written: dict[str, float] = {}
+        for e in step.next:
+            if e.target in journey.steps:
+                written[e.target] = written.get(e.target, 0) + e.probability
+        targets = list(written)
         if not targets:
             continue
-        chances = [analysis.transition.get((step_id, t), sum(e.probability for e in step.next if e.target == t))
-                   for t in targets]
+        chances = [analysis.transition.get((step_id, t), written[t]) for t in targets]
         labels.update(zip(((step_id, t) for t in targets), format_shares(chances)))
     return labels
 
@@ -112,8 +117,10 @@ def render_blueprint(journey, analysis, step_severity: dict[str, str | None], *,
         (e.source, e.target) for e in journey.edges()
         if e.target in steps and plan.row_of(e.source) != plan.row_of(e.target)
     ]
-    exit_count = {s: sum(1 for a, _ in dict.fromkeys(crossing) if a == s) for s, _ in crossing}
-    entry_count = {t: sum(1 for _, b in dict.fromkeys(crossing) if b == t) for _, t in crossing}
+    # arrows (distinct pairs) leaving and entering each step across rows: its markers' stack
+    distinct = dict.fromkeys(crossing)
+    exit_count = Counter(a for a, _ in distinct)
+    entry_count = Counter(b for _, b in distinct)
     for edge in journey.edges():
         pair = (edge.source, edge.target)
         if edge.target not in steps or pair in seen:

@@ -87,7 +87,7 @@ def _side(result: JourneyResult, prefix: str, client: bool) -> dict[str, Any]:
     """One journey of a comparison: its blueprint (ids prefixed: two on a page), curve, figures."""
     from journeyaudit.reports.html.blueprint import render_blueprint
     from journeyaudit.reports.html.curve import render_curve
-    from journeyaudit.reports.html.journey_page import LARGE_JOURNEY_STEPS, draw_safely
+    from journeyaudit.reports.html.journey_page import draw_safely, is_large, large_by_arrows
     from journeyaudit.reports.html.parts import page_file
 
     journey, analysis = result.journey, result.analysis
@@ -96,7 +96,7 @@ def _side(result: JourneyResult, prefix: str, client: bool) -> dict[str, Any]:
         if finding.step:
             severity.setdefault(finding.step, []).append(finding)
     step_severity = {s: breakdowns.worst_severity(found) for s, found in severity.items()}
-    large = len(journey.steps) > LARGE_JOURNEY_STEPS
+    large = is_large(journey)
     drawn = None if large else draw_safely(lambda: render_blueprint(journey, analysis, step_severity, prefix=prefix))
     curve = breakdowns.friction_curve(journey, analysis)
     return {
@@ -104,6 +104,7 @@ def _side(result: JourneyResult, prefix: str, client: bool) -> dict[str, Any]:
         "metrics": result.metrics,
         "href": page_file(journey.id),
         "diagram": drawn,
+        "large_arrows": large_by_arrows(journey),
         "curve_svg": Markup(render_curve(curve, title=journey.title)),
         "feelings": breakdowns.feelings_summary(journey, curve),
         "waiting_share": breakdowns.waiting_share(result.metrics),

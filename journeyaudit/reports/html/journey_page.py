@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from journeyaudit.audit.run import JourneyResult
     from journeyaudit.rules.base import Rule
 
-# Above this many steps the journey page shows the department map instead of
-# the step graph (unreadable, and slow to lay out); `report --full-diagram`
+# Above this many steps, or this many arrows between steps, the journey page shows the
+# department map instead of the step graph (unreadable, and slow to lay out and heavy:
+# 150 steps all linked, 22,350 arrows, drew a 35 MB blueprint); `report --full-diagram`
 # draws both. Such a page also shows the first FINDINGS_PER_RULE findings of each rule
 # and the STEPS_SHOWN steps of most friction: every finding and step is in the files
 # beside the page (report.py), so the page stays small and quick to open.
 LARGE_JOURNEY_STEPS = 300
+LARGE_JOURNEY_ARROWS = 1000
 FINDINGS_PER_RULE = 10
 STEPS_SHOWN = 100
 ASKS_SHOWN = 40
@@ -97,6 +99,24 @@ def _rule_groups(views: list[FindingView], rules: Mapping[str, Rule], limit: int
             hidden.shown = False
     # worst first (error, warning, info, only waived), then by rule id
     return sorted(groups.values(), key=lambda g: (-breakdowns.severity_rank(g["severity"]), g["rule"]["id"]))
+
+
+def arrow_count(journey) -> int:
+    """The arrows a blueprint draws: one per distinct (step, next step), ends outside the journey left out."""
+    return len({(edge.source, edge.target) for edge in journey.edges() if edge.target in journey.steps})
+
+
+def is_large(journey) -> bool:
+    """A journey whose page draws the department map and shows a selection (see LARGE_JOURNEY_STEPS)."""
+    return len(journey.steps) > LARGE_JOURNEY_STEPS or arrow_count(journey) > LARGE_JOURNEY_ARROWS
+
+
+def large_by_arrows(journey) -> int | None:
+    """The arrows of a journey large by them alone (the page says why it draws no step graph)."""
+    if len(journey.steps) > LARGE_JOURNEY_STEPS:
+        return None
+    arrows = arrow_count(journey)
+    return arrows if arrows > LARGE_JOURNEY_ARROWS else None
 
 
 def draw_safely(render: Callable[[], diagrams.DiagramResult]) -> diagrams.DiagramResult:
@@ -224,7 +244,7 @@ def journey_context(
     journey = journey_result.journey
     analysis = journey_result.analysis
     metrics = journey_result.metrics
-    large = len(journey.steps) > LARGE_JOURNEY_STEPS
+    large = is_large(journey)
     findings_by_step: dict[str, list[Finding]] = {}
     for finding in journey_result.findings:
         if finding.step:
@@ -284,6 +304,7 @@ def journey_context(
         "diagrams": diagram_list,
         "step_diagram": any(kind == "steps" and d.svg for kind, d in diagram_list),
         "large": large,
+        "large_arrows": large_by_arrows(journey),
         "full_diagram": full_diagram,
         "handoff_edges": breakdowns.handoff_edges(journey, analysis),
         "departments": [
