@@ -1015,3 +1015,19 @@ def test_flattening_sub_processes_nested_thousands_deep_is_a_message_not_a_recur
     within = tmp_path / "within.bpmn"
     within.write_text(_nested_sub_processes(150))
     assert CliRunner().invoke(import_group, ["bpmn", str(within), "--flatten-subprocesses"]).exit_code == 0
+
+
+def test_a_name_of_megabytes_is_cut_so_the_imported_journey_still_validates(tmp_path: Path):
+    model = tmp_path / "long.bpmn"
+    model.write_text(
+        '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+        f'targetNamespace="x"><process id="p"><startEvent id="s"/><task id="t" name="{"Check the file " * 800_000}"/>'
+        '<endEvent id="e"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>'
+        '<sequenceFlow id="f2" sourceRef="t" targetRef="e"/></process></definitions>'
+    )
+    output = tmp_path / "long.yaml"
+    assert CliRunner().invoke(import_group, ["bpmn", str(model), "-o", str(output)]).exit_code == 0
+    loaded = load_text(output.read_text(encoding="utf-8"), "long.yaml")
+    assert loaded.journey is not None, loaded.problems
+    titles = [step.title for step in loaded.journey.steps.values() if step.title.startswith("Check the file")]
+    assert len(titles) == 1 and len(titles[0]) == 1000 and titles[0].endswith("…")

@@ -26,8 +26,15 @@ def local_name(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+# a name or condition longer than this is cut there: a journey title of megabytes would make a file that no longer
+# validates (its size cap), and no drawn model comes near (the longest name in the shared models has 86 characters)
+MAX_TEXT = 1000
+
+
 def clean_text(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Whitespace collapsed to single spaces; cut at MAX_TEXT characters (`…`)."""
+    cleaned = " ".join((text or "")[: MAX_TEXT * 8].split())  # the slice bounds the work on a huge attribute
+    return cleaned if len(cleaned) <= MAX_TEXT else cleaned[: MAX_TEXT - 1].rstrip() + "…"
 
 
 def attr_by_local_name(element: Element, name: str) -> str | None:
