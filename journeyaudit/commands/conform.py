@@ -54,7 +54,7 @@ def command(journey_path, log, map_path, output_format, output, write_map, calib
     except UnsafeOutput as error:
         refuse_output(error)
     if output and write_map and _same_path(output, write_map):
-        fail(f"{output}: -o and --write-map name the same file")
+        refuse_output(UnsafeOutput(output, "-o and --write-map name the same file"))
 
     loaded = load_file(journey_path, known_rules=known_rule_ids(), max_bytes=max_file_size * 1024 * 1024)
     if not loaded.ok or loaded.journey is None:

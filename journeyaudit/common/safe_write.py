@@ -88,12 +88,18 @@ def is_own_page(existing: bytes) -> bool:
 
 
 # `overwrite=REGENERATED`: an output written again on every run (`-o FILE` of audit, check, diff, handoffs, schema,
-# baseline) replaces an existing file, except one named like what journeyaudit reads (a journey, an evidence map, a
-# configuration): those outputs are never YAML or TOML, so such a name is a slip (`-o journeys/cancel.yaml`) that
-# would lose a hand-written file
+# baseline) replaces an existing file, but is never written under a name like what journeyaudit reads (a journey, an
+# evidence map, a configuration): those outputs are never YAML or TOML, so such a name is a slip (`-o
+# journeys/cancel.yaml`) that would lose a hand-written file, or leave a file a folder audit reads as a journey
 REGENERATED: Literal["regenerated"] = "regenerated"
 SOURCE_SUFFIXES = (*YAML_SUFFIXES, ".toml")
 Overwrite = bool | Literal["regenerated"]
+
+
+def _refuse_a_source_name(target: str, overwrite: Overwrite) -> None:
+    if overwrite == REGENERATED and target.lower().endswith(SOURCE_SUFFIXES):
+        raise UnsafeOutput(target, "it is named like a journey, a map or a configuration, which this output is not "
+                                   "(a later run would replace it, a folder audit read it): choose another name")
 
 
 def write_file(path: PathLike, content: Content, *, inputs: Iterable[PathLike] = (), overwrite: Overwrite = False) -> None:
@@ -132,6 +138,7 @@ def check_file(path: PathLike, *, inputs: Iterable[PathLike] = (), overwrite: Ov
     try:
         info = os.lstat(target)
     except FileNotFoundError:
+        _refuse_a_source_name(target, overwrite)
         return
     except OSError as error:
         raise UnsafeOutput(target, _reason(error)) from None
@@ -287,9 +294,7 @@ def _refuse_existing(
         raise UnsafeOutput(shown, "it is not a regular file (a pipe, a device or a socket)")
     if (info.st_dev, info.st_ino) in inputs:
         raise UnsafeOutput(shown, "it is one of the inputs of this command: write the output to another file")
-    if overwrite == REGENERATED and shown.lower().endswith(SOURCE_SUFFIXES):
-        raise UnsafeOutput(shown, "it already exists and is named like a journey, a map or a configuration "
-                                  "(journeyaudit never writes one over it): choose another name, or remove it first")
+    _refuse_a_source_name(shown, overwrite)
     if overwrite:
         return
     if is_own is not None and read_head is not None and is_own(read_head()):
@@ -316,6 +321,8 @@ def _write_in(
         raise UnsafeOutput(shown, _reason(error)) from None
     if info is not None:
         _refuse_existing(shown, info, inputs, overwrite, is_own, lambda: _head(folder_fd, name), streams)
+    else:
+        _refuse_a_source_name(shown, overwrite)
     if content is None:
         return  # only checked
     if info is not None:

@@ -32,6 +32,7 @@ import statistics
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 
+from journeyaudit.common.durations import MAX_DURATION_S
 from journeyaudit.common.text import slugify
 from journeyaudit.eventlog.cases import EventLog
 from journeyaudit.importers.journey_writer import Layout, Quoting, write_journey
@@ -243,6 +244,10 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
             "duration": format_duration(_median(durations.get(activity))),
             "note": f"{occurrences[activity]} events",
         }
+        past = [key for key, values in (("wait", waits), ("duration", durations))
+                if (median := _median(values.get(activity))) is not None and median > MAX_DURATION_S]
+        if past:
+            step["note"] = f"{step['note']}; median {' and '.join(past)} over 100 years left out (placeholder timestamps?)"
         if list(step_outcomes) == [END]:
             step["end"] = "success"
         else:
@@ -355,8 +360,9 @@ def round_probabilities(weights: list[float], digits: int = 3) -> list[int]:
 
 
 def format_duration(seconds: float | None) -> str | None:
-    """`90s`, `20m`, `2.5h`, `3d`: always with a unit; None under a second."""
-    if seconds is None or seconds < 1:
+    """`90s`, `20m`, `2.5h`, `3d`: always with a unit; None under a second, and past the format's 100 years (a
+    log's placeholder dates: 1900-01-01), which the journey could not hold."""
+    if seconds is None or seconds < 1 or seconds > MAX_DURATION_S:
         return None
     for unit, size, limit in (("s", 1, 120), ("m", 60, 120 * 60), ("h", 3600, 48 * 3600), ("d", 86400, None)):
         if limit is None or seconds < limit:

@@ -19,7 +19,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from journeyaudit.common.durations import format_duration, written_duration
+from journeyaudit.common.durations import MAX_DURATION_S, format_duration, written_duration
 from journeyaudit.editing import JourneyText
 from journeyaudit.evidence.figures import Conformance
 
@@ -92,7 +92,8 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
         if samples:
             median = statistics.median(samples)
             measured = float(math.floor(median + 0.5))
-            if measured != float(math.floor(step.wait_s + 0.5)):
+            # past the format's 100 years the log's dates are placeholders (1900-01-01): the designed wait stays
+            if measured != float(math.floor(step.wait_s + 0.5)) and measured <= MAX_DURATION_S:
                 changed_waits += 1
                 designed = format_duration(step.wait_s) if step.wait_s else "none"
                 document.set_step_value(

@@ -126,9 +126,9 @@ def find_journey_files(
     """Expand files and folders (recursively, `*.yaml`/`*.yml`) into a sorted, de-duplicated list.
 
     Hidden folders and `*.map.yaml` files (evidence maps) are skipped; symlinked folders are followed once (a
-    symlink loop is visited once, not forever). A link that leads out of the folder being walked is not followed:
-    a pull request could otherwise make the audit read, and quote in its messages, any file of the machine (a CI
-    runner's credentials). A file named on the command line is read wherever it is. `exclude(path)`, when given,
+    symlink loop is visited once, not forever). A link that leads out of the folder being walked is not followed
+    (a problem names it): a pull request could otherwise make the audit read, and quote in its messages, any file
+    of the machine (a CI runner's credentials). A file named on the command line is read wherever it is. `exclude(path)`, when given,
     drops files (the configuration's `exclude` globs).
     """
     files: dict[str, Path] = {}
@@ -148,6 +148,8 @@ def find_journey_files(
             for folder, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
                 real = os.path.realpath(folder)
                 if real in seen_dirs or not _inside(real, root):
+                    if real not in seen_dirs:
+                        problems.append(_outside_link(folder, "folder", path))
                     dirnames[:] = []
                     continue
                 seen_dirs.add(real)
@@ -158,6 +160,8 @@ def find_journey_files(
                         candidate = Path(folder) / name
                         if _inside(real_file := os.path.realpath(candidate), root):
                             files.setdefault(real_file, candidate)
+                        else:
+                            problems.append(_outside_link(candidate, "file", path))
         elif path.exists():
             problems.append(Problem(display_path(path), 1, 1, NOT_REGULAR, "not-found"))
         else:
@@ -165,6 +169,18 @@ def find_journey_files(
             problems.append(Problem(shown, 1, 1, "no such file or folder", "not-found"))
     ordered = sorted((p for p in files.values() if exclude is None or not exclude(p)), key=lambda p: display_path(p))
     return ordered, problems
+
+
+OUTSIDE_LINK = "outside-link"
+
+
+def _outside_link(link: str | os.PathLike, kind: str, root: Path) -> Problem:
+    return Problem(
+        display_path(link), 1, 1,
+        f"a link to a {kind} outside {display_path(root)}: not read (a pull request could otherwise make the audit "
+        "quote any file of the machine); name its target on the command line to audit it",
+        OUTSIDE_LINK,
+    )
 
 
 def _inside(real: str, root: str) -> bool:

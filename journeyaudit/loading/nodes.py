@@ -60,7 +60,7 @@ def kind_of(node: yaml.Node) -> str:
 def _not_an_id(value: str) -> str:
     example = slugify(value)
     return "is not a valid id: use lowercase letters, digits, '-' and '_', starting with a letter" + (
-        f" (e.g. '{example}')" if example else ""
+        f" (e.g. '{brief(example)}')" if example else ""
     )
 
 
@@ -90,7 +90,7 @@ class NodeReader:
         hint = did_you_mean(name, known)
         if not hint and section:
             hint = f"; declare it under `{section}:`"
-        self.problem(node, f"{where} unknown {kind} '{name}'{hint}", "unknown-reference")
+        self.problem(node, f"{where} unknown {kind} '{brief(name)}'{hint}", "unknown-reference")
 
     def suggested_keys(self, node: yaml.Node) -> set[str]:
         return {key for node_id, key in self.suggested if node_id == id(node)}
@@ -152,7 +152,7 @@ class NodeReader:
         result = []
         for key, (key_node, value_node) in entries.items():
             if not SLUG.match(key):
-                self.problem(key_node, f"'{key}' under {what} {_not_an_id(key)}", "bad-id")
+                self.problem(key_node, f"'{brief(key)}' under {what} {_not_an_id(key)}", "bad-id")
                 continue
             result.append((key, key_node, value_node))
         if isinstance(node, yaml.MappingNode) and not node.value:

@@ -103,21 +103,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-# block indicators in a row (`- - - a`, `? ? a`): each opens a level on one line, where neither brackets nor
-# indentation show it (libyaml's composer crashed the process at about 50,000 of them)
-_BLOCK_INDICATORS = re.compile(rb"(?:[-?:][ \t]+){2,}")
+# block indicators in a row at the start of a line (`- - - a`, `? ? a`, after `---` too): each opens a level on one
+# line, where neither brackets nor indentation show it (libyaml's composer crashed the process at about 50,000);
+# elsewhere on a line they open nothing (`key: - a` is an error, `a - - b` a plain text)
+_BLOCK_INDICATORS = re.compile(rb"^([ \t]*)(?:---[ \t]+)?((?:[-?:][ \t]+){2,})", re.MULTILINE)
 
 
 def _block_run_past(data: bytes) -> int | None:
     """Offset of the block indicator that opens level MAX_NESTING + 1 of a run, counting the line's indentation."""
     for match in _BLOCK_INDICATORS.finditer(data):
-        line_start = data.rfind(b"\n", 0, match.start()) + 1
-        before = data[line_start:match.start()]
-        depth = len(before) if not before.strip() else 0  # indentation, when the run starts the line
-        for indicator in re.finditer(rb"[-?:]", match.group()):
+        depth = len(match.group(1))
+        for indicator in re.finditer(rb"[-?:]", match.group(2)):
             depth += 1
             if depth > MAX_NESTING:
-                return match.start() + indicator.start()
+                return match.start(2) + indicator.start()
     return None
 
 

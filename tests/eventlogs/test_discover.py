@@ -244,3 +244,19 @@ def test_missing_departments_and_accents(tmp_path):
     assert journey.departments["kundtjanst"].title == "Kundtjänst"
     assert journey.steps["atgard"].wait_s == 45 * 60  # median of 60m and 30m
     assert "2 events without a department" in text
+
+
+def test_a_median_wait_past_a_century_is_left_out_so_the_journey_validates(tmp_path):
+    # placeholder dates (1900-01-01) gave `wait: 45290d`, which the format refuses (at most 100 years)
+    log = tmp_path / "old.csv"
+    log.write_text("case:concept:name,concept:name,time:timestamp,org:group\n"
+                   "c1,open,1900-01-01T00:00:00,A\nc1,close,2024-01-01T00:00:00,B\n"
+                   "c2,open,2024-01-01T00:00:00,A\nc2,close,2024-01-02T00:00:00,B\n"
+                   "c3,open,1900-01-01T00:00:00,A\nc3,close,2024-01-01T00:00:00,B\n")
+    output = tmp_path / "old.yaml"
+    assert CliRunner().invoke(discover_command, [str(log), "-o", str(output)]).exit_code == 0
+    text = output.read_text(encoding="utf-8")
+    assert "median wait over 100 years left out" in text
+    loaded = load_text(text, "old.yaml")
+    assert loaded.journey is not None and not loaded.problems, loaded.problems
+    assert format_duration(100 * 365 * 86400.0 + 1) is None and format_duration(86400.0 * 3) == "3d"

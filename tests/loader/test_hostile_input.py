@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from journeyaudit.common.text import display_path
 from journeyaudit.loading import find_journey_files, load_file, load_text
 
 BASE = """\
@@ -69,6 +70,14 @@ def test_block_indicators_in_a_row_are_refused_before_they_crash_the_yaml_librar
     assert result.returncode == 2, result.stderr
     assert "deep.yaml:2:" in result.stdout and "nests deeper than 1000 levels [too-deep]" in result.stdout
     assert "2 files: 1 valid, 1 problem" in result.stdout + result.stderr  # the good file is still read
+
+
+def test_the_block_indicator_check_stays_linear_on_a_long_line():
+    # short runs of `- ` on one 2.4 MB line: the first version looked back to the line's start for each, 35 s here
+    started = time.perf_counter()
+    result = load_text(BASE + "description: " + "- - x " * 400_000 + "\n", "runs.yaml")
+    assert time.perf_counter() - started < 5.0
+    assert "too-deep" not in [p.code for p in result.problems]
 
 
 def test_a_few_block_indicators_in_a_row_are_ordinary_yaml():
@@ -134,7 +143,10 @@ def test_links_out_of_the_walked_folder_are_not_followed(tmp_path):
     os.symlink(folder / "inside", folder / "alias")  # a link within the folder is still followed (once)
     os.symlink(folder / "inside" / "a.yaml", folder / "b.yaml")
     files, problems = find_journey_files([folder])
-    assert problems == []
+    # each link out is named (a CI gate must not pass quietly on fewer journeys), none is read
+    assert sorted((p.file, p.code) for p in problems) == [
+        (display_path(folder / "creds.yaml"), "outside-link"), (display_path(folder / "home"), "outside-link")]
+    assert "a link to a file outside" in next(p.message for p in problems if p.file.endswith("creds.yaml"))
     # one journey (three names lead to it), and nothing from outside
     assert [os.path.realpath(f) for f in files] == [os.path.realpath(folder / "inside" / "a.yaml")]
     # named on the command line, a file is read wherever it is
@@ -146,3 +158,18 @@ def test_a_value_quoted_in_a_message_is_only_its_start():
     result = load_text("x" * 5000 + "\n", "text.yaml")
     message = result.problems[0].message
     assert "found the text 'xxxx" in message and "(5,000 characters)" in message and len(message) < 300
+    long = "x" * 3000  # an unknown reference too
+    result = load_text(BASE + f"steps:\n  s: {{title: S, department: {long}, next: {long}}}\n", "ref.yaml")
+    unknown = [p.message for p in result.problems if p.code == "unknown-reference"]
+    assert len(unknown) == 2 and all("(3,000 characters)" in m and len(m) < 300 for m in unknown), unknown
+
+
+def test_a_linked_journeys_folder_is_read_when_named_and_named_as_a_problem_when_walked_from_above(tmp_path):
+    (tmp_path / "repo" / "journeys").mkdir(parents=True)
+    (tmp_path / "repo" / "journeys" / "a.yaml").write_text(BASE)
+    (tmp_path / "other").mkdir()
+    os.symlink(tmp_path / "repo" / "journeys", tmp_path / "other" / "journeys")
+    files, problems = find_journey_files([tmp_path / "other" / "journeys"])
+    assert [f.name for f in files] == ["a.yaml"] and problems == []
+    files, problems = find_journey_files([tmp_path / "other"])
+    assert files == [] and [p.code for p in problems] == ["outside-link"]

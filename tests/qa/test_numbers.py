@@ -85,3 +85,17 @@ def test_a_duration_past_a_century_is_refused_where_it_is_written(tmp_path):
     assert "is too large: at most 100 years (P36500D) [bad-duration]" in result.output
     path.write_text(JOURNEY.format(p="0.5").replace("    department: a\n", "    department: a\n    wait: P36500D\n", 1))
     assert CliRunner().invoke(main, ["audit", str(path), "--format", "json"]).exit_code in (0, 1)
+
+
+def test_branch_chances_that_add_up_to_1_within_the_tolerance_give_round_rates(tmp_path):
+    # three branches of 0.3333333 are accepted (1 within a millionth): the success rate is 1, not 0.9999999
+    path = tmp_path / "thirds.yaml"
+    path.write_text(
+        "journeyaudit: 1\ntitle: Thirds\ndepartments: {a: {title: A}}\nsteps:\n"
+        "  s: {title: S, department: a, next: [{to: x, p: 0.3333333}, {to: y, p: 0.3333333}, {to: z, p: 0.3333333}]}\n"
+        "  x: {title: X, department: a, end: success}\n  y: {title: Y, department: a, end: success}\n"
+        "  z: {title: Z, department: a, end: success}\n"
+    )
+    metrics = json.loads(CliRunner().invoke(main, ["audit", str(path), "--format", "json"]).stdout)["journeys"][0]["metrics"]
+    assert metrics["success_rate"] == 1.0
+    assert CliRunner().invoke(main, ["check", str(path), "--budget", "success_rate=1"]).exit_code == 0

@@ -237,20 +237,24 @@ def test_a_report_killed_while_writing_leaves_only_whole_pages(project):
     ["schema", "-o", "{target}"],
     ["audit", "good.yaml", "--format", "json", "-o", "{target}"],
     ["check", "good.yaml", "--format", "json", "-o", "{target}"],
+    ["diff", "good.yaml", "good.yaml", "--format", "json", "-o", "{target}"],
+    ["baseline", "good.yaml", "-o", "{target}"],
     ["handoffs", str(PROJECT.parent / "shared" / "realdata" / "logs" / "07_bpic2013_incidents.xes.gz"), "-o", "{target}"],
-], ids=["schema", "audit", "check", "handoffs"])
+], ids=["schema", "audit", "check", "diff", "baseline", "handoffs"])
 def test_a_regenerated_output_never_replaces_a_journey_or_a_configuration(project, command):
     for target in ("other.yaml", "settings.toml"):
         (project / target).write_text("journeyaudit: 1\n")
         result = run(*[part.format(target=target) for part in command])
         assert result.exit_code == 2, result.output
-        assert f"{target}: cannot write: it already exists and is named like a journey, a map or a configuration" in result.output
+        assert f"{target}: cannot write: it is named like a journey, a map or a configuration" in result.output
         assert not result.output.startswith("journeyaudit: error:")  # worded as every refusal: PATH: cannot write: why
         assert (project / target).read_text() == "journeyaudit: 1\n"
-    # the same output is still regenerated under its own kind of name, and written where nothing is yet
+    # nor written under such a name where nothing is yet (a later run would refuse it, a folder audit read it)
+    assert run(*[part.format(target="new.yaml") for part in command]).exit_code == 2
+    assert not (project / "new.yaml").exists()
+    # the same output is still regenerated under its own kind of name
     assert run(*[part.format(target="out.json") for part in command]).exit_code in (0, 1)
     assert run(*[part.format(target="out.json") for part in command]).exit_code in (0, 1)
-    assert run(*[part.format(target="new.yaml") for part in command]).exit_code in (0, 1)
 
 
 def test_import_with_the_model_as_its_output_says_it_is_an_input(project):

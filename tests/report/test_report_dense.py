@@ -46,7 +46,7 @@ def test_over_1000_arrows_the_page_draws_the_department_map(over_the_cap):
     assert tree.find("svg", cls="swimlane") is None
     assert tree.find("svg", cls="department-map") is not None
     text = " ".join(tree.by_id("diagram").text().split())
-    assert "54 steps linked by 1025 arrows, too many to draw one by one" in text
+    assert "54 steps linked by 1,025 arrows, too many to draw one by one" in text
     assert "--full-diagram" in text
     # as a large journey's page: every finding in the files beside it
     assert {"journey-0.findings.csv", "journey-0.findings.json", "journey-0.steps.csv"} <= set(pages)
@@ -79,7 +79,7 @@ def test_the_diff_page_says_why_it_draws_no_blueprint(tmp_path):
     tree = parse(page.read_text(encoding="utf-8"))
     assert tree.find("svg", cls="blueprint") is None
     text = " ".join(tree.text().split())
-    assert text.count("This journey has 54 steps linked by 1025 arrows: its page draws its department map.") == 2
+    assert text.count("This journey has 54 steps linked by 1,025 arrows: its page draws its department map.") == 2
 
 
 def _vertical_centre(box) -> float:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Above this many steps, or this many arrows between steps, the journey page shows the
 # department map instead of the step graph (unreadable, and slow to lay out and heavy:
-# 150 steps all linked, 22,350 arrows, drew a 35 MB blueprint); `report --full-diagram`
+# 150 steps all linked, 22,201 arrows, drew a 35 MB blueprint); `report --full-diagram`
 # draws both. Such a page also shows the first FINDINGS_PER_RULE findings of each rule
 # and the STEPS_SHOWN steps of most friction: every finding and step is in the files
 # beside the page (report.py), so the page stays small and quick to open.
