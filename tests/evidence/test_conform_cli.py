@@ -253,3 +253,22 @@ def test_the_report_and_the_map_through_two_links_to_one_file_are_refused_even_w
     assert result.exit_code == 2
     assert "-o and --write-map name the same file" in result.output
     assert (files / "report.txt").read_text() == "an earlier report\n"
+
+
+def test_calibrate_keeps_the_designed_wait_where_the_log_measures_over_a_century(files):
+    # placeholder dates (1900-01-01) would give `wait: P45290D...`, which the format refuses (at most 100 years)
+    old, new = -2208988800.0, 1704067200.0  # 1900-01-01, 2024-01-01
+    rows = [HEADER]
+    for case in ("1", "2"):
+        rows += [f"{case},Write to customer care,{stamp(old)}", f"{case},Triage the complaint,{stamp(new)}",
+                 f"{case},Refund letter,{stamp(new + 60)}", f"{case},Refund received,{stamp(new + 120)}"]
+    (files / "log.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = files / "calibrated.yaml"
+    result = run(files, "--calibrate", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    from journeyaudit.loading import load_file
+
+    loaded = load_file(out)
+    assert loaded.journey is not None and not loaded.problems, loaded.problems
+    assert loaded.journey.steps["triage"].wait_s == 0  # as designed: no wait
+    assert loaded.journey.steps["refund"].wait_s == 60  # a plausible wait is still measured
