@@ -73,7 +73,9 @@ def build_graph(journey: Journey) -> JourneyGraph:
                     continue
                 aggregated[target] = aggregated.get(target, 0.0) + max(float(edge.probability), 0.0)
         total = sum(aggregated.values())
-        if aggregated and abs(total - 1.0) > PROBABILITY_TOLERANCE:
+        # chances that add up to 1 within the format's tolerance (three branches of 0.3333333) are scaled to add
+        # up to 1 exactly, so a success rate is 1, not 0.9999999 (further off, the loader has refused them)
+        if aggregated and total != 1.0:
             if total > 0:
                 aggregated = {t: p / total for t, p in aggregated.items()}
             else:  # every branch says p = 0: read it as equal chances

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from journeyaudit.analysis import WorstWay
 from journeyaudit.analysis.dataflow import DataFlowResult
-from journeyaudit.analysis.graph import PROBABILITY_TOLERANCE, JourneyGraph
+from journeyaudit.analysis.graph import JourneyGraph
 from journeyaudit.analysis.promise import APPROXIMATE_ERROR
 from journeyaudit.model import HOLD_CHANNELS, INTERNAL_CHANNELS, MAX_HOLD_S, Journey, Step
 
@@ -144,9 +144,8 @@ def stated_channels(journey: Journey) -> frozenset[str]:
     return frozenset(stated)
 
 
-# below this a figure is noise, not a chance or a time: 0 (or, for a share, 1). The format accepts branch chances
-# that add up to 1 within this (three branches of 0.3333333), so no finer figure means anything
-NOISE = PROBABILITY_TOLERANCE
+# below this a figure is the arithmetic's rounding noise, not a chance or a time: 0 (or, for a share, 1)
+NOISE = 1e-9
 
 
 def tidy(value: float) -> float:

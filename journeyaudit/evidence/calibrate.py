@@ -63,6 +63,7 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
     journey = conformance.journey
     counts = conformance.replay
     changed_probabilities = changed_waits = 0
+    kept_waits: list[str] = []  # steps whose measured wait is past what the format holds
     for step_id, step in journey.steps.items():
         allowed_total = counts.allowed_leaving.get(step_id, 0)
         if allowed_total and len(step.next) > 1:
@@ -92,8 +93,9 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
         if samples:
             median = statistics.median(samples)
             measured = float(math.floor(median + 0.5))
-            # past the format's 100 years the log's dates are placeholders (1900-01-01): the designed wait stays
-            if measured != float(math.floor(step.wait_s + 0.5)) and measured <= MAX_DURATION_S:
+            if measured > MAX_DURATION_S:  # the log's dates are placeholders (1900-01-01): the designed wait stays
+                kept_waits.append(step_id)
+            elif measured != float(math.floor(step.wait_s + 0.5)):
                 changed_waits += 1
                 designed = format_duration(step.wait_s) if step.wait_s else "none"
                 document.set_step_value(
@@ -121,5 +123,7 @@ def calibrate(conformance: Conformance, document: JourneyText, log_name: str) ->
         f"{changed_probabilities} steps got measured branch shares, {changed_waits} steps a measured wait;"
         f" {len(unexpected)} unexpected moves are listed as comments above their steps.",
     ]
+    if kept_waits:
+        summary.append(f"Measured waits over 100 years (placeholder dates in the log?) left as designed: {', '.join(kept_waits)}.")
     document.append_comment_block(summary)
     return Calibration(document.text(), changed_probabilities, changed_waits, len(unexpected))

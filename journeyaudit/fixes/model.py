@@ -45,8 +45,8 @@ def impact_of(before: dict, after: dict) -> dict[str, float | int | bool]:
             impact[key] = bool(new)
         elif isinstance(new, int) and isinstance(old, int):
             impact[key] = new - old
-        else:
-            impact[key] = tidy(float(new) - float(old))
+        elif change := tidy(float(new) - float(old)):  # figures that differ only past the noise floor: no change
+            impact[key] = change
     return impact
 
 

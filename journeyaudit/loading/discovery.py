@@ -148,7 +148,8 @@ def find_journey_files(
             for folder, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
                 real = os.path.realpath(folder)
                 if real in seen_dirs or not _inside(real, root):
-                    if real not in seen_dirs:
+                    # a link the exclude globs cover (anything under it) is left out without a word
+                    if real not in seen_dirs and not (exclude is not None and exclude(Path(folder) / "_")):
                         problems.append(_outside_link(folder, "folder", path))
                     dirnames[:] = []
                     continue
@@ -160,7 +161,7 @@ def find_journey_files(
                         candidate = Path(folder) / name
                         if _inside(real_file := os.path.realpath(candidate), root):
                             files.setdefault(real_file, candidate)
-                        else:
+                        elif exclude is None or not exclude(candidate):
                             problems.append(_outside_link(candidate, "file", path))
         elif path.exists():
             problems.append(Problem(display_path(path), 1, 1, NOT_REGULAR, "not-found"))
@@ -178,7 +179,7 @@ def _outside_link(link: str | os.PathLike, kind: str, root: Path) -> Problem:
     return Problem(
         display_path(link), 1, 1,
         f"a link to a {kind} outside {display_path(root)}: not read (a pull request could otherwise make the audit "
-        "quote any file of the machine); name its target on the command line to audit it",
+        "quote any file of the machine); name its target on the command line to audit it, or exclude it",
         OUTSIDE_LINK,
     )
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 from journeyaudit.common.text import display_path
 from journeyaudit.loading import find_journey_files, load_file, load_text
+from journeyaudit.loading.config import Config
 
 BASE = """\
 journeyaudit: 1
@@ -64,12 +66,16 @@ def test_block_indicators_in_a_row_are_refused_before_they_crash_the_yaml_librar
     from tests.conftest import EXAMPLES, PROJECT
 
     (tmp_path / "deep.yaml").write_text(f"x-deep:\n  {nesting}\n")
+    for name, prefix in (("bom", b"\xef\xbb\xbf"), ("cr", b"# c\r"), ("nel", b"# c\xc2\x85"), ("ls", b"# c\xe2\x80\xa8")):
+        # the run's line may start after any YAML line break, or after a byte order mark
+        (tmp_path / f"deep-{name}.yaml").write_bytes(prefix + nesting.encode() + b"\n")
     result = subprocess.run([sys.executable, "-m", "journeyaudit", "validate", str(EXAMPLES / "loan-payoff.yaml"),
-                             str(tmp_path / "deep.yaml")], capture_output=True, text=True, cwd=tmp_path,
+                             str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
                             env={**os.environ, "PYTHONPATH": str(PROJECT)})
     assert result.returncode == 2, result.stderr
     assert "deep.yaml:2:" in result.stdout and "nests deeper than 1000 levels [too-deep]" in result.stdout
-    assert "2 files: 1 valid, 1 problem" in result.stdout + result.stderr  # the good file is still read
+    assert result.stdout.count("[too-deep]") == 5, result.stdout
+    assert "6 files: 1 valid, 5 problems" in result.stdout + result.stderr  # the good file is still read
 
 
 def test_the_block_indicator_check_stays_linear_on_a_long_line():
@@ -173,3 +179,19 @@ def test_a_linked_journeys_folder_is_read_when_named_and_named_as_a_problem_when
     assert [f.name for f in files] == ["a.yaml"] and problems == []
     files, problems = find_journey_files([tmp_path / "other"])
     assert files == [] and [p.code for p in problems] == ["outside-link"]
+
+
+def test_a_link_out_that_the_exclude_globs_cover_is_left_out_without_a_problem(tmp_path):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "repo" / "node_modules").mkdir(parents=True)
+    (tmp_path / "repo" / "a.yaml").write_text(BASE)
+    os.symlink(tmp_path / "outside", tmp_path / "repo" / "node_modules" / "pkg")
+    os.symlink(tmp_path / "outside", tmp_path / "repo" / "sysinc")
+    os.symlink(tmp_path / "outside" / "x.yaml", tmp_path / "repo" / "linked.yaml")
+    config = Config(file=str(tmp_path / "repo" / "journeyaudit.toml"), exclude=["node_modules/**", "sysinc", "linked.yaml"])
+    files, problems = find_journey_files([tmp_path / "repo"], exclude=config.is_excluded)
+    assert [f.name for f in files] == ["a.yaml"] and problems == []
+    config.exclude = ["node_modules/**"]
+    _, problems = find_journey_files([tmp_path / "repo"], exclude=config.is_excluded)
+    assert sorted(Path(p.file).name for p in problems) == ["linked.yaml", "sysinc"]
+    assert all(p.message.endswith("name its target on the command line to audit it, or exclude it") for p in problems)

@@ -99,3 +99,11 @@ def test_branch_chances_that_add_up_to_1_within_the_tolerance_give_round_rates(t
     metrics = json.loads(CliRunner().invoke(main, ["audit", str(path), "--format", "json"]).stdout)["journeys"][0]["metrics"]
     assert metrics["success_rate"] == 1.0
     assert CliRunner().invoke(main, ["check", str(path), "--budget", "success_rate=1"]).exit_code == 0
+
+
+def test_a_chance_the_author_states_exactly_is_kept_however_small(tmp_path):
+    path = tmp_path / "j.yaml"
+    path.write_text(JOURNEY.format(p="0.0000001"))  # adds up to exactly 1: 1 customer in 10 million fails
+    metrics = json.loads(CliRunner().invoke(main, ["audit", str(path), "--format", "json"]).stdout)["journeys"][0]["metrics"]
+    assert metrics["failure_rate"] == pytest.approx(1e-7) and metrics["failure_rate"] > 0
+    assert 0.9999998 < metrics["success_rate"] < 1
