@@ -147,7 +147,7 @@ def find_journey_files(
             root = os.path.realpath(path)
             for folder, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
                 real = os.path.realpath(folder)
-                if real in seen_dirs or not _inside(real, root):
+                if real in seen_dirs or not inside_folder(real, root):
                     # a link the exclude globs cover (anything under it) is left out without a word
                     if real not in seen_dirs and not (exclude is not None and exclude(Path(folder) / "_")):
                         problems.append(_outside_link(folder, "folder", path))
@@ -159,7 +159,7 @@ def find_journey_files(
                     # `*.map.yaml` files are evidence maps (docs/evidence.md), not journeys
                     if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and not name.endswith(MAP_SUFFIXES):
                         candidate = Path(folder) / name
-                        if _inside(real_file := os.path.realpath(candidate), root):
+                        if inside_folder(real_file := os.path.realpath(candidate), root):
                             files.setdefault(real_file, candidate)
                         elif exclude is None or not exclude(candidate):
                             problems.append(_outside_link(candidate, "file", path))
@@ -184,7 +184,7 @@ def _outside_link(link: str | os.PathLike, kind: str, root: Path) -> Problem:
     )
 
 
-def _inside(real: str, root: str) -> bool:
+def inside_folder(real: str, root: str) -> bool:
     """Whether the resolved path `real` is `root` or under it."""
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 

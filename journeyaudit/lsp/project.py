@@ -20,7 +20,7 @@ from pathlib import Path
 from journeyaudit.common.text import YAML_SUFFIXES, display_path
 from journeyaudit.loading import MAX_FILE_BYTES, LoadResult, journey_id_from_path, load_file, load_text
 from journeyaudit.loading.config import Config, ConfigError, find_config_file, load_config
-from journeyaudit.loading.discovery import MAP_SUFFIXES
+from journeyaudit.loading.discovery import MAP_SUFFIXES, inside_folder
 from journeyaudit.loading.safe_yaml import too_large
 from journeyaudit.model import Journey
 from journeyaudit.model.findings import Problem
@@ -113,6 +113,9 @@ class Project:
         except OSError:
             return []
         files = [folder / name for name in names[:MAX_FOLDER_FILES] if name != path.name]
+        # a link out of the folder is not read, as folder audits do not read one (docs/format.md)
+        root = os.path.realpath(folder)
+        files = [file for file in files if inside_folder(os.path.realpath(file), root)]
         if config.exclude:
             files = [file for file in files if not config.is_excluded(file)]
         return files

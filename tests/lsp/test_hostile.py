@@ -162,3 +162,21 @@ def test_a_request_after_shutdown_is_answered_invalid_request(tmp_path: Path):
         if client.process.poll() is None:
             client.process.kill()
             client.process.wait()
+
+
+def test_the_sibling_journeys_the_server_reads_never_include_a_link_out_of_the_folder(tmp_path: Path):
+    from journeyaudit.loading.config import Config
+    from journeyaudit.lsp.project import Project
+    from tests.conftest import EXAMPLES
+
+    journey = (EXAMPLES / "loan-payoff.yaml").read_text(encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.yaml").write_text(journey, encoding="utf-8")
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (folder / name).write_text(journey, encoding="utf-8")
+    (folder / "alias.yaml").symlink_to(folder / "b.yaml")  # a link within the folder is read
+    (folder / "creds.yaml").symlink_to(tmp_path / "outside" / "secret.yaml")
+    siblings = Project().folder_journeys(folder / "a.yaml", Config(), {})
+    assert sorted(path.name for path, _ in siblings) == ["alias.yaml", "b.yaml"]
