@@ -16,6 +16,7 @@ edit can never produce a file that does not parse.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ def _number(value: float | str) -> str:
     return text if text not in ("", "-0") else "0"
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 class JourneyText:
     def __init__(self, text: str, file: str = "<journey>"):
         self.original = text
@@ -65,11 +69,10 @@ class JourneyText:
         if not isinstance(root, yaml.MappingNode):
             raise EditError(f"{file}: not a journey file (the document is not a mapping)")
         self.root = root
-        self.newline = "\r\n" if "\r\n" in text else "\n"
-        self._line_starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self._line_starts.append(index + 1)
+        # new lines get the file's own line break: CRLF, a lone CR (old Mac files), else LF
+        self.newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+        # lines as YAML counts them (its marks do): after CRLF, CR, LF, NEL, LS or PS
+        self._line_starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
         self._edits: list[_Edit] = []
         self._line_comments: dict[int, list[str]] = {}  # line -> comments at its end
         self._above_comments: dict[int, list[str]] = {}  # line -> comment lines above it
@@ -342,7 +345,7 @@ class JourneyText:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value:
             last = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
             return self._content_end(last)
-        while end > 0 and self.original[end - 1] in "\r\n":
+        while end > 0 and self.original[end - 1] in "\r\n\x85\u2028\u2029":
             end -= 1
         return end
 
@@ -387,7 +390,7 @@ class JourneyText:
         return low
 
     def _line_end(self, line: int) -> int:
-        """Where the line's text ends, before its line break (LF or CRLF)."""
+        """Where the line's text ends, before its line break (one character, or CRLF)."""
         if line + 1 >= len(self._line_starts):
             return len(self.original)
         end = self._line_starts[line + 1] - 1

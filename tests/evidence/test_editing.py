@@ -166,3 +166,19 @@ def test_safe_writing(tmp_path):
         write_file(blocker / "out.yaml", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "journey.yaml", "link.yaml", "out.yaml"]  # no temporary left
     outside.unlink()
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["CR (old Mac files)", "CRLF"])
+def test_edits_of_a_file_with_other_line_breaks_are_the_lf_edits_with_its_own_breaks(newline):
+    # a CR-only file came out of `fix -o` with CR, CRLF and LF mixed: its lines were counted by LF only
+    def edited(text: str) -> str:
+        document = JourneyText(text)
+        document.set_step_value("write", "wait", "3h", comment="measured")
+        document.set_step_value("triage", "wait", "20m", comment="new key")
+        document.comment_step("billing-check", ["a note above the step"])
+        document.append_comment_block(["closing line"])
+        return document.text()
+
+    expected = edited(COMPLAINT).replace("\n", newline)
+    assert edited(COMPLAINT.replace("\n", newline)) == expected
+    loads(expected)
