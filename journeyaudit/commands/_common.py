@@ -152,6 +152,12 @@ def run_inputs(paths, config=None, *others) -> list[str]:
     return found + [str(other) for other in others if other]
 
 
+def refuse_output(refused: Exception) -> NoReturn:
+    """An output the safe writer refused: `PATH: cannot write: why` as every command words it, exit 2."""
+    click.echo(str(refused), err=True)
+    raise SystemExit(EXIT_USAGE) from None
+
+
 def write_output(text: str, output: str | None, inputs=()) -> None:
     """Print (no -o, or `-o -`), or write the file through the safe writer: regenerated on every
     run, never over one of `inputs` or through a link; exit 2 with `PATH: cannot write: why`."""
@@ -163,8 +169,7 @@ def write_output(text: str, output: str | None, inputs=()) -> None:
     try:
         write_file(output, text, inputs=inputs, overwrite=REGENERATED)
     except UnsafeOutput as refused:
-        click.echo(str(refused), err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        refuse_output(refused)
 
 
 def write_html_report(result, folder: str, *, config, inputs, force: bool = False, full_diagram: bool = False,
@@ -179,8 +184,7 @@ def write_html_report(result, folder: str, *, config, inputs, force: bool = Fals
             audience=audience, fixes=fixes,
         )
     except UnsafeOutput as refused:
-        click.echo(str(refused), err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        refuse_output(refused)
 
 
 def write_pdf_report(result, path: str, *, config, inputs, force: bool = False, paper: str = "a4",
@@ -197,8 +201,7 @@ def write_pdf_report(result, path: str, *, config, inputs, force: bool = False, 
                           chromium=chromium)
         write_file(path, data, inputs=inputs, overwrite=overwrite)
     except UnsafeOutput as refused:
-        click.echo(str(refused), err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        refuse_output(refused)
     except PdfUnavailable as error:
         click.echo(printable(str(error)), err=True)
         raise SystemExit(EXIT_USAGE) from None

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from journeyaudit.commands._common import refuse_output
 from journeyaudit.common.bounded_read import MAX_MIB
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.eventlog.cases import (
@@ -76,12 +77,6 @@ def fail(message: str) -> None:
     from journeyaudit.common.text import printable
 
     click.echo(printable(f"journeyaudit: error: {message}"), err=True)  # names from the log may hold control characters
-    raise SystemExit(EXIT_USAGE)
-
-
-def refuse_output(refused: Exception) -> None:
-    """An output the safe writer refused: `PATH: cannot write: why` as every command words it, exit 2."""
-    click.echo(str(refused), err=True)
     raise SystemExit(EXIT_USAGE)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from journeyaudit.commands._common import refuse_output
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.common.safe_write import OutputFolder, UnsafeOutput, write_file
 from journeyaudit.common.text import SLUG, slugify
@@ -66,8 +67,6 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
     names = [f"{j.name}.yaml" for j in journeys] if as_folder else [output.name]
     texts = [_journey_text(j, name) for j, name in zip(journeys, names)]
     try:
-        if as_folder and output.is_file() and output.samefile(model):  # `-o model.bpmn`: say why, not "not a folder"
-            raise UnsafeOutput(output, "it is one of the inputs of this command: write the output to another file")
         if as_folder:
             with OutputFolder(output, inputs=[model], overwrite=force) as folder:
                 folder.check(names)  # all or nothing: a refusal (a file kept, a link) before any file is written
@@ -78,8 +77,7 @@ def bpmn(model: Path, output: Path | None, process: str | None, flatten_subproce
             click.echo(f"wrote {output}", err=True)
     except UnsafeOutput as refused:
         # an imported file is a draft the user enriches: never lose that work silently
-        click.echo(str(refused), err=True)  # `PATH: cannot write: why`, as every command words a refusal
-        raise SystemExit(EXIT_USAGE) from None
+        refuse_output(refused)  # a draft the user enriches: never lost silently
 
 
 def _journey_text(imported: ImportedJourney, file_name: str) -> str:

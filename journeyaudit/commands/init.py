@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import yaml
 
+from journeyaudit.commands._common import refuse_output
 from journeyaudit.common.exit_codes import EXIT_USAGE
 from journeyaudit.common.safe_write import UnsafeOutput, write_file
 from journeyaudit.common.text import SLUG, slugify
@@ -112,6 +113,5 @@ def command(name: str, force: bool) -> None:
     try:
         write_file(path, text, overwrite=force)  # never through a link planted as NAME.yaml
     except UnsafeOutput as refused:
-        click.echo(str(refused), err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        refuse_output(refused)
     click.echo(f"wrote {path.as_posix()}: edit it, then run `journeyaudit audit {path.as_posix()}`")

@@ -71,6 +71,7 @@ PathLike = str | os.PathLike
 
 _STREAM_ALIAS = re.compile(r"^/(dev/(stdout|stderr|fd/\d+)|proc/self/fd/\d+)$")
 OWN_PAGE_MARK = b'<meta name="generator" content="journeyaudit'
+_AN_INPUT = "it is one of the inputs of this command: write the output to another file"
 
 
 class UnsafeOutput(Exception):
@@ -166,6 +167,10 @@ class OutputFolder:
         self.is_own = is_own
         self._inputs = _identities(inputs)
         self._written: set[str] = set()
+        with contextlib.suppress(OSError):  # `-o model.bpmn`: say it is the input, not only that it is no folder
+            info = os.stat(self.path)
+            if stat.S_ISREG(info.st_mode) and (info.st_dev, info.st_ino) in self._inputs:
+                raise UnsafeOutput(self.path, _AN_INPUT)
         _make_folders(self.path, self.path)
         try:
             self._fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY)
@@ -293,7 +298,7 @@ def _refuse_existing(
             raise UnsafeOutput(shown, "it is a device or a socket, not a file")
         raise UnsafeOutput(shown, "it is not a regular file (a pipe, a device or a socket)")
     if (info.st_dev, info.st_ino) in inputs:
-        raise UnsafeOutput(shown, "it is one of the inputs of this command: write the output to another file")
+        raise UnsafeOutput(shown, _AN_INPUT)
     _refuse_a_source_name(shown, overwrite)
     if overwrite:
         return

@@ -16,7 +16,6 @@ edit can never produce a file that does not parse.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ import yaml
 
 from journeyaudit.common.bounded_read import open_input, read_at_most
 from journeyaudit.editing.scalars import comment_text, flow_scalar
-from journeyaudit.loading.safe_yaml import MAX_FILE_BYTES, Refused, check_text, compose, decode
+from journeyaudit.loading.safe_yaml import LINE_BREAK, MAX_FILE_BYTES, Refused, check_text, compose, decode
 
 
 class EditError(Exception):
@@ -54,8 +53,6 @@ def _number(value: float | str) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
 
 class JourneyText:
     def __init__(self, text: str, file: str = "<journey>"):
@@ -72,7 +69,7 @@ class JourneyText:
         # new lines get the file's own line break: CRLF, a lone CR (old Mac files), else LF
         self.newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
         # lines as YAML counts them (its marks do): after CRLF, CR, LF, NEL, LS or PS
-        self._line_starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+        self._line_starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
         self._edits: list[_Edit] = []
         self._line_comments: dict[int, list[str]] = {}  # line -> comments at its end
         self._above_comments: dict[int, list[str]] = {}  # line -> comment lines above it

@@ -236,18 +236,18 @@ def discover(log: EventLog, options: DiscoverOptions | None = None) -> Discovery
         }
     for activity, step_id in step_ids.items():
         step_outcomes = kept[activity]
+        medians = {"wait": _median(waits.get(activity)), "duration": _median(durations.get(activity))}
+        note = f"{occurrences[activity]} events"
+        if past := [key for key, median in medians.items() if median is not None and median > MAX_DURATION_S]:
+            note += f"; median {' and '.join(past)} over 100 years left out (placeholder timestamps?)"
         step: dict[str, object] = {
             "title": activity,
             "department": department_of(activity),
             "channel": options.channel,
-            "wait": format_duration(_median(waits.get(activity))),
-            "duration": format_duration(_median(durations.get(activity))),
-            "note": f"{occurrences[activity]} events",
+            "wait": format_duration(medians["wait"]),
+            "duration": format_duration(medians["duration"]),
+            "note": note,
         }
-        past = [key for key, values in (("wait", waits), ("duration", durations))
-                if (median := _median(values.get(activity))) is not None and median > MAX_DURATION_S]
-        if past:
-            step["note"] = f"{step['note']}; median {' and '.join(past)} over 100 years left out (placeholder timestamps?)"
         if list(step_outcomes) == [END]:
             step["end"] = "success"
         else:

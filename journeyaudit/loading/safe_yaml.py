@@ -169,13 +169,13 @@ def nesting_location(data: bytes) -> tuple[int, int]:
 
 
 # What YAML counts as a line break (its marks count lines by them).
-_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def _yaml_problem(file: str, error: yaml.YAMLError, text: str) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    lines = _LINE_BREAK.split(text)
+    lines = LINE_BREAK.split(text)
     if line > len(lines):  # the end of a file without a final line break: its last line, not the next one
         line, column = len(lines), len(lines[-1]) + 1
     problem = getattr(error, "problem", None) or str(error)
